@@ -1,0 +1,2 @@
+export { SpikeError } from './index.js';
+export type { SpikeErrorCode } from './index.js';

@@ -1,0 +1,165 @@
+//! Decoding (not verifying) JWTs in the client.
+//!
+//! The client only needs the claims to know who the token is for and when it expires; the Spike
+//! API verifies the signature. Decoding is still strict about shape (three segments, base64url,
+//! UTF-8 JSON objects, numeric time claims) so that garbage from a misconfigured token endpoint is
+//! reported as `invalid_token` up front instead of as a confusing 401 later.
+//!
+//! Error messages name the part that failed, never the token's content.
+
+use serde::Deserialize;
+
+use crate::base64url;
+use crate::error::SdkError;
+
+/// Longest token we try to decode. Real JWTs travel in an HTTP header (servers cap those at
+/// 8-16 KiB), so anything this big is garbage and decoding it would only burn memory.
+pub const MAX_TOKEN_LEN: usize = 64 * 1024;
+
+/// The registered time claims, in seconds since the Unix epoch (RFC 7519 NumericDate).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
+pub struct TimeClaims {
+    #[serde(default)]
+    pub exp: Option<f64>,
+    #[serde(default)]
+    pub iat: Option<f64>,
+    #[serde(default)]
+    pub nbf: Option<f64>,
+}
+
+/// A decoded token: the payload as validated JSON text (handed to `JSON.parse` on the JS side so
+/// every claim, custom ones included, arrives exactly as issued) plus the time claims Rust needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecodedToken {
+    pub payload_json: String,
+    pub times: TimeClaims,
+}
+
+/// Decodes the payload of a compact JWS (`header.payload.signature`).
+pub fn decode(token: &str) -> Result<DecodedToken, SdkError> {
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(SdkError::invalid_token(format!(
+            "Invalid token: longer than {MAX_TOKEN_LEN} bytes"
+        )));
+    }
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(_signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(SdkError::invalid_token(
+            "Invalid token: expected three dot-separated parts (header.payload.signature)",
+        ));
+    };
+    if header.is_empty() {
+        return Err(SdkError::invalid_token("Invalid token: missing part #1 (header)"));
+    }
+    if payload.is_empty() {
+        return Err(SdkError::invalid_token("Invalid token: missing part #2 (payload)"));
+    }
+    let header_json = segment_json(header, "#1 (header)")?;
+    serde_json::from_str::<serde::de::IgnoredAny>(&header_json)
+        .map_err(|_| SdkError::invalid_token("Invalid token: part #1 (header) is not valid JSON"))?;
+
+    let payload_json = segment_json(payload, "#2 (payload)")?;
+    let times = serde_json::from_str::<TimeClaims>(&payload_json).map_err(|e| {
+        // serde's message may quote the offending value; keep only the category.
+        let why = if e.is_data() { "has a non-numeric exp, iat or nbf claim" } else { "is not valid JSON" };
+        SdkError::invalid_token(format!("Invalid token: part #2 (payload) {why}"))
+    })?;
+    Ok(DecodedToken { payload_json, times })
+}
+
+/// Base64url-decodes one segment and checks it is UTF-8 text that starts like a JSON object
+/// (serde's derived structs would also accept a JSON array, which no JWT part may be).
+fn segment_json(segment: &str, which: &str) -> Result<String, SdkError> {
+    let bytes = base64url::decode(segment)
+        .ok_or_else(|| SdkError::invalid_token(format!("Invalid token: part {which} is not valid base64url")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| SdkError::invalid_token(format!("Invalid token: part {which} is not UTF-8")))?;
+    if !text.trim_start().starts_with('{') {
+        return Err(SdkError::invalid_token(format!("Invalid token: part {which} is not a JSON object")));
+    }
+    Ok(text)
+}
+
+/// Whether a token with these claims is expired at `now_secs`, treating it as expired
+/// `leeway_secs` early. A token without `exp` never expires.
+pub fn is_expired(times: &TimeClaims, now_secs: f64, leeway_secs: f64) -> bool {
+    times.exp.is_some_and(|exp| now_secs + leeway_secs >= exp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    // Public test vectors from jwt-decode's suite.
+    const BASIC: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJmb28iOiJiYXIiLCJleHAiOjEzOTMyODY4OTMsImlhdCI6MTM5MzI2ODg5M30.4-iaDojEVl0pJQMjrbM1EzUIfAZgsbK_kgnVyVxFSVo";
+    const UTF8: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJuYW1lIjoiSm9zw6kiLCJpYXQiOjE0MjU2NDQ5NjZ9.1CfFtdGUPs6q8kT3OGQSVlhEMdbuX0HfNSqum0023a0";
+    const DOUBLE_PAD: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpvc8OpIiwiaWF0IjoxNTE2MjM5MDIyfQ.7A3F5SUH2gbBSYVon5mas_Y-KCrWojorKQg7UKGVEIA";
+    const SINGLE_PAD: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpvc8OpZSIsImlhdCI6MTUxNjIzOTAyMn0.tbjJzDAylkKSV0_YGR5xBJBlFK01C82nZPLIcA3JX1g";
+    const LATIN1: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJuYW1lIjoiSm9z6SIsImlhdCI6MTQyNTY0NDk2Nn0.cpnplCBxiw7Xqz5thkqs4Mo_dymvztnI0CI4BN0d1t8";
+
+    fn claims(token: &str) -> serde_json::Value {
+        serde_json::from_str(&decode(token).unwrap().payload_json).unwrap()
+    }
+
+    #[test]
+    fn decodes_jwt_decode_vectors() {
+        let c = claims(BASIC);
+        assert_eq!(c["foo"], "bar");
+        assert_eq!(c["exp"], 1393286893);
+        assert_eq!(c["iat"], 1393268893);
+        assert_eq!(decode(BASIC).unwrap().times, TimeClaims { exp: Some(1393286893.0), iat: Some(1393268893.0), nbf: None });
+        assert_eq!(claims(UTF8)["name"], "José");
+        assert_eq!(claims(DOUBLE_PAD)["name"], "José");
+        assert_eq!(claims(SINGLE_PAD)["name"], "Josée");
+    }
+
+    #[test]
+    fn accepts_explicit_padding() {
+        let padded = DOUBLE_PAD.replacen(".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpvc8OpIiwiaWF0IjoxNTE2MjM5MDIyfQ.", ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpvc8OpIiwiaWF0IjoxNTE2MjM5MDIyfQ==.", 1);
+        assert_eq!(claims(&padded)["name"], "José");
+    }
+
+    #[test]
+    fn rejects_malformed_tokens_with_invalid_token() {
+        let huge = format!("{}.{}.sig", "eyJhbGciOiJub25lIn0", "A".repeat(MAX_TOKEN_LEN));
+        let cases: Vec<(&str, &str)> = vec![
+            ("", "three"),
+            ("fubar", "three"),
+            ("a.b", "three"),
+            ("a.b.c.d", "three"),
+            (".eyJhIjoxfQ.sig", "missing part #1"),
+            ("eyJhbGciOiJub25lIn0..sig", "missing part #2"),
+            ("eyJhbGciOiJub25lIn0.!!!.sig", "base64url"),
+            ("eyJhbGciOiJub25lIn0.e30x.sig", "JSON"),           // "{}1"
+            ("eyJhbGciOiJub25lIn0.WzFd.sig", "JSON object"),    // "[1]"
+            ("eyJhbGciOiJub25lIn0.Im5vIg.sig", "JSON object"),  // "\"no\""
+            ("eyJhbGciOiJub25lIn0.eyJleHAiOiJzb29uIn0.sig", "non-numeric"), // {"exp":"soon"}
+            ("W10.e30.sig", "JSON object"),                     // header "[]"
+            (LATIN1, "UTF-8"),
+            (&huge, "longer"),
+        ];
+        for (token, why) in cases {
+            let err = decode(token).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidToken, "{token:?}");
+            assert!(err.message.contains(why), "{token:?}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn messages_never_echo_token_content() {
+        let err = decode("eyJhbGciOiJub25lIn0.eyJleHAiOiJzZWNyZXQtdmFsdWUifQ.sig").unwrap_err();
+        assert!(!err.message.contains("secret-value"), "{}", err.message);
+    }
+
+    #[test]
+    fn expiry_with_leeway() {
+        let t = TimeClaims { exp: Some(1000.0), iat: Some(0.0), nbf: None };
+        assert!(!is_expired(&t, 999.0, 0.0));
+        assert!(is_expired(&t, 1000.0, 0.0));
+        assert!(is_expired(&t, 950.0, 60.0));
+        assert!(!is_expired(&TimeClaims::default(), 1e12, 0.0));
+    }
+}

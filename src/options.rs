@@ -1,0 +1,64 @@
+//! Validation of `SpikeClient` options that does not need JS types.
+
+use crate::error::SdkError;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.spikelabs.com";
+
+/// Where the client gets its tokens from. Exactly one source may be configured: with two, which
+/// one wins would be a silent guess.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenSourceKind {
+    Static,
+    Provider,
+    Endpoint,
+}
+
+pub fn token_source(has_token: bool, has_provider: bool, has_endpoint: bool) -> Result<TokenSourceKind, SdkError> {
+    match (has_token, has_provider, has_endpoint) {
+        (true, false, false) => Ok(TokenSourceKind::Static),
+        (false, true, false) => Ok(TokenSourceKind::Provider),
+        (false, false, true) => Ok(TokenSourceKind::Endpoint),
+        (false, false, false) => Err(SdkError::invalid_options(
+            "SpikeClient needs one token source: token, tokenProvider or tokenEndpoint",
+        )),
+        _ => Err(SdkError::invalid_options(
+            "SpikeClient takes exactly one of token, tokenProvider and tokenEndpoint",
+        )),
+    }
+}
+
+/// Normalises `baseUrl`: absolute http(s), no trailing slash (paths are joined with one).
+pub fn base_url(value: Option<&str>) -> Result<String, SdkError> {
+    let raw = value.unwrap_or(DEFAULT_BASE_URL).trim();
+    let lower = raw.to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(raw.trim_end_matches('/').to_owned()),
+        _ => Err(SdkError::invalid_options("baseUrl must be an absolute http(s) URL")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn exactly_one_token_source() {
+        assert_eq!(token_source(true, false, false).unwrap(), TokenSourceKind::Static);
+        assert_eq!(token_source(false, true, false).unwrap(), TokenSourceKind::Provider);
+        assert_eq!(token_source(false, false, true).unwrap(), TokenSourceKind::Endpoint);
+        for (a, b, c) in [(false, false, false), (true, true, false), (true, false, true), (false, true, true), (true, true, true)] {
+            assert_eq!(token_source(a, b, c).unwrap_err().code, ErrorCode::InvalidOptions);
+        }
+    }
+
+    #[test]
+    fn base_url_defaults_and_trims() {
+        assert_eq!(base_url(None).unwrap(), DEFAULT_BASE_URL);
+        assert_eq!(base_url(Some("http://127.0.0.1:8080/")).unwrap(), "http://127.0.0.1:8080");
+        for bad in ["", "api.spikelabs.com", "ftp://x", "https://", "https:///x", "javascript:alert(1)"] {
+            assert_eq!(base_url(Some(bad)).unwrap_err().code, ErrorCode::InvalidOptions, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Turning [`SdkError`] into instances of the JS `SpikeError` class.
+//!
+//! `SpikeError` must be a real JS class (`extends Error`, `instanceof` works across entry points),
+//! which wasm-bindgen cannot declare. The JS entry registers the class once at load time and Rust
+//! constructs it through `Reflect.construct`, so every error thrown from wasm is a `SpikeError`.
+
+use std::cell::OnceCell;
+
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::error::SdkError;
+
+thread_local! {
+    static ERROR_CLASS: OnceCell<Function> = const { OnceCell::new() };
+}
+
+/// Called once by each JS entry point with the `SpikeError` constructor.
+#[wasm_bindgen(js_name = "__setErrorClass", skip_typescript)]
+pub fn set_error_class(class: Function) {
+    ERROR_CLASS.with(|cell| {
+        let _ = cell.set(class);
+    });
+}
+
+/// `new SpikeError(code, message, { status })`, or a plain `Error` carrying `code` if the class
+/// was never registered (only possible when the raw wasm module is used directly).
+pub fn to_js(err: SdkError) -> JsValue {
+    let options = Object::new();
+    if let Some(status) = err.status {
+        let _ = Reflect::set(&options, &"status".into(), &JsValue::from(status));
+    }
+    let args = Array::of3(&err.code.as_str().into(), &err.message.as_str().into(), &options);
+    let constructed = ERROR_CLASS.with(|cell| cell.get().map(|class| Reflect::construct(class, &args)));
+    match constructed {
+        Some(Ok(value)) => value,
+        _ => {
+            let fallback = js_sys::Error::new(&err.message);
+            let _ = Reflect::set(&fallback, &"code".into(), &err.code.as_str().into());
+            fallback.into()
+        }
+    }
+}
