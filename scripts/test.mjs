@@ -1,0 +1,34 @@
+// `npm test`: the whole suite, installing what it needs first. Order: fast native Rust tests,
+// the wasm layer in Node and in headless Chromium, then the JS, browser and packaging tests
+// against a fresh build. The node test runner's summary is the last thing printed.
+import { join } from 'node:path';
+import { run, step } from './lib/run.mjs';
+import { root } from './lib/paths.mjs';
+import { ensureBuildTools, ensureChromium } from './setup.mjs';
+import { build } from './build.mjs';
+
+ensureBuildTools();
+ensureChromium();
+
+step('Rust: clippy (no unwrap/expect/panic/indexing in library code), native and wasm');
+run('cargo', ['clippy', '--all-targets', '--all-features', '--', '-D', 'warnings'], { cwd: root });
+run('cargo', ['clippy', '--lib', '--all-features', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings'], { cwd: root });
+
+step('Rust: native unit tests');
+run('cargo', ['test', '--all-features'], { cwd: root });
+
+const wasmTestEnv = { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner' };
+const wasmTest = ['test', '--all-features', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'];
+step('Rust: wasm-bindgen tests in Node');
+run('cargo', wasmTest, { cwd: root, env: wasmTestEnv });
+step('Rust: wasm-bindgen tests in headless Chromium');
+run('cargo', wasmTest, {
+  cwd: root,
+  env: { ...wasmTestEnv, WASM_BINDGEN_USE_BROWSER: '1', CHROMEDRIVER: '/usr/bin/chromedriver' },
+});
+
+await build();
+
+step('JS: Node, headless Chromium and packaging tests');
+const suites = ['tests/js', 'tests/browser', 'tests/packaging'].map((dir) => join(root, dir));
+run(process.execPath, ['--test', '--test-timeout=180000', ...suites], { cwd: root });

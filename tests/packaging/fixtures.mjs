@@ -1,0 +1,91 @@
+// Files written into the temp projects that install the packed tarball.
+
+export const ESM_SCRIPT = `
+import * as api from '@spike/sdk';
+import * as server from '@spike/sdk/server';
+import * as testing from '@spike/sdk/testing';
+import { runCases } from './cases/check.js';
+import { decodeCases } from './cases/decode.js';
+import { fileURLToPath } from 'node:url';
+
+const results = await runCases(decodeCases(api));
+const resolved = fileURLToPath(import.meta.resolve('@spike/sdk'));
+const sameError = server.SpikeError === api.SpikeError && testing.SpikeError === api.SpikeError;
+console.log(JSON.stringify({ results, resolved, sameError }));
+`;
+
+export const CJS_SCRIPT = `
+const api = require('@spike/sdk');
+const server = require('@spike/sdk/server');
+const testing = require('@spike/sdk/testing');
+
+(async () => {
+  const { runCases } = await import('./cases/check.js');
+  const { decodeCases } = await import('./cases/decode.js');
+  const results = await runCases(decodeCases(api));
+  const resolved = require.resolve('@spike/sdk');
+  const sameError = server.SpikeError === api.SpikeError && testing.SpikeError === api.SpikeError;
+  console.log(JSON.stringify({ results, resolved, sameError }));
+})();
+`;
+
+// Typed usage: compiles only if the installed types are real (not \`any\`): each
+// @ts-expect-error line must really be an error, or tsc fails with "unused directive".
+const TYPED_BODY = `
+const client = new SpikeClient({ token: 'x', baseUrl: 'http://127.0.0.1:1', refreshLeewaySeconds: 30 });
+const base: string = client.baseUrl;
+const claims = decodeToken('a.b.c');
+const user: string | undefined = claims.user_id;
+const scopes: string[] | undefined = claims.scopes;
+const expired: boolean = isTokenExpired('a.b.c', 10);
+const custom = decodeToken<{ plan: string }>('a.b.c').plan.toUpperCase();
+try {
+  decodeToken('x');
+} catch (err) {
+  if (err instanceof SpikeError) {
+    const code: SpikeErrorCode = err.code;
+    const status: number | undefined = err.status;
+    console.log(code, status);
+  }
+}
+// @ts-expect-error token must be a string
+new SpikeClient({ token: 42 });
+// @ts-expect-error unknown option
+new SpikeClient({ token: 'x', retries: 3 });
+// @ts-expect-error claims are typed
+const n: number = claims.user_id;
+// @ts-expect-error not a SpikeErrorCode
+const bad: SpikeErrorCode = 'nope';
+console.log(base, user, scopes, expired, custom, n, bad, ServerError === SpikeError);
+`;
+
+/** Written as usage.ts (ESM, "import" types) and usage.cts (CommonJS, "require" types). */
+export const TYPED_USAGE = `import { SpikeClient, SpikeError, decodeToken, isTokenExpired, type SpikeErrorCode } from '@spike/sdk';
+import { SpikeError as ServerError } from '@spike/sdk/server';
+${TYPED_BODY}`;
+
+export function tsconfig(files, { module, moduleResolution }) {
+  return JSON.stringify({
+    compilerOptions: { module, moduleResolution, target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, types: [], skipLibCheck: false },
+    files,
+  });
+}
+
+const PAGE_SCRIPT = `
+  import * as api from '@spike/sdk';
+  import { runCases } from './cases/check.js';
+  import { decodeCases } from './cases/decode.js';
+  window.__results = await runCases(decodeCases(api));
+`;
+
+export const VITE_INDEX = `<!doctype html>
+<meta charset="utf-8"><link rel="icon" href="data:,"><title>vite app</title>
+<script type="module" src="./main.js"></script>
+`;
+export const VITE_MAIN = PAGE_SCRIPT.replace('window.__results = ', 'const results = ') + '\nwindow.__results = results;\n';
+
+export const IMPORTMAP_PAGE = `<!doctype html>
+<meta charset="utf-8"><link rel="icon" href="data:,"><title>import map</title>
+<script type="importmap">{ "imports": { "@spike/sdk": "./node_modules/@spike/sdk/browser/index.js" } }</script>
+<script type="module">${PAGE_SCRIPT}</script>
+`;

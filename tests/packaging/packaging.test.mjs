@@ -1,0 +1,108 @@
+// Packs the staged package with npm, installs the tarball into a fresh temp project (no
+// workspace links), and uses it the ways our users do: Node ESM, Node CJS, tsc --strict against
+// the installed types, a Vite production build in Chromium, and a plain page with an import map.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { capture, run } from '../../scripts/lib/run.mjs';
+import { root } from '../../scripts/lib/paths.mjs';
+import { startStaticServer } from '../../scripts/lib/static-server.mjs';
+import { pack } from '../../scripts/package.mjs';
+import { collectPageResults, launchChromium } from '../lib/chromium.mjs';
+import * as fx from './fixtures.mjs';
+
+let project;
+let packed;
+let browser;
+
+const quiet = { stdio: ['ignore', 'pipe', 'inherit'] };
+
+function assertAllPassed(results, where) {
+  assert.ok(results.length >= 8, `${where}: only ${results.length} cases ran`);
+  const failed = results.filter((r) => !r.ok);
+  assert.deepEqual(failed, [], `${where}: failing cases`);
+}
+
+function nodeScript(file) {
+  const out = capture(process.execPath, [file], { cwd: project });
+  assert.ok(out, `node ${file} failed`);
+  return JSON.parse(out.split('\n').at(-1));
+}
+
+before(async () => {
+  project = mkdtempSync(join(tmpdir(), 'spike-sdk-pkg-'));
+  packed = pack(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  run('npm', ['install', packed.tarball, '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--loglevel=error'], { cwd: project, ...quiet });
+  for (const dir of ['cases', 'vite-app/cases']) cpSync(join(root, 'tests/cases'), join(project, dir), { recursive: true });
+  writeFileSync(join(project, 'esm.mjs'), fx.ESM_SCRIPT);
+  writeFileSync(join(project, 'cjs.cjs'), fx.CJS_SCRIPT);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+test('the tarball holds the built package and nothing else', () => {
+  for (const file of ['package.json', 'README.md', 'LICENSE', 'browser/index.js', 'browser/spike_sdk_bg.wasm', 'node/index.cjs', 'node/index.mjs', 'node/spike_sdk_bg.wasm', 'types/index.d.ts', 'types/index.d.cts']) {
+    assert.ok(packed.files.includes(file), `missing ${file}`);
+  }
+  const strays = packed.files.filter((f) => !/^(package\.json|README\.md|LICENSE|(browser|node|types)\/.+)$/.test(f));
+  assert.deepEqual(strays, []);
+});
+
+test('Node ESM: import works with no init call', () => {
+  const { results, resolved, sameError } = nodeScript(join(project, 'esm.mjs'));
+  assert.ok(resolved.startsWith(join(project, 'node_modules')), `resolved to ${resolved}`);
+  assert.ok(resolved.endsWith('node/index.mjs'), resolved);
+  assert.ok(sameError, 'every entry shares one SpikeError');
+  assertAllPassed(results, 'Node ESM');
+});
+
+test('Node CJS: require works with no init call', () => {
+  const { results, resolved, sameError } = nodeScript(join(project, 'cjs.cjs'));
+  assert.ok(resolved.endsWith('node/index.cjs'), resolved);
+  assert.ok(sameError, 'every entry shares one SpikeError');
+  assertAllPassed(results, 'Node CJS');
+});
+
+test('tsc --strict accepts typed usage against the installed types (nodenext ESM + CJS, bundler)', () => {
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  writeFileSync(join(project, 'usage.ts'), fx.TYPED_USAGE);
+  writeFileSync(join(project, 'usage.cts'), fx.TYPED_USAGE);
+  writeFileSync(join(project, 'tsconfig.json'), fx.tsconfig(['usage.ts', 'usage.cts'], { module: 'nodenext', moduleResolution: 'nodenext' }));
+  writeFileSync(join(project, 'tsconfig.bundler.json'), fx.tsconfig(['usage.ts'], { module: 'esnext', moduleResolution: 'bundler' }));
+  run(process.execPath, [tsc, '--noEmit', '--strict', '-p', 'tsconfig.json'], { cwd: project });
+  run(process.execPath, [tsc, '--noEmit', '--strict', '-p', 'tsconfig.bundler.json'], { cwd: project });
+});
+
+test('Vite production build runs in Chromium', async () => {
+  const app = join(project, 'vite-app');
+  writeFileSync(join(app, 'index.html'), fx.VITE_INDEX);
+  writeFileSync(join(app, 'main.js'), fx.VITE_MAIN);
+  run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: app });
+  const server = await startStaticServer(join(app, 'dist'));
+  try {
+    const { results, problems } = await collectPageResults(browser, `${server.url}/`);
+    assert.deepEqual(problems, []);
+    assertAllPassed(results, 'Vite build');
+  } finally {
+    await server.close();
+  }
+});
+
+test('a plain <script type="module"> page with an import map runs in Chromium', async () => {
+  writeFileSync(join(project, 'importmap.html'), fx.IMPORTMAP_PAGE);
+  const server = await startStaticServer(project);
+  try {
+    const { results, problems } = await collectPageResults(browser, `${server.url}/importmap.html`);
+    assert.deepEqual(problems, []);
+    assertAllPassed(results, 'import map page');
+  } finally {
+    await server.close();
+  }
+});
