@@ -7,25 +7,14 @@
 //!
 //! Error messages name the part that failed, never the token's content.
 
-use serde::Deserialize;
-
 use crate::base64url;
 use crate::error::SdkError;
+use crate::json::{self, JsonError};
+pub use crate::json::TimeClaims;
 
 /// Longest token we try to decode. Real JWTs travel in an HTTP header (servers cap those at
 /// 8-16 KiB), so anything this big is garbage and decoding it would only burn memory.
-pub const MAX_TOKEN_LEN: usize = 64 * 1024;
-
-/// The registered time claims, in seconds since the Unix epoch (RFC 7519 NumericDate).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
-pub struct TimeClaims {
-    #[serde(default)]
-    pub exp: Option<f64>,
-    #[serde(default)]
-    pub iat: Option<f64>,
-    #[serde(default)]
-    pub nbf: Option<f64>,
-}
+pub const MAX_TOKEN_LEN: usize = 65536;
 
 /// A decoded token: the payload as validated JSON text (handed to `JSON.parse` on the JS side so
 /// every claim, custom ones included, arrives exactly as issued) plus the time claims Rust needs.
@@ -38,9 +27,7 @@ pub struct DecodedToken {
 /// Decodes the payload of a compact JWS (`header.payload.signature`).
 pub fn decode(token: &str) -> Result<DecodedToken, SdkError> {
     if token.len() > MAX_TOKEN_LEN {
-        return Err(SdkError::invalid_token(format!(
-            "Invalid token: longer than {MAX_TOKEN_LEN} bytes"
-        )));
+        return Err(SdkError::invalid_token("Invalid token: longer than 65536 bytes"));
     }
     let mut parts = token.split('.');
     let (Some(header), Some(payload), Some(_signature), None) =
@@ -56,30 +43,38 @@ pub fn decode(token: &str) -> Result<DecodedToken, SdkError> {
     if payload.is_empty() {
         return Err(SdkError::invalid_token("Invalid token: missing part #2 (payload)"));
     }
-    let header_json = segment_json(header, "#1 (header)")?;
-    serde_json::from_str::<serde::de::IgnoredAny>(&header_json)
-        .map_err(|_| SdkError::invalid_token("Invalid token: part #1 (header) is not valid JSON"))?;
-
-    let payload_json = segment_json(payload, "#2 (payload)")?;
-    let times = serde_json::from_str::<TimeClaims>(&payload_json).map_err(|e| {
-        // serde's message may quote the offending value; keep only the category.
-        let why = if e.is_data() { "has a non-numeric exp, iat or nbf claim" } else { "is not valid JSON" };
-        SdkError::invalid_token(format!("Invalid token: part #2 (payload) {why}"))
+    let header_json = segment_json(header, Part::Header)?;
+    if !json::is_object(&header_json) {
+        return Err(SdkError::invalid_token("Invalid token: part #1 (header) is not a JSON object"));
+    }
+    let payload_json = segment_json(payload, Part::Payload)?;
+    let times = json::object_time_claims(&payload_json).map_err(|e| {
+        SdkError::invalid_token(match e {
+            JsonError::Syntax => "Invalid token: part #2 (payload) is not valid JSON",
+            JsonError::NotObject => "Invalid token: part #2 (payload) is not a JSON object",
+            JsonError::BadTimeClaim("exp") => "Invalid token: non-numeric or repeated exp claim",
+            JsonError::BadTimeClaim("iat") => "Invalid token: non-numeric or repeated iat claim",
+            JsonError::BadTimeClaim(_) => "Invalid token: non-numeric or repeated nbf claim",
+        })
     })?;
     Ok(DecodedToken { payload_json, times })
 }
 
-/// Base64url-decodes one segment and checks it is UTF-8 text that starts like a JSON object
-/// (serde's derived structs would also accept a JSON array, which no JWT part may be).
-fn segment_json(segment: &str, which: &str) -> Result<String, SdkError> {
-    let bytes = base64url::decode(segment)
-        .ok_or_else(|| SdkError::invalid_token(format!("Invalid token: part {which} is not valid base64url")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| SdkError::invalid_token(format!("Invalid token: part {which} is not UTF-8")))?;
-    if !text.trim_start().starts_with('{') {
-        return Err(SdkError::invalid_token(format!("Invalid token: part {which} is not a JSON object")));
-    }
-    Ok(text)
+#[derive(Clone, Copy)]
+enum Part {
+    Header,
+    Payload,
+}
+
+/// Base64url-decodes one segment into UTF-8 text. Messages are literals, not `format!`, which
+/// keeps `core::fmt` out of the browser wasm.
+fn segment_json(segment: &str, part: Part) -> Result<String, SdkError> {
+    let (not_base64, not_utf8) = match part {
+        Part::Header => ("Invalid token: part #1 (header) is not valid base64url", "Invalid token: part #1 (header) is not UTF-8"),
+        Part::Payload => ("Invalid token: part #2 (payload) is not valid base64url", "Invalid token: part #2 (payload) is not UTF-8"),
+    };
+    let bytes = base64url::decode(segment).ok_or_else(|| SdkError::invalid_token(not_base64))?;
+    String::from_utf8(bytes).map_err(|_| SdkError::invalid_token(not_utf8))
 }
 
 /// Whether a token with these claims is expired at `now_secs`, treating it as expired
@@ -133,10 +128,10 @@ mod tests {
             (".eyJhIjoxfQ.sig", "missing part #1"),
             ("eyJhbGciOiJub25lIn0..sig", "missing part #2"),
             ("eyJhbGciOiJub25lIn0.!!!.sig", "base64url"),
-            ("eyJhbGciOiJub25lIn0.e30x.sig", "JSON"),           // "{}1"
+            ("eyJhbGciOiJub25lIn0.e30x.sig", "not valid JSON"), // "{}1"
             ("eyJhbGciOiJub25lIn0.WzFd.sig", "JSON object"),    // "[1]"
             ("eyJhbGciOiJub25lIn0.Im5vIg.sig", "JSON object"),  // "\"no\""
-            ("eyJhbGciOiJub25lIn0.eyJleHAiOiJzb29uIn0.sig", "non-numeric"), // {"exp":"soon"}
+            ("eyJhbGciOiJub25lIn0.eyJleHAiOiJzb29uIn0.sig", "non-numeric or repeated exp claim"), // {"exp":"soon"}
             ("W10.e30.sig", "JSON object"),                     // header "[]"
             (LATIN1, "UTF-8"),
             (&huge, "longer"),

@@ -12,6 +12,7 @@
 
 pub mod base64url;
 pub mod error;
+pub mod json;
 pub mod jwt;
 pub mod options;
 

@@ -25,7 +25,7 @@ pub fn decode_token(token: &JsValue) -> Result<JsValue, JsValue> {
 
 #[wasm_bindgen(js_name = isTokenExpired, skip_typescript)]
 pub fn is_token_expired(token: &JsValue, leeway_seconds: &JsValue) -> Result<bool, JsValue> {
-    let leeway = super::options::non_negative_seconds(leeway_seconds, "leewaySeconds")?.unwrap_or(0.0);
+    let leeway = super::options::non_negative_seconds(leeway_seconds, "leewaySeconds must be a finite number >= 0")?.unwrap_or(0.0);
     let decoded = jwt::decode(&token_arg(token)?).map_err(to_js)?;
     Ok(jwt::is_expired(&decoded.times, js_sys::Date::now() / 1000.0, leeway))
 }
