@@ -3,7 +3,6 @@
 import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
 import { run, step } from './lib/run.mjs';
 import { buildDir, packageDir, root } from './lib/paths.mjs';
 import { ensureBuildTools } from './setup.mjs';
@@ -44,7 +43,11 @@ function bindgen(flavour, wasmFile) {
   return outDir;
 }
 
+// esbuild is a dev dependency: imported only after ensureBuildTools() has run `npm ci`.
+const loadEsbuild = () => import('esbuild');
+
 async function stageBrowser(webDir) {
+  const esbuild = await loadEsbuild();
   const out = join(packageDir, 'browser');
   mkdirSync(out, { recursive: true });
   // Bundled and minified so a page without a bundler loads one JS file and one .wasm; the wasm is
@@ -66,6 +69,7 @@ async function stageBrowser(webDir) {
 }
 
 async function stageNode(nodeDir) {
+  const esbuild = await loadEsbuild();
   const out = join(packageDir, 'node');
   mkdirSync(out, { recursive: true });
   // The package is "type": "module", so CommonJS files must end in .cjs.
