@@ -1,6 +1,6 @@
 'use strict';
-// The local Spike API emulator arrives with the server-helpers issue; the entry exists now so
-// that `@spike/sdk/testing` resolves in every module system.
+// `@spike/sdk/testing`: the local Spike API emulator for tests and demos (Node only).
 const { SpikeError } = require('./core.cjs');
+const { startEmulator } = require('./testing/emulator.cjs');
 
-module.exports = { SpikeError };
+module.exports = { startEmulator, SpikeError };
