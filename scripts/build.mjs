@@ -51,19 +51,17 @@ async function stageBrowser(webDir) {
   const out = join(packageDir, 'browser');
   mkdirSync(out, { recursive: true });
   // Bundled and minified so a page without a bundler loads one JS file and one .wasm; the wasm is
-  // found through `new URL('spike_sdk_bg.wasm', import.meta.url)`, which esbuild leaves intact.
+  // found through `new URL('spike_sdk_bg.wasm', import.meta.url)`, which esbuild leaves intact, so
+  // the glue must stay in index.js (next to the wasm), never in a chunk elsewhere.
+  const common = { bundle: true, format: 'esm', target: 'es2022', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning' };
+  await esbuild.build({ ...common, entryPoints: [join(root, 'js/browser/index.js')], outdir: out });
+  // The server/testing stubs import SpikeError from ./index.js at run time (kept external), so a
+  // page has one SpikeError class whichever entry it imported.
   await esbuild.build({
-    entryPoints: { index: join(root, 'js/browser/index.js'), server: join(root, 'js/browser/server.js'), testing: join(root, 'js/browser/testing.js') },
+    ...common,
+    entryPoints: [join(root, 'js/browser/server.js'), join(root, 'js/browser/testing.js')],
     outdir: out,
-    bundle: true,
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    keepNames: true,
-    legalComments: 'none',
-    logLevel: 'warning',
+    external: ['./index.js'],
   });
   copyFileSync(join(webDir, 'spike_sdk_bg.wasm'), join(out, 'spike_sdk_bg.wasm'));
 }

@@ -12,9 +12,12 @@
 
 pub mod base64url;
 pub mod error;
+pub mod integration;
 pub mod json;
 pub mod jwt;
 pub mod options;
+#[cfg(feature = "server")]
+pub mod server;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

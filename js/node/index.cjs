@@ -6,4 +6,5 @@ module.exports = {
   SpikeError,
   decodeToken: wasm.decodeToken,
   isTokenExpired: wasm.isTokenExpired,
+  parseIntegrationRedirect: wasm.parseIntegrationRedirect,
 };

@@ -89,3 +89,17 @@ export declare function decodeToken<T = SpikeClaims>(token: string): T;
 
 /** Whether the token's `exp` is at or before now + `leewaySeconds` (default 0). No `exp`: false. */
 export declare function isTokenExpired(token: string, leewaySeconds?: number): boolean;
+
+/** What Spike appends to the app's redirect URL after a provider connection. */
+export interface IntegrationRedirect {
+  userId: string | null;
+  providerSlug: string | null;
+  /** Present when the connection failed. */
+  error?: string;
+}
+
+/**
+ * Reads `user_id`, `provider_slug` and `error` from the app's return URL (absolute, relative or
+ * `?query`). Throws `SpikeError('invalid_options')` when the URL carries neither user_id nor error.
+ */
+export declare function parseIntegrationRedirect(url: string): IntegrationRedirect;

@@ -1,2 +1,133 @@
-export { SpikeError } from './index.js';
-export type { SpikeErrorCode } from './index.js';
+export { SpikeError, parseIntegrationRedirect } from './index.js';
+export type { SpikeErrorCode, IntegrationRedirect } from './index.js';
+
+export interface MintTokenOptions {
+  /** Your Spike API key. Server only; never appears in errors. */
+  apiKey: string;
+  userId: string;
+  name?: string;
+  email?: string;
+  scopes?: string[];
+  /** Token lifetime, integer 1..86400. The API's default is 3600. */
+  expSeconds?: number;
+  /** Default `https://api.spikelabs.com`. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
+
+export interface MintedToken {
+  token: string;
+  /** ISO 8601. */
+  expires_at: string;
+}
+
+/** `POST /tenant/api/tokens/mint`. Rejects with `SpikeError` (`invalid_options` before sending). */
+export declare function mintToken(options: MintTokenOptions): Promise<MintedToken>;
+
+/** What `getUser` may return: a user ID, a user, or null/undefined when nobody is signed in. */
+export type TokenHandlerUser =
+  | string
+  | { id?: string; userId?: string; user_id?: string; name?: string; email?: string; scopes?: string[] }
+  | null
+  | undefined;
+
+export interface TokenHandlerOptions {
+  apiKey: string;
+  /** Who is asking. Return null when the request is not signed in (-> 401). */
+  getUser: (request: Request) => TokenHandlerUser | Promise<TokenHandlerUser>;
+  baseUrl?: string;
+  expSeconds?: number;
+  /** Scopes for every token (a user's own `scopes` win). */
+  scopes?: string[];
+  /** Users whose tokens are kept for reuse. Default 10000. */
+  cacheSize?: number;
+  fetch?: typeof fetch;
+}
+
+/** 200 `{ token, expires_at }`, 401 when not signed in, 502 when minting fails; all JSON. */
+export declare function createTokenHandler(options: TokenHandlerOptions): (request: Request) => Promise<Response>;
+
+/** Lowercase hex HMAC-SHA256 of the user ID. The key must have at least 16 characters. */
+export declare function signUserId(hmacKey: string, userId: string): string;
+
+/** Checks `X-Body-Signature` in constant time. Malformed headers give `false`. */
+export declare function verifyWebhookSignature(signatureKey: string, rawBody: string | Uint8Array, signatureHeader: string | null | undefined): boolean;
+
+export type WebhookEventType = 'record_change' | 'provider_integration_created' | 'provider_integration_deleted';
+
+export interface WebhookEvent {
+  application_user_id: string;
+  /** One of the documented types; newer types arrive as their string. */
+  event_type: WebhookEventType | (string & {});
+  /** ISO 8601. */
+  timestamp: string;
+  provider_slug?: string;
+  metrics?: string[];
+  activity_types?: string[];
+  earliest_record_start_at?: string;
+  latest_record_end_at?: string;
+}
+
+/** An array of events, `{ events: [...] }` or one event. Throws `invalid_options` otherwise. */
+export declare function parseWebhookEvents(rawBody: string | Uint8Array): WebhookEvent[];
+
+export interface WebhookHandlerOptions {
+  signatureKey: string;
+  /** Runs after the 200 has been sent. */
+  onEvents: (events: WebhookEvent[]) => void | Promise<void>;
+  onError?: (error: unknown) => void;
+}
+
+/** 401 bad signature, 400 bad body, 405 not POST, else 200 at once. */
+export declare function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response>;
+
+export interface RedirectValues {
+  application_user_id?: string;
+  provider_slug?: string;
+  provider_user_id?: string;
+}
+
+/** Fills `{application_user_id}`, `{provider_slug}`, `{provider_user_id}`, percent-encoded. */
+export declare function buildRedirectUrl(template: string, values: RedirectValues): string;
+
+/** Never throws. Entries: `example.com`, `*.example.com`, `host:port`, `myapp://`. */
+export declare function isAllowedRedirect(url: string, allowedDomains: string[]): boolean;
+
+export interface AppSettings {
+  /** Integer 1..90, not above `retentionDays`. */
+  maxBackfillDays: number;
+  retentionDays?: number;
+  defaultRedirectUrl?: string;
+  allowedRedirectDomains?: string[];
+  /** Absolute https URL. */
+  webhookUrl?: string;
+}
+
+export interface SettingsProblem {
+  field: string;
+  problem: string;
+}
+
+/** Every problem found; empty when valid. Never throws. */
+export declare function validateAppSettings(settings: AppSettings): SettingsProblem[];
+
+/** The parts of node:http's IncomingMessage (and Express's req) the adapter reads. */
+export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
+  method?: string;
+  url?: string;
+  originalUrl?: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+}
+
+/** The parts of node:http's ServerResponse (and Express's res) the adapter writes. */
+export interface NodeResponseLike {
+  headersSent?: boolean;
+  writeHead(status: number, headers?: Record<string, string>): unknown;
+  end(body?: string | Uint8Array): unknown;
+}
+
+/** Adapts a `(Request) => Promise<Response>` handler to node:http / Express `(req, res)`. */
+export declare function toNodeHandler(
+  handler: (request: Request) => Promise<Response>,
+): (req: NodeRequestLike, res: NodeResponseLike) => Promise<void>;

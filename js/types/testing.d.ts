@@ -1,2 +1,69 @@
 export { SpikeError } from './index.js';
 export type { SpikeErrorCode } from './index.js';
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default: a random `sk_test_...` key. */
+  apiKey?: string;
+  /** Default lifetime of minted tokens (when the mint body has no exp_seconds). Default 3600. */
+  tokenTtlSeconds?: number;
+  /** `iss` of minted tokens, and the only issuer accepted. Default 'https://api.spikelabs.com'. */
+  issuer?: string;
+  /** Default 'tenant_emulator'. */
+  tenantId?: string;
+}
+
+/** Faults for the /platform routes (mint and JWKS always answer). */
+export interface EmulatorFaults {
+  /** The next n requests answer 503. */
+  status503?: number;
+  /** Retry-After value sent with injected 503s (seconds, or an HTTP date). */
+  retryAfter?: number | string;
+  /** The next n requests have their connection destroyed without an answer. */
+  dropConnections?: number;
+  /** Every request waits this long first. */
+  latencyMs?: number;
+  /** Every token issued before now answers `token_expired`. */
+  expireTokens?: boolean;
+  /** Per-request probabilities, 0..1. `slow` waits `slowMs`. */
+  rates?: { status503?: number; drop?: number; tokenExpired?: number; slow?: number };
+  slowMs?: number;
+}
+
+export interface EmulatorStats {
+  mints: number;
+  requests: number;
+  dropped: number;
+  injected503: number;
+  /** e.g. `{ "POST /platform/api/workspaces": { "201": 3, "401": 1 } }` */
+  routes: Record<string, Record<string, number>>;
+}
+
+export interface IssueTokenOptions {
+  userId?: string;
+  name?: string;
+  email?: string;
+  scopes?: string[];
+  expSeconds?: number;
+  /** Claims that override the defaults (to make expired, foreign-issuer or claim-less tokens). */
+  claims?: Record<string, unknown>;
+}
+
+export interface Emulator {
+  readonly url: string;
+  readonly apiKey: string;
+  /** A snapshot of the counters. */
+  readonly stats: EmulatorStats;
+  readonly jwks: { keys: JsonWebKey[] };
+  inject(faults: EmulatorFaults): Emulator;
+  /** Clears faults, stats and workspaces. */
+  reset(): void;
+  /** Signs a token directly, without an HTTP mint (not counted in stats.mints). */
+  issueToken(options?: IssueTokenOptions): { token: string; expires_at: string };
+  close(): Promise<void>;
+}
+
+export declare function startEmulator(options?: EmulatorOptions): Promise<Emulator>;

@@ -2,5 +2,9 @@
 
 pub mod client;
 pub mod errors;
+mod http;
+pub mod integration;
 pub mod jwt;
 mod options;
+#[cfg(feature = "server")]
+pub mod server;

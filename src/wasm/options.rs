@@ -1,9 +1,47 @@
 //! Reading option values passed from JS, with `invalid_options` errors that name the option.
+// Some readers are only used by the server helpers (cargo feature `server`).
+#![cfg_attr(not(feature = "server"), allow(dead_code))]
 
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::errors::to_js;
 use crate::error::SdkError;
+
+fn invalid(message: &'static str) -> JsValue {
+    to_js(SdkError::invalid_options(message))
+}
+
+/// `options[name]`, with `undefined` and `null` read as absent.
+pub fn get(options: &JsValue, name: &str) -> Option<JsValue> {
+    Reflect::get(options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// Requires an options object.
+pub fn object(options: &JsValue, error: &'static str) -> Result<(), JsValue> {
+    if options.is_object() { Ok(()) } else { Err(invalid(error)) }
+}
+
+pub fn string(options: &JsValue, name: &str, error: &'static str) -> Result<Option<String>, JsValue> {
+    get(options, name).map(|v| v.as_string().ok_or_else(|| invalid(error))).transpose()
+}
+
+pub fn number(options: &JsValue, name: &str, error: &'static str) -> Result<Option<f64>, JsValue> {
+    get(options, name).map(|v| v.as_f64().filter(|n| n.is_finite()).ok_or_else(|| invalid(error))).transpose()
+}
+
+pub fn function(options: &JsValue, name: &str, error: &'static str) -> Result<Option<Function>, JsValue> {
+    get(options, name).map(|v| v.dyn_into::<Function>().map_err(|_| invalid(error))).transpose()
+}
+
+pub fn string_array(options: &JsValue, name: &str, error: &'static str) -> Result<Option<Vec<String>>, JsValue> {
+    let Some(value) = get(options, name) else { return Ok(None) };
+    if !Array::is_array(&value) {
+        return Err(invalid(error));
+    }
+    Array::from(&value).iter().map(|v| v.as_string().ok_or_else(|| invalid(error))).collect::<Result<Vec<_>, _>>().map(Some)
+}
 
 /// `undefined`/`null` -> `None`; a finite number >= 0 -> `Some`; anything else is `error`.
 pub fn non_negative_seconds(value: &JsValue, error: &'static str) -> Result<Option<f64>, JsValue> {
@@ -12,6 +50,6 @@ pub fn non_negative_seconds(value: &JsValue, error: &'static str) -> Result<Opti
     }
     match value.as_f64() {
         Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
-        _ => Err(to_js(SdkError::invalid_options(error))),
+        _ => Err(invalid(error)),
     }
 }

@@ -57,11 +57,43 @@ const n: number = claims.user_id;
 // @ts-expect-error not a SpikeErrorCode
 const bad: SpikeErrorCode = 'nope';
 console.log(base, user, scopes, expired, custom, n, bad, ServerError === SpikeError);
+
+async function serverSide(request: Request) {
+  const minted = await mintToken({ apiKey: 'sk', userId: 'u', expSeconds: 60 });
+  const when: string = minted.expires_at;
+  const handler = createTokenHandler({ apiKey: 'sk', getUser: (req) => (req.headers.get('cookie') ? { id: 'u', scopes: ['a'] } : null) });
+  const res: Response = await handler(request);
+  const hex: string = signUserId('0123456789abcdef', 'u');
+  const ok: boolean = verifyWebhookSignature('k', new Uint8Array(), hex) && isAllowedRedirect('https://a.com', ['a.com']);
+  const events = parseWebhookEvents('[]');
+  const type: string = events[0].event_type;
+  const problems = validateAppSettings({ maxBackfillDays: 30 });
+  const field: string = problems[0].field;
+  const url: string = buildRedirectUrl('https://a.com/{provider_slug}', { provider_slug: 'p' });
+  const back = parseIntegrationRedirect(url);
+  const slug: string | null = back.providerSlug;
+  const emulator = await startEmulator({ port: 0, tokenTtlSeconds: 30 });
+  emulator.inject({ status503: 2, retryAfter: 1, rates: { drop: 0.1 } });
+  const mints: number = emulator.stats.mints;
+  await emulator.close();
+  // @ts-expect-error expSeconds is a number
+  await mintToken({ apiKey: 'sk', userId: 'u', expSeconds: '60' });
+  // @ts-expect-error getUser is required
+  createTokenHandler({ apiKey: 'sk' });
+  // @ts-expect-error unknown fault
+  emulator.inject({ explode: true });
+  return [when, res, ok, type, field, slug, mints];
+}
+console.log(serverSide);
 `;
 
 /** Written as usage.ts (ESM, "import" types) and usage.cts (CommonJS, "require" types). */
 export const TYPED_USAGE = `import { SpikeClient, SpikeError, decodeToken, isTokenExpired, type SpikeErrorCode } from '@spike/sdk';
-import { SpikeError as ServerError } from '@spike/sdk/server';
+import {
+  SpikeError as ServerError, mintToken, createTokenHandler, signUserId, verifyWebhookSignature, parseWebhookEvents,
+  isAllowedRedirect, validateAppSettings, buildRedirectUrl, parseIntegrationRedirect,
+} from '@spike/sdk/server';
+import { startEmulator } from '@spike/sdk/testing';
 ${TYPED_BODY}`;
 
 export function tsconfig(files, { module, moduleResolution }) {

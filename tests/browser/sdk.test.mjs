@@ -1,4 +1,4 @@
-// The shared decode cases in headless Chromium, against the browser build (plain ESM + wasm).
+// The shared cases in headless Chromium, against the browser build (plain ESM + wasm).
 import { after, before, test } from 'node:test';
 import { root } from '../../scripts/lib/paths.mjs';
 import { startStaticServer } from '../../scripts/lib/static-server.mjs';
@@ -11,7 +11,7 @@ let outcome;
 before(async () => {
   server = await startStaticServer(root);
   browser = await launchChromium();
-  outcome = await collectPageResults(browser, `${server.url}/tests/browser/decode.html`);
+  outcome = await collectPageResults(browser, `${server.url}/tests/browser/sdk.html`);
 });
 
 after(async () => {
@@ -24,7 +24,7 @@ test('the page loaded the SDK without errors and ran the cases', () => {
   if (outcome.results.length < 8) throw new Error(`only ${outcome.results.length} cases ran`);
 });
 
-test('every decode case passes in Chromium', () => {
+test('every case passes in Chromium', () => {
   const failed = outcome.results.filter((r) => !r.ok);
   if (failed.length) throw new Error(failed.map((r) => `${r.name}: ${r.error}`).join('\n\n'));
 });

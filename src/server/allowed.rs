@@ -1,0 +1,181 @@
+//! The allowed-redirect-domain check: is this URL one the app may send users back to?
+//!
+//! Parsing is WHATWG (the `url` crate), the same as browsers, so what we approve is what the
+//! browser will visit. On top of that, inputs that only an attacker writes are refused outright:
+//! userinfo (`https://good.com@evil.com`), backslashes (browsers read them as slashes), control
+//! characters and whitespace, and percent-escapes in the authority (`good.com%2f@evil.com`).
+
+use url::Url;
+
+/// One entry of the allow-list.
+#[derive(Debug, PartialEq, Eq)]
+enum Rule {
+    /// `example.com` or `example.com:8443`: that host exactly (port too, when given).
+    Host { host: String, port: Option<u16> },
+    /// `*.example.com`: any subdomain, not `example.com` itself.
+    Subdomains(String),
+    /// `myapp://` or `myapp://auth`: a custom scheme (mobile deep link), optionally one host.
+    Scheme { scheme: String, host: Option<String> },
+}
+
+fn is_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 63
+        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
+/// A lowercase DNS name (or `localhost`, or an IPv4 literal): labels of letters, digits, hyphens.
+pub fn is_domain_name(name: &str) -> bool {
+    name.len() <= 253 && name.split('.').all(is_label)
+}
+
+fn is_scheme(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+}
+
+/// Parses one allow-list entry; `None` when it is malformed.
+fn rule(entry: &str) -> Option<Rule> {
+    let entry = entry.trim().to_ascii_lowercase();
+    if let Some((scheme, host)) = entry.split_once("://") {
+        if !is_scheme(scheme) || scheme == "http" || scheme == "https" {
+            return None;
+        }
+        let host = host.trim_end_matches('/');
+        return match host {
+            "" => Some(Rule::Scheme { scheme: scheme.to_owned(), host: None }),
+            h if is_domain_name(h) => Some(Rule::Scheme { scheme: scheme.to_owned(), host: Some(h.to_owned()) }),
+            _ => None,
+        };
+    }
+    if let Some(base) = entry.strip_prefix("*.") {
+        return (is_domain_name(base) && base.contains('.')).then(|| Rule::Subdomains(base.to_owned()));
+    }
+    let (host, port) = match entry.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p.parse::<u16>().ok().filter(|p| *p > 0)?)),
+        None => (entry.as_str(), None),
+    };
+    is_domain_name(host).then(|| Rule::Host { host: host.to_owned(), port })
+}
+
+/// Whether an allow-list entry is well-formed (used by `validateAppSettings`).
+pub fn is_valid_entry(entry: &str) -> bool {
+    rule(entry).is_some()
+}
+
+/// The raw text between `scheme://` and the path: where `%2f`-style tricks live.
+fn raw_authority(url: &str) -> &str {
+    let after = url.split_once("://").map_or("", |(_, rest)| rest);
+    after.split(['/', '?', '#']).next().unwrap_or("")
+}
+
+/// `isAllowedRedirect`: never panics, never errors; anything doubtful is `false`.
+pub fn is_allowed_redirect(url: &str, allowed: &[String]) -> bool {
+    if url.is_empty() || url.len() > 8192 || url.bytes().any(|b| b <= b' ' || b == b'\\' || b == 0x7f) {
+        return false;
+    }
+    if raw_authority(url).contains('%') {
+        return false;
+    }
+    let Ok(parsed) = Url::parse(url) else {
+        return false;
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return false;
+    }
+    let host = parsed.host_str().map(str::to_ascii_lowercase);
+    let rules: Vec<Rule> = allowed.iter().filter_map(|e| rule(e)).collect();
+    match parsed.scheme() {
+        "http" | "https" => {
+            let Some(host) = host else { return false };
+            rules.iter().any(|r| match r {
+                Rule::Host { host: h, port } => *h == host && port.is_none_or(|p| parsed.port_or_known_default() == Some(p)),
+                Rule::Subdomains(base) => {
+                    host.strip_suffix(base.as_str()).is_some_and(|sub| sub.len() > 1 && sub.ends_with('.'))
+                }
+                Rule::Scheme { .. } => false,
+            })
+        }
+        scheme => rules.iter().any(|r| match r {
+            Rule::Scheme { scheme: s, host: None } => s == scheme,
+            Rule::Scheme { scheme: s, host: Some(h) } => s == scheme && host.as_deref() == Some(h.as_str()),
+            _ => false,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed() -> Vec<String> {
+        ["app.example.com", "*.example.org", "localhost:3000", "myapp://", "other://auth"].map(String::from).to_vec()
+    }
+
+    #[test]
+    fn allows_listed_hosts() {
+        for ok in [
+            "https://app.example.com/done",
+            "http://APP.Example.com/x?y=1#z",
+            "https://a.example.org/",
+            "https://a.b.example.org/",
+            "http://localhost:3000/cb",
+            "myapp://callback?user_id=1",
+            "myapp:/x",
+            "other://auth/path",
+            "https://app.example.com/cb?next=%2Fhome",
+        ] {
+            assert!(is_allowed_redirect(ok, &allowed()), "{ok}");
+        }
+    }
+
+    #[test]
+    fn refuses_adversarial_urls() {
+        for bad in [
+            "https://evil.com/",
+            "https://app.example.com.evil.com/",
+            "https://evilapp.example.com/",
+            "https://app.example.com@evil.com/",
+            "https://evil.com@app.example.com/",
+            "https://user:pw@app.example.com/",
+            "https://evil.com\\@app.example.com/",
+            "https:\\\\evil.com\\app.example.com",
+            "https://app.example.com%2f@evil.com/",
+            "https://evil.com%2f.app.example.com/",
+            "https://app.example.com%2Eevil.com/",
+            "https://example.org/",
+            "https://aexample.org/",
+            "https://аpp.example.com/",
+            "https://app.example.com./",
+            "http://localhost:3001/",
+            "http://localhost/",
+            "javascript:alert(1)//app.example.com",
+            "data:text/html,app.example.com",
+            "//app.example.com/",
+            "/relative",
+            "app.example.com",
+            " https://app.example.com/",
+            "https://app.example.com/\n",
+            "https://app.exa\tmple.com/",
+            "ftp://app.example.com/",
+            "other://evil",
+            "",
+        ] {
+            assert!(!is_allowed_redirect(bad, &allowed()), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_entries_are_ignored_and_reported() {
+        for bad in ["", "*.", "*.com", "https://example.com", "exa mple.com", "-a.com", "a..com", "host:0", "host:99999", "http://"] {
+            assert!(!is_valid_entry(bad), "{bad}");
+        }
+        assert!(!is_allowed_redirect("https://a.com/", &["*.com".to_owned()]));
+        for good in ["example.com", "*.example.com", "localhost:3000", "myapp://", "my.app-x://cb", "127.0.0.1"] {
+            assert!(is_valid_entry(good), "{good}");
+        }
+    }
+}

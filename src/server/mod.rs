@@ -1,0 +1,10 @@
+//! Node-only helpers from the Spike backend docs (cargo feature `server`, absent from the
+//! browser wasm). Pure Rust: the wasm layer in `src/wasm/server/` only converts values.
+
+pub mod allowed;
+pub mod mint;
+pub mod settings;
+pub mod signature;
+pub mod template;
+pub mod token_cache;
+pub mod webhook;

@@ -1,0 +1,101 @@
+//! The token handler's per-user cache: a page-reload storm must not mint a token per request.
+//!
+//! Freshness is judged by the token's lifetime anchored at the local time it was minted (like
+//! the client), so a server clock that disagrees with the API's cannot make it hand out expired
+//! tokens or mint on every request.
+
+use std::collections::HashMap;
+
+/// Default number of users kept; the oldest entry is dropped past it.
+pub const DEFAULT_CAPACITY: usize = 10_000;
+/// Never hand out a cached token with less than this much life left...
+const MAX_REUSE_MARGIN_MS: f64 = 300_000.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CachedToken {
+    pub token: String,
+    pub expires_at: String,
+    /// Local time (ms) after which the cached token is no longer handed out.
+    pub reuse_until_ms: f64,
+    stored_seq: u64,
+}
+
+#[derive(Debug)]
+pub struct TokenCache {
+    entries: HashMap<String, CachedToken>,
+    capacity: usize,
+    seq: u64,
+}
+
+impl TokenCache {
+    pub fn new(capacity: usize) -> Self {
+        TokenCache { entries: HashMap::new(), capacity: capacity.max(1), seq: 0 }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// A cached token for `user` that still has a comfortable part of its life left.
+    pub fn get(&self, user: &str, now_ms: f64) -> Option<&CachedToken> {
+        self.entries.get(user).filter(|e| now_ms < e.reuse_until_ms)
+    }
+
+    /// Stores a token that lives `lifetime_secs` from `now_ms`. It is reused until the last
+    /// `min(5 min, half its lifetime)`, so short tokens are still reused for half their life.
+    pub fn put(&mut self, user: &str, token: String, expires_at: String, lifetime_secs: f64, now_ms: f64) {
+        let lifetime_ms = (lifetime_secs * 1000.0).max(0.0);
+        let margin = MAX_REUSE_MARGIN_MS.min(lifetime_ms / 2.0);
+        if self.entries.len() >= self.capacity && !self.entries.contains_key(user) {
+            self.entries.retain(|_, e| now_ms < e.reuse_until_ms);
+            if self.entries.len() >= self.capacity {
+                let oldest = self.entries.iter().min_by_key(|(_, e)| e.stored_seq).map(|(k, _)| k.clone());
+                if let Some(k) = oldest {
+                    self.entries.remove(&k);
+                }
+            }
+        }
+        self.seq += 1;
+        let entry = CachedToken { token, expires_at, reuse_until_ms: now_ms + lifetime_ms - margin, stored_seq: self.seq };
+        self.entries.insert(user.to_owned(), entry);
+    }
+
+    pub fn remove(&mut self, user: &str) {
+        self.entries.remove(user);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reuses_until_the_margin() {
+        let mut c = TokenCache::new(10);
+        c.put("u", "t".into(), "e".into(), 3600.0, 0.0);
+        assert_eq!(c.get("u", 3_299_999.0).map(|e| e.token.as_str()), Some("t"));
+        assert!(c.get("u", 3_300_000.0).is_none());
+        c.put("short", "s".into(), "e".into(), 30.0, 0.0);
+        assert!(c.get("short", 14_999.0).is_some());
+        assert!(c.get("short", 15_000.0).is_none());
+        assert!(c.get("nobody", 0.0).is_none());
+    }
+
+    #[test]
+    fn stays_bounded_dropping_expired_then_oldest() {
+        let mut c = TokenCache::new(3);
+        for (i, user) in ["a", "b", "c"].iter().enumerate() {
+            c.put(user, format!("t{i}"), "e".into(), 3600.0, 0.0);
+        }
+        c.put("d", "td".into(), "e".into(), 3600.0, 1.0);
+        assert_eq!(c.len(), 3);
+        assert!(c.get("a", 2.0).is_none(), "oldest dropped");
+        assert!(c.get("d", 2.0).is_some());
+        c.put("b", "tb2".into(), "e".into(), 3600.0, 2.0);
+        assert_eq!(c.len(), 3, "updating an existing user does not evict");
+    }
+}

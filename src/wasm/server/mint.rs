@@ -1,0 +1,82 @@
+//! `mintToken`: reads the options, lets `crate::server::mint` validate and map, sends with fetch.
+
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::error::SdkError;
+use crate::server::mint::{self, MintRequest, MintResponse, MINT_PATH};
+use crate::wasm::errors::to_js;
+use crate::wasm::{http, options};
+
+/// Everything needed to mint for one user, read from JS once.
+#[derive(Clone)]
+pub struct MintConfig {
+    pub api_key: String,
+    pub base_url: String,
+    pub fetch: Option<Function>,
+}
+
+impl MintConfig {
+    /// Reads `apiKey`, `baseUrl` and `fetch` from an options object.
+    pub fn from_js(opts: &JsValue) -> Result<MintConfig, JsValue> {
+        let api_key = options::string(opts, "apiKey", "apiKey must be a string")?.unwrap_or_default();
+        if api_key.trim().is_empty() {
+            return Err(to_js(SdkError::invalid_options("apiKey is required (your Spike API key, kept on the server)")));
+        }
+        let base_url = options::string(opts, "baseUrl", "baseUrl must be a string")?;
+        let base_url = crate::options::base_url(base_url.as_deref()).map_err(to_js)?;
+        let fetch = options::function(opts, "fetch", "fetch must be a function")?;
+        Ok(MintConfig { api_key, base_url, fetch })
+    }
+
+    /// Sends the mint request. Error messages are scrubbed of the API key in case the server
+    /// echoed it.
+    pub async fn mint(&self, request: &MintRequest) -> Result<MintResponse, SdkError> {
+        let body = mint::request_body(request, &self.api_key)?;
+        let fetch = http::fetch_function(self.fetch.clone())?;
+        let auth = format!("Bearer {}", self.api_key);
+        let init = http::request_init("POST", &[("authorization", &auth), ("content-type", "application/json")], Some(&body));
+        let url = format!("{}{MINT_PATH}", self.base_url);
+        let (status, text) = http::fetch_text(&fetch, &url, &init, &self.base_url).await?;
+        mint::parse_response(status, &text).map_err(|mut e| {
+            e.message = e.message.replace(&self.api_key, "[redacted]");
+            e
+        })
+    }
+}
+
+/// Reads the per-user part of a mint call: `userId`, `name`, `email`, `scopes`, `expSeconds`.
+pub fn mint_request(opts: &JsValue) -> Result<MintRequest, JsValue> {
+    let user_id = options::string(opts, "userId", "userId must be a non-empty string")?.unwrap_or_default();
+    let exp_seconds = options::number(opts, "expSeconds", "expSeconds must be an integer from 1 to 86400")?
+        .map(mint::exp_seconds)
+        .transpose()
+        .map_err(to_js)?;
+    Ok(MintRequest {
+        user_id,
+        name: options::string(opts, "name", "name must be a string")?,
+        email: options::string(opts, "email", "email must be a string")?,
+        scopes: options::string_array(opts, "scopes", "scopes must be an array of strings")?,
+        exp_seconds,
+    })
+}
+
+pub fn response_object(r: &MintResponse) -> JsValue {
+    let out = Object::new();
+    let _ = Reflect::set(&out, &"token".into(), &r.token.as_str().into());
+    let _ = Reflect::set(&out, &"expires_at".into(), &r.expires_at.as_str().into());
+    out.into()
+}
+
+#[wasm_bindgen(js_name = mintToken, skip_typescript)]
+pub fn mint_token(opts: JsValue) -> Promise {
+    future_to_promise(async move {
+        super::refuse_in_browser("mintToken needs the Spike API key and must run on a server, never in a browser")?;
+        options::object(&opts, "mintToken takes an options object")?;
+        let config = MintConfig::from_js(&opts)?;
+        let request = mint_request(&opts)?;
+        let minted = config.mint(&request).await.map_err(to_js)?;
+        Ok(response_object(&minted))
+    })
+}

@@ -1,0 +1,47 @@
+//! `signUserId`, `verifyWebhookSignature`, `parseWebhookEvents`.
+
+use js_sys::Uint8Array;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::error::SdkError;
+use crate::server::{signature, webhook};
+use crate::wasm::errors::to_js;
+
+/// A body given as a string (UTF-8 bytes) or any Uint8Array (Node's Buffer is one).
+fn body_bytes(body: &JsValue) -> Option<Vec<u8>> {
+    if let Some(text) = body.as_string() {
+        return Some(text.into_bytes());
+    }
+    body.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+}
+
+fn key_string(key: &JsValue, what: &'static str) -> Result<String, JsValue> {
+    key.as_string().filter(|k| !k.is_empty()).ok_or_else(|| to_js(SdkError::invalid_options(what)))
+}
+
+#[wasm_bindgen(js_name = signUserId, skip_typescript)]
+pub fn sign_user_id(hmac_key: &JsValue, user_id: &JsValue) -> Result<String, JsValue> {
+    let key = key_string(hmac_key, "hmacKey must be a non-empty string")?;
+    let user = user_id.as_string().ok_or_else(|| to_js(SdkError::invalid_options("userId must be a string")))?;
+    signature::sign_user_id(&key, &user).map_err(to_js)
+}
+
+/// A missing or malformed header is `false`; only a missing key (a programming error) throws.
+#[wasm_bindgen(js_name = verifyWebhookSignature, skip_typescript)]
+pub fn verify_webhook_signature(signature_key: &JsValue, raw_body: &JsValue, header: &JsValue) -> Result<bool, JsValue> {
+    let key = key_string(signature_key, "signatureKey must be a non-empty string")?;
+    let (Some(body), Some(header)) = (body_bytes(raw_body), header.as_string()) else {
+        return Ok(false);
+    };
+    Ok(webhook::verify(key.as_bytes(), &body, &header))
+}
+
+#[wasm_bindgen(js_name = parseWebhookEvents, skip_typescript)]
+pub fn parse_webhook_events(raw_body: &JsValue) -> Result<JsValue, JsValue> {
+    let bytes = body_bytes(raw_body).ok_or_else(|| to_js(SdkError::invalid_options("rawBody must be a string or Uint8Array")))?;
+    let text = String::from_utf8(bytes).map_err(|_| to_js(SdkError::invalid_options("webhook body is not UTF-8")))?;
+    let events = webhook::parse_events(&text).map_err(to_js)?;
+    let json = serde_json::to_string(&events).map_err(|_| to_js(SdkError::invalid_options("could not encode events")))?;
+    js_sys::JSON::parse(&json)
+}

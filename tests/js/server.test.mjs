@@ -1,0 +1,318 @@
+// @spike/sdk/server against node:crypto, real Request objects and the emulator on 127.0.0.1.
+import assert from 'node:assert/strict';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import * as server from '../../build/package/node/server.mjs';
+import { startEmulator } from '../../build/package/node/testing.mjs';
+import { SpikeError } from '../../build/package/node/index.mjs';
+
+const API_KEY = 'sk_test_super_secret_api_key_0123456789';
+let emu;
+before(async () => {
+  emu = await startEmulator({ apiKey: API_KEY, tokenTtlSeconds: 600 });
+});
+after(() => emu.close());
+
+const nodeHmac = (key, data) => createHmac('sha256', key).update(data).digest('hex');
+
+/** Random strings mixing ASCII, Latin-1, CJK, emoji (surrogate pairs) and combining marks. */
+function randomText(maxLen = 40) {
+  const pools = ['abcXYZ019-_ .', 'éüßøñ', '日本語中文한국어', '🚀👩‍💻🎉', '\u0301\u0308', '"\\/\n\t{}'];
+  let s = '';
+  for (let i = randomInt(1, maxLen); i > 0; i -= 1) {
+    const pool = [...pools[randomInt(pools.length)]];
+    s += pool[randomInt(pool.length)];
+  }
+  return s;
+}
+
+function assertNoSecret(err, ...secrets) {
+  const seen = [err.message, err.stack, JSON.stringify(err), String(err.cause ?? '')].join('\n');
+  for (const secret of secrets) assert.ok(!seen.includes(secret), `secret leaked: ${seen}`);
+}
+
+const isCode = (code) => (err) => err instanceof SpikeError && err.code === code;
+
+describe('signUserId', () => {
+  test('is byte-identical to node:crypto for 500 random and Unicode user IDs and keys', () => {
+    for (let i = 0; i < 500; i += 1) {
+      const key = `${randomText(10)}${'k'.repeat(16)}`;
+      const user = randomText();
+      assert.equal(server.signUserId(key, user), nodeHmac(key, user), JSON.stringify({ key, user }));
+    }
+  });
+
+  test('refuses keys under 16 characters without echoing them', () => {
+    for (const key of ['', 'short', '0123456789abcde', 'ééééééééééééééé']) {
+      assert.throws(() => server.signUserId(key, 'user'), (err) => isCode('invalid_options')(err) && (assertNoSecret(err, key || 'x-never'), true));
+    }
+    assert.throws(() => server.signUserId('0123456789abcdef', 42), isCode('invalid_options'));
+    assert.equal(server.signUserId('0123456789abcdef', 'u'), nodeHmac('0123456789abcdef', 'u'));
+  });
+});
+
+describe('verifyWebhookSignature', () => {
+  test('agrees with node:crypto for string, Uint8Array and Buffer bodies, either hex case', () => {
+    for (let i = 0; i < 200; i += 1) {
+      const key = `whsec_${randomBytes(12).toString('hex')}`;
+      const text = randomText(200);
+      const bytes = randomBytes(randomInt(0, 4096));
+      const sigText = nodeHmac(key, text);
+      const sigBytes = nodeHmac(key, bytes);
+      assert.equal(server.verifyWebhookSignature(key, text, sigText), true);
+      assert.equal(server.verifyWebhookSignature(key, new TextEncoder().encode(text), sigText.toUpperCase()), true);
+      assert.equal(server.verifyWebhookSignature(key, bytes, sigBytes), true);
+      assert.equal(server.verifyWebhookSignature(key, new Uint8Array(bytes), sigBytes), true);
+      assert.equal(server.verifyWebhookSignature(key, `${text}x`, sigText), false);
+      assert.equal(server.verifyWebhookSignature(`${key}x`, text, sigText), false);
+    }
+  });
+
+  test('malformed headers are false, never an exception', () => {
+    const key = 'whsec_0123456789';
+    const sig = nodeHmac(key, 'body');
+    for (const header of [undefined, null, 42, {}, [], '', ' ', 'sha256=', sig.slice(0, 63), `${sig}0`, `${sig.slice(0, 63)}g`, `${sig.slice(0, 62)}é`, sig.replace(/./g, 'z')]) {
+      assert.equal(server.verifyWebhookSignature(key, 'body', header), false, String(header));
+    }
+    assert.equal(server.verifyWebhookSignature(key, 12345, sig), false);
+    assert.throws(() => server.verifyWebhookSignature('', 'body', sig), isCode('invalid_options'));
+  });
+});
+
+describe('webhooks', () => {
+  const key = 'whsec_webhook_key_123456';
+  const events = [
+    { application_user_id: 'u1', event_type: 'record_change', timestamp: '2026-11-23T10:00:00Z', provider_slug: 'garmin', metrics: ['steps'], activity_types: ['running'], earliest_record_start_at: '2026-11-22T00:00:00Z', latest_record_end_at: '2026-11-23T00:00:00Z' },
+    { application_user_id: 'u2', event_type: 'provider_integration_created', timestamp: '2026-11-23T10:00:01Z', provider_slug: 'oura' },
+  ];
+  const signed = (body, k = key) => new Request('http://127.0.0.1/webhooks/spike', { method: 'POST', body, headers: { 'x-body-signature': nodeHmac(k, body) } });
+
+  test('parseWebhookEvents returns the typed events', () => {
+    assert.deepEqual(server.parseWebhookEvents(JSON.stringify(events)), events);
+    assert.deepEqual(server.parseWebhookEvents(Buffer.from(JSON.stringify({ events }))), events);
+    assert.deepEqual(server.parseWebhookEvents(JSON.stringify(events[1])), [events[1]]);
+    for (const bad of ['', '{', '[1]', '{"event_type":"record_change"}']) {
+      assert.throws(() => server.parseWebhookEvents(bad), isCode('invalid_options'), bad);
+    }
+  });
+
+  test('createWebhookHandler: 200 at once then onEvents; 401 bad signature; 400 bad body; 405', async () => {
+    let resolveEvents;
+    const received = new Promise((r) => (resolveEvents = r));
+    const handler = server.createWebhookHandler({ signatureKey: key, onEvents: (e) => resolveEvents(e) });
+    const ok = await handler(signed(JSON.stringify(events)));
+    assert.equal(ok.status, 200);
+    assert.deepEqual(await ok.json(), { received: 2 });
+    assert.deepEqual(await received, events);
+    assert.equal((await handler(signed(JSON.stringify(events), 'whsec_other_key'))).status, 401);
+    const unsigned = new Request('http://127.0.0.1/', { method: 'POST', body: '[]' });
+    assert.equal((await handler(unsigned)).status, 401);
+    assert.equal((await handler(signed('not json'))).status, 400);
+    assert.equal((await handler(new Request('http://127.0.0.1/'))).status, 405);
+  });
+
+  test('slow or failing onEvents does not delay the 200 and goes to onError', async () => {
+    let failure;
+    const reported = new Promise((r) => (failure = r));
+    const handler = server.createWebhookHandler({
+      signatureKey: key,
+      onEvents: async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        throw new Error('db down');
+      },
+      onError: failure,
+    });
+    const started = performance.now();
+    assert.equal((await handler(signed(JSON.stringify(events)))).status, 200);
+    assert.ok(performance.now() - started < 50, 'answered before onEvents finished');
+    assert.equal((await reported).message, 'db down');
+  });
+
+  test('bad handler options throw invalid_options', () => {
+    assert.throws(() => server.createWebhookHandler({ onEvents() {} }), isCode('invalid_options'));
+    assert.throws(() => server.createWebhookHandler({ signatureKey: key }), isCode('invalid_options'));
+  });
+});
+
+describe('mintToken', () => {
+  test('mints through the documented endpoint', async () => {
+    const { token, expires_at } = await server.mintToken({ apiKey: API_KEY, baseUrl: emu.url, userId: 'user-7', name: 'Ana', scopes: ['x'], expSeconds: 120 });
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url'));
+    assert.equal(claims.user_id, 'user-7');
+    assert.equal(claims.exp - claims.iat, 120);
+    assert.deepEqual(claims.scopes, ['x']);
+    assert.equal(new Date(expires_at).getTime(), claims.exp * 1000);
+  });
+
+  test('validates before sending: nothing reaches the API', async () => {
+    const before = emu.stats.requests;
+    for (const bad of [
+      { baseUrl: emu.url, userId: 'u' },
+      { apiKey: API_KEY, baseUrl: emu.url },
+      { apiKey: API_KEY, baseUrl: emu.url, userId: '' },
+      { apiKey: API_KEY, baseUrl: emu.url, userId: 'u', expSeconds: 0 },
+      { apiKey: API_KEY, baseUrl: emu.url, userId: 'u', expSeconds: 86401 },
+      { apiKey: API_KEY, baseUrl: emu.url, userId: 'u', expSeconds: 1.5 },
+      { apiKey: API_KEY, baseUrl: emu.url, userId: 'u', scopes: 'x' },
+      { apiKey: API_KEY, baseUrl: 'not a url', userId: 'u' },
+      null,
+    ]) {
+      await assert.rejects(server.mintToken(bad), (err) => isCode('invalid_options')(err) && (assertNoSecret(err, API_KEY), true), JSON.stringify(bad));
+    }
+    assert.equal(emu.stats.requests, before);
+  });
+
+  test('API errors keep their status and code; the key never leaks', async () => {
+    const wrong = 'sk_test_wrong_key_that_must_not_leak';
+    await assert.rejects(server.mintToken({ apiKey: wrong, baseUrl: emu.url, userId: 'u' }), (err) => {
+      assert.equal(err.code, 'unauthorized');
+      assert.equal(err.status, 401);
+      assertNoSecret(err, wrong);
+      return true;
+    });
+    await assert.rejects(server.mintToken({ apiKey: API_KEY, baseUrl: 'http://127.0.0.1:9', userId: 'u' }), (err) => {
+      assert.equal(err.code, 'network_error');
+      assertNoSecret(err, API_KEY);
+      return true;
+    });
+  });
+
+  test('uses a custom fetch', async () => {
+    const calls = [];
+    const fetch = async (url, init) => {
+      calls.push({ url, init });
+      return new Response(JSON.stringify({ token: 'a.b.c', expires_at: '2030-01-01T00:00:00Z' }), { status: 200 });
+    };
+    assert.deepEqual(await server.mintToken({ apiKey: 'k', userId: 'u', fetch }), { token: 'a.b.c', expires_at: '2030-01-01T00:00:00Z' });
+    assert.equal(calls[0].url, 'https://api.spikelabs.com/tenant/api/tokens/mint');
+    assert.equal(calls[0].init.method, 'POST');
+    assert.equal(calls[0].init.headers.authorization, 'Bearer k');
+    assert.equal(calls[0].init.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(calls[0].init.body), { user_id: 'u' });
+  });
+});
+
+describe('createTokenHandler', () => {
+  const request = (user) => new Request('http://127.0.0.1/api/spike-token', { headers: user ? { cookie: `demo_user=${user}` } : {} });
+  const getUser = (req) => /demo_user=([^;]+)/.exec(req.headers.get('cookie') ?? '')?.[1] ?? null;
+
+  test('200 { token, expires_at } for the user; 401 when getUser returns null', async () => {
+    const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser, expSeconds: 300 });
+    const res = await handler(request('alice'));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    const { token, expires_at } = await res.json();
+    assert.equal(JSON.parse(Buffer.from(token.split('.')[1], 'base64url')).user_id, 'alice');
+    assert.equal(typeof expires_at, 'string');
+    const anon = await handler(request(null));
+    assert.equal(anon.status, 401);
+    assert.equal((await anon.json()).error, 'unauthorized');
+  });
+
+  test('reuses a fresh token per user: 20 reloads and 50 concurrent requests mint once', async () => {
+    const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser: async (req) => ({ id: getUser(req), name: 'Bo' }) });
+    const before = emu.stats.mints;
+    const burst = await Promise.all(Array.from({ length: 50 }, () => handler(request('bob'))));
+    assert.ok(burst.every((r) => r.status === 200));
+    const tokens = new Set(await Promise.all(burst.map(async (r) => (await r.json()).token)));
+    assert.equal(tokens.size, 1);
+    for (let i = 0; i < 20; i += 1) assert.equal((await handler(request('bob'))).status, 200);
+    assert.equal(emu.stats.mints - before, 1);
+    await handler(request('carol'));
+    assert.equal(emu.stats.mints - before, 2, 'another user gets their own token');
+  });
+
+  test('502 JSON when minting fails, without the API key; 500 when getUser throws', async () => {
+    const wrong = 'sk_test_this_key_is_wrong_and_secret';
+    const handler = server.createTokenHandler({ apiKey: wrong, baseUrl: emu.url, getUser: () => 'dave' });
+    const res = await handler(request('dave'));
+    assert.equal(res.status, 502);
+    const text = await res.text();
+    assert.equal(JSON.parse(text).error, 'mint_failed');
+    assert.ok(!text.includes(wrong));
+    const throwing = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser: () => { throw new Error('session store down'); } });
+    assert.equal((await throwing(request('x'))).status, 500);
+  });
+
+  test('bad options throw invalid_options at creation', () => {
+    assert.throws(() => server.createTokenHandler({ baseUrl: emu.url, getUser }), isCode('invalid_options'));
+    assert.throws(() => server.createTokenHandler({ apiKey: API_KEY }), isCode('invalid_options'));
+    assert.throws(() => server.createTokenHandler({ apiKey: API_KEY, getUser, expSeconds: 0 }), isCode('invalid_options'));
+  });
+
+  test('works behind node:http through toNodeHandler', async () => {
+    const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser });
+    const http = createServer(server.toNodeHandler(handler));
+    await new Promise((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${http.address().port}/api/spike-token`, { headers: { cookie: 'demo_user=erin' } });
+      assert.equal(res.status, 200);
+      assert.ok((await res.json()).token);
+    } finally {
+      await new Promise((r) => http.close(r));
+    }
+  });
+});
+
+describe('redirects', () => {
+  const allowed = ['app.example.com', '*.example.org', 'localhost:3000', 'myapp://'];
+
+  test('isAllowedRedirect allows listed hosts and refuses 25 adversarial URLs', () => {
+    for (const ok of ['https://app.example.com/done', 'https://deep.sub.example.org/x', 'http://localhost:3000/cb', 'myapp://connected?user_id=1']) {
+      assert.equal(server.isAllowedRedirect(ok, allowed), true, ok);
+    }
+    const adversarial = [
+      'https://evil.com/', 'https://app.example.com.evil.com/', 'https://app.example.com@evil.com/',
+      'https://evil.com@app.example.com/', 'https://user:pass@app.example.com/', 'https://evil.com\\@app.example.com/',
+      'https:\\\\evil.com', 'https://app.example.com%2f@evil.com/', 'https://evil.com%2f.app.example.com/',
+      'https://app.example.com%252f@evil.com/', 'https://example.org/', 'https://notexample.org/', 'https://аpp.example.com/',
+      'https://app.example.com./', 'http://localhost:3001/', 'javascript:alert(document.domain)//app.example.com',
+      'data:text/html;base64,PHNjcmlwdD4=', '//app.example.com/path', '/just/a/path', ' https://app.example.com/',
+      'https://app.example.com\n.evil.com/', 'https://app.example.com\u0000.evil.com', 'ftp://app.example.com/',
+      'otherapp://connected', 'https://[::1]/',
+    ];
+    for (const bad of adversarial) assert.equal(server.isAllowedRedirect(bad, allowed), false, JSON.stringify(bad));
+    for (const [url, list] of [[null, allowed], [42, allowed], ['https://app.example.com/', null], ['https://app.example.com/', 'app.example.com'], [{}, [{}]]]) {
+      assert.equal(server.isAllowedRedirect(url, list), false);
+    }
+  });
+
+  test('buildRedirectUrl fills and percent-encodes; parseIntegrationRedirect reads it back', () => {
+    const url = server.buildRedirectUrl('https://app.example.com/done?user_id={application_user_id}&provider_slug={provider_slug}', {
+      application_user_id: 'ü 1&2', provider_slug: 'garmin',
+    });
+    assert.equal(url, `https://app.example.com/done?user_id=${encodeURIComponent('ü 1&2')}&provider_slug=garmin`);
+    assert.deepEqual(server.parseIntegrationRedirect(url), { userId: 'ü 1&2', providerSlug: 'garmin' });
+    assert.deepEqual(server.parseIntegrationRedirect('/done?user_id=u&provider_slug=oura&error=access_denied'), { userId: 'u', providerSlug: 'oura', error: 'access_denied' });
+    for (const bad of ['https://x/{user_id}', 'https://x/{', '/relative/{provider_slug}']) {
+      assert.throws(() => server.buildRedirectUrl(bad, { provider_slug: 'p' }), isCode('invalid_options'), bad);
+    }
+    assert.throws(() => server.buildRedirectUrl('https://x/{provider_user_id}', {}), isCode('invalid_options'));
+    assert.throws(() => server.parseIntegrationRedirect('https://app.example.com/'), isCode('invalid_options'));
+  });
+});
+
+test('validateAppSettings lists every problem and nothing for valid settings', () => {
+  assert.deepEqual(server.validateAppSettings({ maxBackfillDays: 30, retentionDays: 90, webhookUrl: 'https://h.example.com/spike', defaultRedirectUrl: 'https://app.example.com/?u={application_user_id}', allowedRedirectDomains: ['app.example.com'] }), []);
+  const problems = server.validateAppSettings({ maxBackfillDays: 60, retentionDays: 30, webhookUrl: 'http://h.example.com', defaultRedirectUrl: 'https://x/{nope}', allowedRedirectDomains: ['bad domain'] });
+  assert.deepEqual(problems.map((p) => p.field), ['maxBackfillDays', 'webhookUrl', 'defaultRedirectUrl', 'allowedRedirectDomains[0]']);
+  assert.ok(problems.every((p) => typeof p.problem === 'string' && p.problem.length > 5));
+  for (const bad of [0, 91, 2.5, '7', undefined]) {
+    assert.deepEqual(server.validateAppSettings({ maxBackfillDays: bad }).map((p) => p.field), ['maxBackfillDays'], String(bad));
+  }
+  const cyclic = {};
+  cyclic.self = cyclic;
+  assert.deepEqual(server.validateAppSettings(cyclic).map((p) => p.field), ['settings']);
+  assert.deepEqual(server.validateAppSettings(null).map((p) => p.field), ['settings']);
+});
+
+test('the browser wasm carries none of the server helpers', () => {
+  const browserWasm = readFileSync(new URL('../../build/package/browser/spike_sdk_bg.wasm', import.meta.url));
+  const nodeWasm = readFileSync(new URL('../../build/package/node/spike_sdk_bg.wasm', import.meta.url));
+  for (const marker of ['/tenant/api/tokens/mint', 'HMAC key must be at least', 'application_user_id']) {
+    assert.ok(nodeWasm.includes(marker), `node wasm should contain ${marker}`);
+    assert.ok(!browserWasm.includes(marker), `browser wasm contains ${marker}`);
+  }
+});
