@@ -316,3 +316,16 @@ test('the browser wasm carries none of the server helpers', () => {
     assert.ok(!browserWasm.includes(marker), `browser wasm contains ${marker}`);
   }
 });
+
+test('key-holding helpers refuse when a DOM is present (Node entry bundled into a page, jsdom)', async () => {
+  globalThis.window = {};
+  globalThis.document = {};
+  try {
+    await assert.rejects(server.mintToken({ apiKey: API_KEY, baseUrl: emu.url, userId: 'u' }), isCode('invalid_options'));
+    assert.throws(() => server.createTokenHandler({ apiKey: API_KEY, getUser: () => 'u' }), isCode('invalid_options'));
+  } finally {
+    delete globalThis.window;
+    delete globalThis.document;
+  }
+  assert.ok((await server.mintToken({ apiKey: API_KEY, baseUrl: emu.url, userId: 'u' })).token);
+});
