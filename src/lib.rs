@@ -12,10 +12,13 @@
 
 pub mod base64url;
 pub mod error;
+pub mod expiry;
 pub mod integration;
 pub mod json;
 pub mod jwt;
 pub mod options;
+pub mod retry;
+pub mod token;
 #[cfg(feature = "server")]
 pub mod server;
 

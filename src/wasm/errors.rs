@@ -26,9 +26,20 @@ pub fn set_error_class(class: Function) {
 /// `new SpikeError(code, message, { status })`, or a plain `Error` carrying `code` if the class
 /// was never registered (only possible when the raw wasm module is used directly).
 pub fn to_js(err: SdkError) -> JsValue {
+    to_js_with(err, None, None)
+}
+
+/// Like [`to_js`], also attaching `cause` (the underlying JS error) and `body` (a parsed answer).
+pub fn to_js_with(err: SdkError, cause: Option<&JsValue>, body: Option<&JsValue>) -> JsValue {
     let options = Object::new();
     if let Some(status) = err.status {
         let _ = Reflect::set(&options, &"status".into(), &JsValue::from(status));
+    }
+    if let Some(cause) = cause {
+        let _ = Reflect::set(&options, &"cause".into(), cause);
+    }
+    if let Some(body) = body {
+        let _ = Reflect::set(&options, &"body".into(), body);
     }
     let args = Array::of3(&err.code.as_str().into(), &err.message.as_str().into(), &options);
     let constructed = ERROR_CLASS.with(|cell| cell.get().map(|class| Reflect::construct(class, &args)));
@@ -40,4 +51,9 @@ pub fn to_js(err: SdkError) -> JsValue {
             fallback.into()
         }
     }
+}
+
+/// The `code` of a thrown SpikeError (or anything with a string `code`).
+pub fn code_of(err: &JsValue) -> Option<String> {
+    Reflect::get(err, &"code".into()).ok().and_then(|c| c.as_string())
 }

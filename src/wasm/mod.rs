@@ -4,6 +4,7 @@ pub mod client;
 pub mod errors;
 mod http;
 pub mod integration;
+mod js;
 pub mod jwt;
 mod options;
 #[cfg(feature = "server")]

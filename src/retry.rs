@@ -1,0 +1,148 @@
+//! Which failures are retried, and how long to wait: capped exponential backoff with jitter,
+//! honouring `Retry-After` (seconds or an HTTP date), the way openai-node and stripe-node do.
+
+/// First backoff step and its cap.
+pub const BASE_DELAY_MS: f64 = 500.0;
+pub const MAX_DELAY_MS: f64 = 8_000.0;
+/// Longest `Retry-After` we wait inside one call; longer waits are capped to this.
+pub const MAX_RETRY_AFTER_MS: f64 = 30_000.0;
+
+/// Why an attempt failed, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No HTTP answer (connection refused, reset, DNS...).
+    Network,
+    /// The attempt hit `timeoutMs`.
+    Timeout,
+    /// An HTTP answer with this status.
+    Status(u16),
+}
+
+/// Methods that are safe to send twice.
+pub fn is_idempotent(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE")
+}
+
+/// Whether a failure is transient enough to try again. `force` is the caller's per-request
+/// opt-in (`retry: true`), which lets POST/PATCH retry too.
+pub fn is_retryable(method: &str, failure: Failure, force: Option<bool>) -> bool {
+    let transient = match failure {
+        Failure::Network | Failure::Timeout => true,
+        Failure::Status(s) => matches!(s, 429 | 502 | 503 | 504),
+    };
+    transient && force.unwrap_or_else(|| is_idempotent(method))
+}
+
+/// Delay before retry number `retry` (0 for the first retry). `random` is in [0, 1).
+/// Without `Retry-After`: `min(500 ms * 2^retry, 8 s)`, minus up to 25% jitter so clients that
+/// failed together do not come back together.
+pub fn backoff_ms(retry: u32, retry_after_ms: Option<f64>, random: f64) -> f64 {
+    if let Some(after) = retry_after_ms.filter(|ms| ms.is_finite() && *ms >= 0.0) {
+        return after.min(MAX_RETRY_AFTER_MS);
+    }
+    let exp = BASE_DELAY_MS * 2f64.powi(i32::try_from(retry.min(16)).unwrap_or(16));
+    let capped = exp.min(MAX_DELAY_MS);
+    capped * (1.0 - 0.25 * random.clamp(0.0, 1.0))
+}
+
+/// Parses `Retry-After`: delta-seconds, or an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`)
+/// compared with `now_ms`. A date in the past means "now" (0). Garbage is `None`.
+pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse::<u32>().ok().map(|s| f64::from(s) * 1000.0).or(Some(f64::MAX));
+    }
+    http_date_ms(value).map(|at| (at - now_ms).max(0.0))
+}
+
+/// IMF-fixdate to milliseconds since the epoch.
+fn http_date_ms(value: &str) -> Option<f64> {
+    let mut parts = value.split(' ');
+    let (Some(weekday), Some(day), Some(month), Some(year), Some(time), Some("GMT"), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    if !matches!(weekday, "Mon," | "Tue," | "Wed," | "Thu," | "Fri," | "Sat," | "Sun,") || day.len() != 2 || year.len() != 4 {
+        return None;
+    }
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().position(|m| *m == month)?;
+    let num = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<i64>().ok()).flatten();
+    let (day, year) = (num(day)?, num(year)?);
+    let mut hms = time.split(':');
+    let (Some(h), Some(m), Some(s), None) = (hms.next(), hms.next(), hms.next(), hms.next()) else {
+        return None;
+    };
+    let (h, m, s) = (num(h)?, num(m)?, num(s)?);
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, i64::try_from(month).ok()? + 1, day);
+    Some(((days * 86_400 + h * 3600 + m * 60 + s) * 1000) as f64)
+}
+
+/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_policy_per_method_and_status() {
+        for method in ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"] {
+            for failure in [Failure::Network, Failure::Timeout, Failure::Status(429), Failure::Status(502), Failure::Status(503), Failure::Status(504)] {
+                assert!(is_retryable(method, failure, None), "{method} {failure:?}");
+            }
+            for status in [400, 401, 403, 404, 409, 500, 501] {
+                assert!(!is_retryable(method, Failure::Status(status), None), "{method} {status}");
+            }
+            assert!(!is_retryable(method, Failure::Status(503), Some(false)));
+        }
+        for method in ["POST", "PATCH"] {
+            assert!(!is_retryable(method, Failure::Status(503), None));
+            assert!(!is_retryable(method, Failure::Network, None));
+            assert!(is_retryable(method, Failure::Status(503), Some(true)));
+            assert!(!is_retryable(method, Failure::Status(500), Some(true)));
+        }
+    }
+
+    #[test]
+    fn backoff_grows_is_capped_and_jittered() {
+        assert_eq!(backoff_ms(0, None, 0.0), 500.0);
+        assert_eq!(backoff_ms(1, None, 0.0), 1000.0);
+        assert_eq!(backoff_ms(2, None, 0.0), 2000.0);
+        assert_eq!(backoff_ms(10, None, 0.0), MAX_DELAY_MS);
+        assert_eq!(backoff_ms(u32::MAX, None, 0.0), MAX_DELAY_MS);
+        for r in [0.0, 0.3, 0.999, 5.0, -1.0] {
+            let d = backoff_ms(3, None, r);
+            assert!((3000.0..=4000.0).contains(&d), "{r}: {d}");
+        }
+        assert_eq!(backoff_ms(0, Some(2000.0), 0.5), 2000.0);
+        assert_eq!(backoff_ms(0, Some(3_600_000.0), 0.5), MAX_RETRY_AFTER_MS);
+        assert_eq!(backoff_ms(0, Some(f64::NAN), 0.0), 500.0);
+    }
+
+    #[test]
+    fn parses_retry_after() {
+        assert_eq!(parse_retry_after("0", 0.0), Some(0.0));
+        assert_eq!(parse_retry_after(" 2 ", 0.0), Some(2000.0));
+        assert_eq!(parse_retry_after("99999999999999", 0.0), Some(f64::MAX));
+        let at = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", at - 5000.0), Some(5000.0));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", at + 5000.0), Some(0.0));
+        assert_eq!(parse_retry_after("Mon, 23 Nov 2026 15:00:00 GMT", 0.0), Some(1_795_446_000_000.0));
+        assert_eq!(parse_retry_after("Thu, 29 Feb 2024 00:00:00 GMT", 0.0), Some(1_709_164_800_000.0));
+        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:37 UTC", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT"] {
+            assert_eq!(parse_retry_after(bad, 0.0), None, "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The client's token state: which token to send, when to refresh, and who refreshes.
+//!
+//! Single flight: one refresh at a time; everyone who needs a token meanwhile waits for it.
+//! Generations: every new token gets the next number, so a request that was sent with token
+//! `g` and answered `token_expired` can tell whether someone already refreshed since (use the new
+//! token) or not (refresh) — 100 requests failing together cause one refresh, not 100.
+//! Backoff: after a failed refresh the next one waits a little (doubling, capped), so a down
+//! token backend is not hammered but is used again within seconds once it is back.
+
+use crate::expiry::Timing;
+
+pub const REFRESH_BACKOFF_BASE_MS: f64 = 250.0;
+pub const REFRESH_BACKOFF_MAX_MS: f64 = 4_000.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    pub value: String,
+    /// The payload JSON, for `tokenInfo().claims`.
+    pub claims_json: String,
+    pub timing: Timing,
+    pub generation: u64,
+}
+
+/// What a caller that needs a token should do now.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Decision {
+    /// Send this token (value, generation).
+    Use(String, u64),
+    /// A refresh is running: wait for it.
+    Wait,
+    /// Start the refresh (the caller becomes the one refresher).
+    Refresh,
+    /// A refresh failed recently: wait until this local time, then decide again.
+    BackOffUntil(f64),
+}
+
+#[derive(Debug, Default)]
+pub struct TokenState {
+    current: Option<Token>,
+    stale: bool,
+    generation: u64,
+    refreshing: bool,
+    failures: u32,
+    not_before_ms: f64,
+}
+
+impl TokenState {
+    pub fn current(&self) -> Option<&Token> {
+        self.current.as_ref()
+    }
+
+    pub fn decide(&self, now_ms: f64, leeway_secs: f64) -> Decision {
+        let usable = self.current.as_ref().filter(|t| !self.stale && !t.timing.is_expired(now_ms));
+        if let Some(t) = usable {
+            if !t.timing.needs_refresh(now_ms, leeway_secs) {
+                return Decision::Use(t.value.clone(), t.generation);
+            }
+        }
+        if self.refreshing {
+            return Decision::Wait;
+        }
+        if now_ms < self.not_before_ms {
+            // Inside the failure backoff: a token that is still alive is better than waiting.
+            return match usable {
+                Some(t) => Decision::Use(t.value.clone(), t.generation),
+                None => Decision::BackOffUntil(self.not_before_ms),
+            };
+        }
+        Decision::Refresh
+    }
+
+    pub fn begin_refresh(&mut self) {
+        self.refreshing = true;
+    }
+
+    /// Installs a fresh token; returns its generation.
+    pub fn refresh_succeeded(&mut self, value: String, claims_json: String, timing: Timing) -> u64 {
+        self.generation += 1;
+        self.current = Some(Token { value, claims_json, timing, generation: self.generation });
+        self.stale = false;
+        self.refreshing = false;
+        self.failures = 0;
+        self.not_before_ms = 0.0;
+        self.generation
+    }
+
+    pub fn refresh_failed(&mut self, now_ms: f64) {
+        self.refreshing = false;
+        self.failures = self.failures.saturating_add(1);
+        let step = REFRESH_BACKOFF_BASE_MS * 2f64.powi(i32::try_from(self.failures.min(8)).unwrap_or(8) - 1);
+        self.not_before_ms = now_ms + step.min(REFRESH_BACKOFF_MAX_MS);
+    }
+
+    /// `invalidateToken()`: the next call refreshes.
+    pub fn invalidate(&mut self) {
+        self.stale = true;
+    }
+
+    /// A request sent with `sent_generation` got `token_expired`. Returns the newer token to
+    /// retry with if one arrived meanwhile; otherwise marks the current one stale (so the next
+    /// `decide` refreshes) and returns `None`.
+    pub fn on_token_expired(&mut self, sent_generation: u64) -> Option<(String, u64)> {
+        match &self.current {
+            Some(t) if t.generation > sent_generation && !self.stale => Some((t.value.clone(), t.generation)),
+            _ => {
+                if self.current.as_ref().is_some_and(|t| t.generation == sent_generation) {
+                    self.stale = true;
+                }
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::TimeClaims;
+
+    fn timing(now: f64, life_s: f64) -> Timing {
+        Timing::new(&TimeClaims { iat: Some(0.0), exp: Some(life_s), nbf: None }, None, now)
+    }
+
+    #[test]
+    fn fresh_client_refreshes_once_and_others_wait() {
+        let mut s = TokenState::default();
+        assert_eq!(s.decide(0.0, 60.0), Decision::Refresh);
+        s.begin_refresh();
+        assert_eq!(s.decide(0.0, 60.0), Decision::Wait);
+        let g = s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
+        assert_eq!(g, 1);
+        assert_eq!(s.decide(10.0, 60.0), Decision::Use("t1".into(), 1));
+        assert_eq!(s.decide(3_540_000.0, 60.0), Decision::Refresh);
+    }
+
+    #[test]
+    fn token_expired_storm_refreshes_once() {
+        let mut s = TokenState::default();
+        s.begin_refresh();
+        s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
+        // The first failing request marks the token stale and refreshes.
+        assert_eq!(s.on_token_expired(1), None);
+        assert_eq!(s.decide(5.0, 60.0), Decision::Refresh);
+        s.begin_refresh();
+        // Others failing with generation 1 while the refresh runs wait for it.
+        assert_eq!(s.on_token_expired(1), None);
+        assert_eq!(s.decide(5.0, 60.0), Decision::Wait);
+        s.refresh_succeeded("t2".into(), "{}".into(), timing(5.0, 3600.0));
+        // Late failures from generation 1 reuse generation 2 without refreshing.
+        assert_eq!(s.on_token_expired(1), Some(("t2".into(), 2)));
+        assert_eq!(s.decide(6.0, 60.0), Decision::Use("t2".into(), 2));
+    }
+
+    #[test]
+    fn failures_back_off_and_recover() {
+        let mut s = TokenState::default();
+        s.begin_refresh();
+        s.refresh_failed(1000.0);
+        assert_eq!(s.decide(1100.0, 60.0), Decision::BackOffUntil(1250.0));
+        assert_eq!(s.decide(1250.0, 60.0), Decision::Refresh);
+        for _ in 0..20 {
+            s.begin_refresh();
+            s.refresh_failed(0.0);
+        }
+        assert_eq!(s.decide(0.0, 60.0), Decision::BackOffUntil(REFRESH_BACKOFF_MAX_MS));
+        s.begin_refresh();
+        s.refresh_succeeded("t".into(), "{}".into(), timing(5000.0, 60.0));
+        assert_eq!(s.decide(5001.0, 60.0), Decision::Use("t".into(), 1));
+    }
+
+    #[test]
+    fn a_live_token_is_used_during_backoff_and_invalidate_forces_refresh() {
+        let mut s = TokenState::default();
+        s.begin_refresh();
+        s.refresh_succeeded("t".into(), "{}".into(), timing(0.0, 100.0));
+        // In the refresh window (leeway 60 capped to 50 s) a refresh fails: keep using "t".
+        s.begin_refresh();
+        s.refresh_failed(60_000.0);
+        assert_eq!(s.decide(60_100.0, 60.0), Decision::Use("t".into(), 1));
+        s.invalidate();
+        assert_eq!(s.decide(60_100.0, 60.0), Decision::BackOffUntil(60_250.0));
+        assert_eq!(s.decide(60_300.0, 60.0), Decision::Refresh);
+    }
+}
