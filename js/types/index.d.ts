@@ -48,35 +48,98 @@ export interface SpikeClaims {
   [claim: string]: unknown;
 }
 
-/** What a `tokenProvider` may resolve to. */
-export type TokenProviderResult = string | { token: string; expires_at?: string };
+/**
+ * What a `tokenProvider` (or a `tokenEndpoint`, as JSON) gives: a token, or the token with
+ * `expires_at` (ISO 8601) and/or `expires_in` (seconds left; the most precise, since it does not
+ * depend on anyone's clock).
+ */
+export type TokenProviderResult = string | { token: string; expires_at?: string; expires_in?: number };
 
 export interface SpikeClientOptions {
-  /** Default `https://api.spikelabs.com`. */
+  /** Default `https://api.spikelabs.com`. The token is only ever sent to this origin. */
   baseUrl?: string;
   /** A fixed token. Exactly one of `token`, `tokenProvider`, `tokenEndpoint`. */
   token?: string;
-  /** Called whenever a fresh token is needed. */
+  /** Called whenever a fresh token is needed (never twice at a time). */
   tokenProvider?: () => Promise<TokenProviderResult> | TokenProviderResult;
-  /** Your backend's token URL (GET -> `{ token, expires_at? }`): a path in browsers, absolute in Node. */
+  /** Your backend's token URL (GET -> `{ token, expires_at?, expires_in? }`): a path in browsers, absolute in Node. */
   tokenEndpoint?: string;
-  /** Refresh when less than this many seconds remain. Default 60. */
+  /** Refresh when less than this many seconds remain (capped at half the token's lifetime). Default 60. */
   refreshLeewaySeconds?: number;
   /** Per attempt. Default 30000. */
   timeoutMs?: number;
-  /** Retries of transient failures. Default 2. */
+  /** Retries of transient failures (network, timeout, 429, 502, 503, 504) for idempotent methods. Default 2, max 10. */
   maxRetries?: number;
+  /** Default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /** Sent with every request; per-request headers win. */
   headers?: Record<string, string>;
 }
 
+/** `fetch`'s init, plus `retry`: `true` lets a POST/PATCH retry transient failures, `false` disables retries. */
+export interface SpikeRequestInit extends RequestInit {
+  retry?: boolean;
+  /** Node's fetch needs `duplex: 'half'` for a streamed body. */
+  duplex?: 'half';
+}
+
+export interface TokenInfo<C = SpikeClaims> {
+  claims: C;
+  /** Local time (ms since epoch) when the token expires; null for a token without `exp`. */
+  expiresAt: number | null;
+  /** Whole seconds left; null for a token without `exp`. */
+  secondsLeft: number | null;
+}
+
+export interface RetryEvent {
+  /** 1 for the first retry. */
+  attempt: number;
+  reason: 'token_expired' | 'status' | 'network_error' | 'timeout';
+  status?: number;
+  /** How long the client waits before retrying. */
+  delayMs: number;
+  method: string;
+  url: string;
+}
+
+export interface SpikeClientEvents {
+  tokenRefreshed: TokenInfo;
+  retry: RetryEvent;
+  error: SpikeError;
+}
+
+/** A JSON-serialisable request body (plain objects and arrays are JSON-encoded). */
+export type JsonBody = Record<string, unknown> | unknown[] | string | number | boolean | null;
+export type RequestBody = JsonBody | BodyInit;
+
 export declare class SpikeClient {
-  /** Throws `SpikeError('invalid_options')` unless exactly one token source is given. */
+  /** Throws `SpikeError('invalid_options')` unless exactly one token source is given and the options are valid. */
   constructor(options: SpikeClientOptions);
   /** The normalised base URL (no trailing slash). */
   readonly baseUrl: string;
   /** Which token source this client was configured with. */
   readonly tokenSource: 'token' | 'tokenProvider' | 'tokenEndpoint';
+  /**
+   * Like `fetch`, with the token, one refresh-and-retry on `401 token_expired` and retries of
+   * transient failures. Resolves with the Response for any HTTP status; rejects only with
+   * SpikeError for token, network, timeout or abort failures (and `invalid_options`).
+   */
+  fetch(path: string, init?: SpikeRequestInit): Promise<Response>;
+  /** Parsed JSON (null for an empty body). Non-2xx -> SpikeError with `status` and `body`. */
+  request<T = any>(path: string, init?: SpikeRequestInit): Promise<T>;
+  get<T = any>(path: string, init?: SpikeRequestInit): Promise<T>;
+  post<T = any>(path: string, body?: RequestBody, init?: SpikeRequestInit): Promise<T>;
+  put<T = any>(path: string, body?: RequestBody, init?: SpikeRequestInit): Promise<T>;
+  patch<T = any>(path: string, body?: RequestBody, init?: SpikeRequestInit): Promise<T>;
+  delete<T = any>(path: string, init?: SpikeRequestInit): Promise<T>;
+  /** A token valid for at least the leeway, refreshing first if needed. */
+  getToken(): Promise<string>;
+  /** The current token's claims and expiry, or null before the first token. */
+  tokenInfo(): TokenInfo | null;
+  /** The next call fetches a new token. */
+  invalidateToken(): void;
+  /** Subscribes; returns the function that unsubscribes. */
+  on<E extends keyof SpikeClientEvents>(event: E, listener: (payload: SpikeClientEvents[E]) => void): () => void;
   /** Releases the wasm memory now instead of at garbage collection. */
   free(): void;
 }

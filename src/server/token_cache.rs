@@ -17,7 +17,15 @@ pub struct CachedToken {
     pub expires_at: String,
     /// Local time (ms) after which the cached token is no longer handed out.
     pub reuse_until_ms: f64,
+    /// Local time (ms) at which the token expires (its lifetime anchored at minting).
+    pub expires_local_ms: f64,
     stored_seq: u64,
+}
+
+impl CachedToken {
+    pub fn seconds_left(&self, now_ms: f64) -> f64 {
+        ((self.expires_local_ms - now_ms) / 1000.0).floor().max(0.0)
+    }
 }
 
 #[derive(Debug)]
@@ -60,7 +68,13 @@ impl TokenCache {
             }
         }
         self.seq += 1;
-        let entry = CachedToken { token, expires_at, reuse_until_ms: now_ms + lifetime_ms - margin, stored_seq: self.seq };
+        let entry = CachedToken {
+            token,
+            expires_at,
+            reuse_until_ms: now_ms + lifetime_ms - margin,
+            expires_local_ms: now_ms + lifetime_ms,
+            stored_seq: self.seq,
+        };
         self.entries.insert(user.to_owned(), entry);
     }
 
@@ -77,6 +91,7 @@ mod tests {
     fn reuses_until_the_margin() {
         let mut c = TokenCache::new(10);
         c.put("u", "t".into(), "e".into(), 3600.0, 0.0);
+        assert_eq!(c.get("u", 600_000.0).map(|e| e.seconds_left(600_000.0)), Some(3000.0));
         assert_eq!(c.get("u", 3_299_999.0).map(|e| e.token.as_str()), Some("t"));
         assert!(c.get("u", 3_300_000.0).is_none());
         c.put("short", "s".into(), "e".into(), 30.0, 0.0);

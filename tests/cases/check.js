@@ -40,3 +40,19 @@ export async function runCases(cases) {
   }
   return results;
 }
+
+export function ok(condition, what) {
+  if (!condition) throw new Error(`${what}: not true`);
+}
+
+/** Awaits `promise`, expecting a SpikeError with `code`; returns it. */
+export async function rejectsWith(promise, SpikeError, code, what) {
+  try {
+    await promise;
+  } catch (err) {
+    if (!(err instanceof SpikeError)) throw new Error(`${what}: rejected with a non-SpikeError: ${err}`);
+    equal(err.code, code, `${what}: code`);
+    return err;
+  }
+  throw new Error(`${what}: did not reject`);
+}

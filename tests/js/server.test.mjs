@@ -224,6 +224,16 @@ describe('createTokenHandler', () => {
     assert.equal(emu.stats.mints - before, 2, 'another user gets their own token');
   });
 
+  test('expires_in says how long a (cached) token has left, so clients do not take it for new', async () => {
+    const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser, expSeconds: 300 });
+    const first = await (await handler(request('frank'))).json();
+    assert.equal(first.expires_in, 300);
+    await new Promise((r) => setTimeout(r, 1100));
+    const cached = await (await handler(request('frank'))).json();
+    assert.equal(cached.token, first.token);
+    assert.ok(cached.expires_in >= 298 && cached.expires_in <= 299, `expires_in ${cached.expires_in}`);
+  });
+
   test('502 JSON when minting fails, without the API key; 500 when getUser throws', async () => {
     const wrong = 'sk_test_this_key_is_wrong_and_secret';
     const handler = server.createTokenHandler({ apiKey: wrong, baseUrl: emu.url, getUser: () => 'dave' });

@@ -58,6 +58,25 @@ const n: number = claims.user_id;
 const bad: SpikeErrorCode = 'nope';
 console.log(base, user, scopes, expired, custom, n, bad, ServerError === SpikeError);
 
+async function clientSide() {
+  const c = new SpikeClient({ tokenProvider: async () => ({ token: 't', expires_at: 'x' }), timeoutMs: 5000, maxRetries: 1 });
+  const res: Response = await c.fetch('/platform/api/workspaces', { method: 'POST', retry: true });
+  const ws = await c.post<{ id: string }>('/platform/api/workspaces', { tier: 'md', ttlSeconds: 3600 });
+  const id: string = ws.id;
+  const token: string = await c.getToken();
+  const left: number | null | undefined = c.tokenInfo()?.secondsLeft;
+  const off: () => void = c.on('retry', (e) => console.log(e.delayMs.toFixed(0), e.reason));
+  c.on('error', (e) => console.log(e.code));
+  c.invalidateToken();
+  off();
+  // @ts-expect-error unknown event
+  c.on('tokenRefresh', () => {});
+  // @ts-expect-error retry is a boolean
+  await c.get('/x', { retry: 'yes' });
+  return [res, id, token, left];
+}
+console.log(clientSide);
+
 async function serverSide(request: Request) {
   const minted = await mintToken({ apiKey: 'sk', userId: 'u', expSeconds: 60 });
   const when: string = minted.expires_at;

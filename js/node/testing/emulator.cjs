@@ -12,6 +12,8 @@ const MAX_EXP_SECONDS = 86400;
 const DEFAULT_ISSUER = 'https://api.spikelabs.com';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The server's clock. Not Date.now, so tests can skew the client's clock in the same process. */
+const serverNow = () => performance.timeOrigin + performance.now();
 
 function invalidOptions(message) {
   return new SpikeError('invalid_options', message);
@@ -175,7 +177,7 @@ class Emulator {
 
   /** Signs a token with the emulator's key. `claims` override the defaults (to make bad ones). */
   issueToken({ userId = 'user_1', name, email, scopes, expSeconds = this.config.tokenTtlSeconds, claims = {} } = {}) {
-    const iat = Math.floor(Date.now() / 1000);
+    const iat = Math.floor(serverNow() / 1000);
     this.jtiCounter += 1;
     const payload = {
       iss: this.config.issuer,
@@ -269,7 +271,7 @@ class Emulator {
     const auth = verify(this.keys, {
       issuer: this.config.issuer,
       authorization: req.headers.authorization,
-      nowSeconds: Date.now() / 1000,
+      nowSeconds: serverNow() / 1000,
       isRevoked: (claims) => this.isRevoked(claims),
     });
     if (auth.error) return this.error(res, r, 401, auth.error, auth.message);
@@ -280,7 +282,7 @@ class Emulator {
       const body = await readJson(req);
       const checked = body.error ? body : checkWorkspaceBody(body.value);
       if (checked.error) return this.error(res, r, 400, 'invalid_request', checked.error);
-      const now = Date.now();
+      const now = serverNow();
       const ws = {
         id: `ws_${crypto.randomBytes(8).toString('hex')}`,
         tier: checked.input.tier,

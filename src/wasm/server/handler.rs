@@ -102,9 +102,11 @@ impl Inner {
         };
         let key = format!("{}\u{0}{}", minting.user_id, minting.scopes.as_deref().unwrap_or_default().join("\u{1}"));
         let now = js_sys::Date::now();
-        let cached = self.cache.try_borrow().ok().and_then(|c| c.get(&key, now).map(|e| (e.token.clone(), e.expires_at.clone())));
-        if let Some((token, expires_at)) = cached {
-            return json_response(200, &response_object(&mint::MintResponse { token, expires_at }));
+        let cached = self.cache.try_borrow().ok().and_then(|c| c.get(&key, now).cloned());
+        if let Some(hit) = cached {
+            let body = response_object(&mint::MintResponse { token: hit.token.clone(), expires_at: hit.expires_at.clone() });
+            Reflect::set(&body, &"expires_in".into(), &hit.seconds_left(now).into())?;
+            return json_response(200, &body);
         }
         let shared = self.in_flight.try_borrow().ok().and_then(|m| m.get(&key).cloned());
         let promise = match shared {
@@ -132,15 +134,17 @@ impl Inner {
 
     async fn mint_and_cache(self: Rc<Self>, key: String, request: MintRequest) -> Result<JsValue, JsValue> {
         let minted = self.config.mint(&request).await.map_err(to_js)?;
+        let body = response_object(&minted);
         // Lifetime from the token itself, anchored at our clock: the API's clock does not matter.
-        if let Ok(decoded) = jwt::decode(&minted.token) {
-            if let (Some(exp), Some(iat)) = (decoded.times.exp, decoded.times.iat) {
-                if let Ok(mut cache) = self.cache.try_borrow_mut() {
-                    cache.put(&key, minted.token.clone(), minted.expires_at.clone(), exp - iat, js_sys::Date::now());
-                }
+        // `expires_in` tells the client how much is left, so a cached token is not taken for new.
+        let lifetime = jwt::decode(&minted.token).ok().and_then(|d| Some(d.times.exp? - d.times.iat?));
+        if let Some(lifetime) = lifetime.filter(|l| *l > 0.0) {
+            Reflect::set(&body, &"expires_in".into(), &lifetime.floor().into())?;
+            if let Ok(mut cache) = self.cache.try_borrow_mut() {
+                cache.put(&key, minted.token.clone(), minted.expires_at.clone(), lifetime, js_sys::Date::now());
             }
         }
-        Ok(response_object(&minted))
+        Ok(body)
     }
 }
 

@@ -1,0 +1,372 @@
+// SpikeClient behaviour, written once and run in Node and in headless Chromium against the
+// emulator, through the harness server (tests/lib/harness.mjs). Numbers refer to issue 3.
+import { deepEqual, equal, ok, rejectsWith, throwsSpikeError } from './check.js';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** `env`: { base: harness URL, emulatorUrl, inBrowser }. */
+export function clientCases(api, env) {
+  const { SpikeClient, SpikeError } = api;
+  const { inBrowser } = env;
+  // Read when a case runs: in Node the harness starts after the cases are listed.
+  const url = (path) => `${env.base}${path}`;
+  const post = (path, body) => fetch(url(path), { method: 'POST', body: JSON.stringify(body ?? {}) });
+  const inject = (faults) => post('/control/inject', faults);
+  const reset = () => post('/control/reset');
+  const stats = async () => (await fetch(url('/control/stats'))).json();
+  const routeCount = (s, route, status) => s.routes[route]?.[status] ?? 0;
+  const LIST = 'GET /platform/api/workspaces';
+
+  /** A tokenProvider that mints through the harness and counts its calls. */
+  const provider = (query = '') => {
+    const p = async () => {
+      p.calls += 1;
+      return (await fetch(url(`/token?${query}`))).json();
+    };
+    p.calls = 0;
+    return p;
+  };
+  const client = (options) => new SpikeClient({ baseUrl: env.emulatorUrl, ...options });
+  const endpoint = (query = '') => (inBrowser ? `/token?${query}` : url(`/token?${query}`));
+  const isTokenText = (s) => /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/.test(s);
+
+  const cases = [];
+  const add = (name, fn) => cases.push([name, async () => {
+    await reset();
+    await fn();
+  }]);
+
+  // 1. Token sources
+  add('1. exactly one token source, else invalid_options', () => {
+    throwsSpikeError(() => new SpikeClient({ baseUrl: env.emulatorUrl }), SpikeError, 'invalid_options', 'none');
+    throwsSpikeError(() => new SpikeClient({ token: 'a.b.c', tokenProvider: () => 'x' }), SpikeError, 'invalid_options', 'two');
+    throwsSpikeError(() => new SpikeClient({ tokenProvider: () => 'x', tokenEndpoint: '/t' }), SpikeError, 'invalid_options', 'two');
+    throwsSpikeError(() => new SpikeClient({ tokenProvider: 'nope' }), SpikeError, 'invalid_options', 'provider type');
+    throwsSpikeError(() => new SpikeClient({ tokenProvider: () => 'x', timeoutMs: 0 }), SpikeError, 'invalid_options', 'timeoutMs');
+    throwsSpikeError(() => new SpikeClient({ tokenProvider: () => 'x', maxRetries: 1.5 }), SpikeError, 'invalid_options', 'maxRetries');
+    throwsSpikeError(() => new SpikeClient({ tokenProvider: () => 'x', refreshLeewaySeconds: -1 }), SpikeError, 'invalid_options', 'leeway');
+    throwsSpikeError(() => new SpikeClient({ tokenProvider: () => 'x', headers: { a: 1 } }), SpikeError, 'invalid_options', 'headers');
+  });
+
+  add('1. a provider may return a string or { token, expires_at }', async () => {
+    const asObject = provider();
+    deepEqual(await client({ tokenProvider: asObject }).get('/platform/api/workspaces'), { workspaces: [] }, 'object');
+    const inner = provider();
+    const asString = async () => (await inner()).token;
+    deepEqual(await client({ tokenProvider: asString }).get('/platform/api/workspaces'), { workspaces: [] }, 'string');
+  });
+
+  add('1. tokenEndpoint: GET, JSON { token }; a path resolves against the page, Node needs an absolute URL', async () => {
+    const c = client({ tokenEndpoint: endpoint('user=endpoint_user') });
+    deepEqual(await c.get('/platform/api/workspaces'), { workspaces: [] }, 'list');
+    equal(c.tokenInfo().claims.user_id, 'endpoint_user', 'user');
+    equal((await stats()).tokenHits, 1, 'one endpoint call');
+    if (!inBrowser) {
+      throwsSpikeError(() => new SpikeClient({ tokenEndpoint: '/api/spike-token' }), SpikeError, 'invalid_options', 'relative in Node');
+    }
+  });
+
+  add('1. a provider that throws gives token_provider_failed with the cause, then recovers', async () => {
+    let fail = true;
+    const good = provider();
+    const flaky = async () => {
+      if (fail) throw new Error('backend down');
+      return good();
+    };
+    const c = client({ tokenProvider: flaky });
+    const err = await rejectsWith(c.get('/platform/api/workspaces'), SpikeError, 'token_provider_failed', 'first');
+    equal(err.cause?.message, 'backend down', 'cause attached');
+    fail = false;
+    const started = Date.now();
+    deepEqual(await c.get('/platform/api/workspaces'), { workspaces: [] }, 'recovered');
+    ok(Date.now() - started < 3000, 'recovered within seconds');
+  });
+
+  add('1. an endpoint answering 500, HTML, invalid JSON or a number gives token_provider_failed', async () => {
+    for (const mode of ['500', 'html', 'badjson', 'number']) {
+      const err = await rejectsWith(client({ tokenEndpoint: endpoint(`mode=${mode}`) }).get('/platform/api/workspaces'), SpikeError, 'token_provider_failed', mode);
+      ok(!isTokenText(err.message), `${mode}: no token in the message`);
+    }
+    equal((await stats()).requests, 0, 'nothing reached the API');
+  });
+
+  // 2. Expiry
+  add('2. a device clock hours off causes no refresh loop and no expired tokens', async () => {
+    const realNow = Date.now;
+    for (const shift of [5 * 3600e3, -5 * 3600e3]) {
+      await reset();
+      Date.now = () => realNow.call(Date) + shift;
+      try {
+        const p = provider();
+        const c = client({ tokenProvider: p });
+        for (let i = 0; i < 20; i += 1) await c.get('/platform/api/workspaces');
+        equal(p.calls, 1, `shift ${shift / 3600e3} h: provider calls`);
+        ok(c.tokenInfo().secondsLeft > 3500, 'still has its hour');
+        equal(routeCount(await stats(), LIST, 401), 0, 'no 401s');
+      } finally {
+        Date.now = realNow;
+      }
+    }
+  });
+
+  add('2. leeway longer than the lifetime: short tokens are reused for half their life', async () => {
+    const p = provider('ttl=4');
+    const c = client({ tokenProvider: p, refreshLeewaySeconds: 600 });
+    for (let i = 0; i < 10; i += 1) await c.get('/platform/api/workspaces');
+    equal(p.calls, 1, 'within the first half: one fetch');
+    await sleep(2100);
+    await c.get('/platform/api/workspaces');
+    equal(p.calls, 2, 'past half the lifetime: refreshed before expiry');
+    equal(routeCount(await stats(), LIST, 401), 0, 'never sent an expired token');
+  });
+
+  // 3. Single flight
+  add('3. 200 concurrent calls on a fresh client make exactly one provider call', async () => {
+    const p = provider();
+    const c = client({ tokenProvider: p });
+    const results = await Promise.all(Array.from({ length: 200 }, () => c.get('/platform/api/workspaces')));
+    equal(results.length, 200, 'all answered');
+    equal(p.calls, 1, 'provider calls');
+  });
+
+  add('3. 200 concurrent calls through tokenEndpoint make one endpoint call', async () => {
+    const c = client({ tokenEndpoint: endpoint() });
+    await Promise.all(Array.from({ length: 200 }, () => c.get('/platform/api/workspaces')));
+    equal((await stats()).tokenHits, 1, 'endpoint calls');
+  });
+
+  add('3. a failed refresh rejects all its waiters, with one provider call', async () => {
+    let calls = 0;
+    const c = client({ tokenProvider: async () => { calls += 1; await sleep(20); throw new Error('nope'); } });
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => c.get('/platform/api/workspaces')));
+    ok(outcomes.every((o) => o.status === 'rejected' && o.reason.code === 'token_provider_failed'), 'all rejected');
+    equal(calls, 1, 'provider calls');
+  });
+
+  // 4. Refresh and retry
+  add('4. a token_expired storm: 100 concurrent calls, one refresh, all succeed', async () => {
+    const p = provider();
+    const c = client({ tokenProvider: p });
+    await c.get('/platform/api/workspaces');
+    await inject({ expireTokens: true });
+    const results = await Promise.all(Array.from({ length: 100 }, () => c.get('/platform/api/workspaces')));
+    equal(results.length, 100, 'all succeeded');
+    equal(p.calls, 2, 'one initial fetch + one refresh');
+    equal(routeCount(await stats(), LIST, 401), 100, 'each was rejected once, then retried');
+  });
+
+  add('4. every method is refreshed and retried once on token_expired', async () => {
+    const p = provider();
+    const c = client({ tokenProvider: p });
+    const created = await c.post('/platform/api/workspaces', { tier: 'md', ttlSeconds: 60 });
+    for (const [method, call] of [
+      ['POST', () => c.post('/platform/api/workspaces', { tier: 'sm', ttlSeconds: 60 })],
+      ['GET', () => c.get(`/platform/api/workspaces/${created.id}`)],
+      ['DELETE', () => c.delete(`/platform/api/workspaces/${created.id}`)],
+    ]) {
+      await inject({ expireTokens: true });
+      await call();
+      ok(p.calls >= 2, `${method}: refreshed`);
+    }
+    await inject({ expireTokens: true });
+    await rejectsWith(c.patch('/platform/api/workspaces', { x: 1 }), SpikeError, 'http_error', 'PATCH reaches the API (405) after the refresh');
+    equal(p.calls, 5, 'one refresh per expiry');
+  });
+
+  add('4. a second 401 is surfaced, never looped', async () => {
+    const p = provider();
+    const c = client({ tokenProvider: p });
+    await inject({ rates: { tokenExpired: 1 } });
+    const res = await c.fetch('/platform/api/workspaces');
+    equal(res.status, 401, 'fetch resolves with the second 401');
+    const err = await rejectsWith(c.get('/platform/api/workspaces'), SpikeError, 'token_expired', 'request throws');
+    equal(err.status, 401, 'status');
+    ok(p.calls <= 3, `no loop (${p.calls} provider calls for two requests)`);
+    equal(routeCount(await stats(), LIST, 401), 4, 'two attempts per request');
+  });
+
+  add('4. other 401 codes are not retried', async () => {
+    const c = client({ tokenEndpoint: endpoint('mode=issuer') });
+    const err = await rejectsWith(c.get('/platform/api/workspaces'), SpikeError, 'invalid_issuer', 'issuer');
+    equal(err.status, 401, 'status');
+    const s = await stats();
+    equal(s.tokenHits, 1, 'no refresh');
+    equal(routeCount(s, LIST, 401), 1, 'sent once');
+  });
+
+  add('4. an expired static token fails fast with token_expired and sends nothing', async () => {
+    const { token } = await (await fetch(url('/control/expired-token'))).json();
+    const c = client({ token });
+    await rejectsWith(c.get('/platform/api/workspaces'), SpikeError, 'token_expired', 'request');
+    await rejectsWith(c.fetch('/platform/api/workspaces'), SpikeError, 'token_expired', 'fetch');
+    equal((await stats()).requests, 0, 'nothing sent');
+  });
+
+  if (!inBrowser) {
+    add('4. a streamed body is not replayed', async () => {
+      const p = provider();
+      const c = client({ tokenProvider: p });
+      await c.get('/platform/api/workspaces');
+      await inject({ expireTokens: true });
+      const body = new ReadableStream({ start(ctl) { ctl.enqueue(new TextEncoder().encode('{"tier":"md","ttlSeconds":60}')); ctl.close(); } });
+      const res = await c.fetch('/platform/api/workspaces', { method: 'POST', body, duplex: 'half', headers: { 'content-type': 'application/json' } });
+      equal(res.status, 401, 'the 401 is returned, not retried');
+      equal(p.calls, 1, 'no refresh for an unreplayable body');
+    });
+  }
+
+  // 5. Transient failures
+  add('5. GET retries 503s, honouring Retry-After', async () => {
+    const c = client({ tokenProvider: provider() });
+    const delays = [];
+    c.on('retry', (e) => delays.push(e.delayMs));
+    await inject({ status503: 2, retryAfter: 1 });
+    const started = Date.now();
+    deepEqual(await c.get('/platform/api/workspaces'), { workspaces: [] }, 'succeeded');
+    deepEqual(delays, [1000, 1000], 'waited Retry-After');
+    ok(Date.now() - started >= 1900, 'really waited');
+  });
+
+  add('5. Retry-After as an HTTP date', async () => {
+    const c = client({ tokenProvider: provider() });
+    const delays = [];
+    c.on('retry', (e) => delays.push(e.delayMs));
+    await inject({ status503: 1, retryAfter: new Date(Date.now() + 3000).toUTCString() });
+    await c.get('/platform/api/workspaces');
+    equal(delays.length, 1, 'one retry');
+    ok(delays[0] > 1000 && delays[0] <= 3000, `date honoured (${delays[0]} ms)`);
+  });
+
+  add('5. maxRetries bounds the retries; backoff grows', async () => {
+    const c = client({ tokenProvider: provider(), maxRetries: 2 });
+    const delays = [];
+    c.on('retry', (e) => delays.push(e.delayMs));
+    await inject({ status503: 5 });
+    const err = await rejectsWith(c.get('/platform/api/workspaces'), SpikeError, 'http_error', '503 surfaced');
+    equal(err.status, 503, 'status');
+    equal(delays.length, 2, 'two retries');
+    ok(delays[0] >= 375 && delays[0] <= 500 && delays[1] >= 750 && delays[1] <= 1000, `backoff ${delays}`);
+  });
+
+  add('5. POST and PATCH are not retried on 503 or dropped connections, unless the request opts in', async () => {
+    const c = client({ tokenProvider: provider() });
+    await inject({ status503: 1 });
+    await rejectsWith(c.post('/platform/api/workspaces', { tier: 'md', ttlSeconds: 60 }), SpikeError, 'http_error', 'POST 503');
+    const retries = [];
+    const off = c.on('retry', (e) => retries.push(e));
+    await inject({ dropConnections: 1 });
+    const dropped = c.post('/platform/api/workspaces', { tier: 'md', ttlSeconds: 60 });
+    if (inBrowser) {
+      // Chromium's network stack itself re-sends a request (even a POST) when a reused keep-alive
+      // connection closes before any answer, so the outcome here is the browser's; what the SDK
+      // controls is that it does not retry a POST itself.
+      const outcome = await dropped.then(() => 'created', (e) => e.code);
+      ok(outcome === 'created' || outcome === 'network_error', `POST dropped: ${outcome}`);
+    } else {
+      await rejectsWith(dropped, SpikeError, 'network_error', 'POST dropped');
+      equal(routeCount(await stats(), 'POST /platform/api/workspaces', 201), 0, 'nothing created');
+    }
+    equal(retries.length, 0, 'the SDK did not retry the POST');
+    off();
+    await reset();
+    await inject({ status503: 1, retryAfter: 0 });
+    const created = await c.post('/platform/api/workspaces', { tier: 'md', ttlSeconds: 60 }, { retry: true });
+    equal(created.tier, 'md', 'opted in: retried');
+  });
+
+  add('5. GET survives a dropped connection', async () => {
+    const c = client({ tokenProvider: provider() });
+    await inject({ dropConnections: 1 });
+    deepEqual(await c.get('/platform/api/workspaces'), { workspaces: [] }, 'retried');
+    equal((await stats()).dropped, 1, 'one dropped');
+  });
+
+  // 6. Errors
+  add('6. timeoutMs -> timeout; the caller AbortSignal -> aborted', async () => {
+    const c = client({ tokenProvider: provider(), timeoutMs: 150, maxRetries: 0 });
+    await c.get('/platform/api/workspaces');
+    await inject({ latencyMs: 600 });
+    await rejectsWith(c.get('/platform/api/workspaces'), SpikeError, 'timeout', 'timeout');
+    const controller = new AbortController();
+    const pending = client({ tokenProvider: provider() }).get('/platform/api/workspaces', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await rejectsWith(pending, SpikeError, 'aborted', 'aborted');
+    const already = new AbortController();
+    already.abort();
+    await rejectsWith(c.fetch('/platform/api/workspaces', { signal: already.signal }), SpikeError, 'aborted', 'already aborted');
+  });
+
+  add('6. connection failures -> network_error; other non-2xx -> http_error with status and body', async () => {
+    const down = new SpikeClient({ baseUrl: 'http://127.0.0.1:9', tokenProvider: provider(), maxRetries: 0 });
+    await rejectsWith(down.get('/x'), SpikeError, 'network_error', 'refused');
+    const c = client({ tokenProvider: provider() });
+    const err = await rejectsWith(c.post('/platform/api/workspaces', { tier: 'NOT VALID' }), SpikeError, 'http_error', '400');
+    equal(err.status, 400, 'status');
+    equal(err.body.error, 'invalid_request', 'parsed body');
+    ok(!isTokenText(err.message) && !isTokenText(JSON.stringify(err)) && !isTokenText(err.stack ?? ''), 'no token anywhere');
+  });
+
+  // 7. API
+  add('7. fetch resolves like fetch; request parses JSON; 204 is null; JSON bodies get Content-Type', async () => {
+    const c = client({ tokenProvider: provider() });
+    const res = await c.fetch('/platform/api/nope');
+    equal(res.status, 404, 'fetch does not throw on 404');
+    equal((await res.json()).error, 'not_found', 'body intact');
+    const created = await c.post('/platform/api/workspaces', { tier: 'lg', ttlSeconds: 120 });
+    equal(created.tier, 'lg', 'JSON-encoded body understood');
+    equal(await c.delete(`/platform/api/workspaces/${created.id}`), null, '204 -> null');
+    const viaRequest = await c.request('/platform/api/workspaces', { method: 'GET' });
+    deepEqual(viaRequest, { workspaces: [] }, 'request');
+    await rejectsWith(c.get('https://evil.example/steal'), SpikeError, 'invalid_options', 'other origins refused');
+  });
+
+  add('7. getToken, tokenInfo, invalidateToken', async () => {
+    const p = provider('user=info_user');
+    const c = client({ tokenProvider: p });
+    equal(c.tokenInfo(), null, 'null before any token');
+    const token = await c.getToken();
+    ok(isTokenText(token), 'a JWT');
+    const info = c.tokenInfo();
+    equal(info.claims.user_id, 'info_user', 'claims');
+    ok(info.secondsLeft > 3500 && info.secondsLeft <= 3600, `secondsLeft ${info.secondsLeft}`);
+    ok(Math.abs(info.expiresAt - (Date.now() + info.secondsLeft * 1000)) < 2000, 'expiresAt in ms');
+    equal(await c.getToken(), token, 'cached');
+    c.invalidateToken();
+    await c.getToken();
+    equal(p.calls, 2, 'invalidate -> refetch');
+  });
+
+  add('7. on(): tokenRefreshed, retry and error events; unsubscribe', async () => {
+    const c = client({ tokenProvider: provider() });
+    const seen = [];
+    const offRefreshed = c.on('tokenRefreshed', (info) => seen.push(['tokenRefreshed', info.claims.user_id]));
+    c.on('retry', (e) => seen.push(['retry', e.reason]));
+    c.on('error', (e) => seen.push(['error', e.code]));
+    await c.get('/platform/api/workspaces');
+    await inject({ expireTokens: true });
+    await c.get('/platform/api/workspaces');
+    await rejectsWith(c.get('/platform/api/nope'), SpikeError, 'http_error', '404');
+    offRefreshed();
+    offRefreshed();
+    c.invalidateToken();
+    await c.get('/platform/api/workspaces');
+    deepEqual(seen, [['tokenRefreshed', 'user_1'], ['retry', 'token_expired'], ['tokenRefreshed', 'user_1'], ['error', 'http_error']], 'events');
+    throwsSpikeError(() => c.on('nope', () => {}), SpikeError, 'invalid_options', 'unknown event');
+  });
+
+  add('7. custom fetch and default headers', async () => {
+    const seen = [];
+    const myFetch = (url, init) => {
+      seen.push({ url: String(url), headers: new Headers(init.headers) });
+      return fetch(url, init);
+    };
+    const c = client({ tokenProvider: provider(), fetch: myFetch, headers: { 'x-app': 'demo', 'x-override': 'default' } });
+    await c.get('/platform/api/workspaces', { headers: { 'x-override': 'mine' } });
+    equal(seen.length, 1, 'custom fetch used');
+    equal(seen[0].headers.get('x-app'), 'demo', 'default header');
+    equal(seen[0].headers.get('x-override'), 'mine', 'per-request header wins');
+    ok(seen[0].headers.get('authorization')?.startsWith('Bearer eyJ'), 'bearer token');
+  });
+
+  return cases;
+}

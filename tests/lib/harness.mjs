@@ -1,0 +1,75 @@
+// One local server for the client tests, in Node and in Chromium alike: serves the repo (pages and
+// the built package), a token endpoint with failure modes, and control routes for the emulator,
+// so test cases drive everything over HTTP from either runtime. 127.0.0.1 only.
+import { createServer } from 'node:http';
+import { root } from '../../scripts/lib/paths.mjs';
+import { serveFile } from '../../scripts/lib/static-server.mjs';
+import { startEmulator } from '../../build/package/node/testing.mjs';
+
+const json = (res, status, body) => res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+
+async function readBody(req) {
+  const chunks = [];
+  for await (const c of req) chunks.push(c);
+  return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+}
+
+export async function startHarness() {
+  const emulator = await startEmulator();
+  const counters = { tokenHits: 0 };
+  const mint = async (userId, ttl) => {
+    const res = await fetch(`${emulator.url}/tenant/api/tokens/mint`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emulator.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: userId, ...(ttl ? { exp_seconds: ttl } : {}) }),
+    });
+    return res.json();
+  };
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://harness');
+    try {
+      // GET /token?user=&ttl=&mode= : the app backend's token endpoint, with ways to misbehave.
+      if (url.pathname === '/token') {
+        counters.tokenHits += 1;
+        const mode = url.searchParams.get('mode');
+        if (mode === '500') return json(res, 500, { error: 'boom' });
+        if (mode === 'html') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><p>Sign in</p>');
+        if (mode === 'number') return json(res, 200, { token: 42 });
+        if (mode === 'badjson') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":');
+        if (mode === 'issuer') return json(res, 200, emulator.issueToken({ claims: { iss: 'https://evil.example' } }));
+        const ttl = Number(url.searchParams.get('ttl')) || undefined;
+        return json(res, 200, await mint(url.searchParams.get('user') ?? 'user_1', ttl));
+      }
+      if (url.pathname === '/control/config') return json(res, 200, { emulatorUrl: emulator.url });
+      if (url.pathname === '/control/inject' && req.method === 'POST') {
+        emulator.inject(await readBody(req));
+        return json(res, 200, {});
+      }
+      if (url.pathname === '/control/reset' && req.method === 'POST') {
+        emulator.reset();
+        counters.tokenHits = 0;
+        return json(res, 200, {});
+      }
+      if (url.pathname === '/control/stats') return json(res, 200, { ...emulator.stats, tokenHits: counters.tokenHits });
+      // An expired token signed by the emulator, for the static-token case.
+      if (url.pathname === '/control/expired-token') {
+        const past = Math.floor((performance.timeOrigin + performance.now()) / 1000) - 60;
+        return json(res, 200, emulator.issueToken({ claims: { iat: past - 3600, exp: past } }));
+      }
+      return serveFile(root, req, res);
+    } catch (err) {
+      return json(res, 500, { error: 'harness', message: String(err) });
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    emulator,
+    close: async () => {
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(resolve));
+      await emulator.close();
+    },
+  };
+}
