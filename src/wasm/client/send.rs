@@ -25,7 +25,8 @@ impl AttemptError {
     pub fn into_js(self) -> JsValue {
         match self {
             AttemptError::Aborted(reason) => to_js_with(SdkError::new(ErrorCode::Aborted, "The request was aborted"), Some(&reason), None),
-            AttemptError::Timeout(ms) => to_js(SdkError::new(ErrorCode::Timeout, format!("No answer within {ms} ms"))),
+            // An integer: formatting an f64 would pull ~15 KB of float printing into the wasm.
+            AttemptError::Timeout(ms) => to_js(SdkError::new(ErrorCode::Timeout, format!("No answer within {} ms", ms.round() as u64))),
             AttemptError::Network(cause) => {
                 to_js_with(SdkError::new(ErrorCode::NetworkError, "The request failed before any HTTP answer (connection refused, reset or DNS)"), Some(&cause), None)
             }
