@@ -99,7 +99,7 @@ impl Parser<'_> {
         Some(b)
     }
 
-    fn expect(&mut self, byte: u8) -> Result<(), JsonError> {
+    fn eat(&mut self, byte: u8) -> Result<(), JsonError> {
         if self.bump() == Some(byte) { Ok(()) } else { Err(JsonError::Syntax) }
     }
 
@@ -136,7 +136,7 @@ impl Parser<'_> {
         if depth > MAX_DEPTH {
             return Err(JsonError::Syntax);
         }
-        self.expect(b'{')?;
+        self.eat(b'{')?;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -147,7 +147,7 @@ impl Parser<'_> {
             let mut key = [0u8; KEY_BUF];
             let len = self.string(&mut key)?;
             self.skip_ws();
-            self.expect(b':')?;
+            self.eat(b':')?;
             member(self, key.get(..len).unwrap_or(&[]))?;
             self.skip_ws();
             match self.bump() {
@@ -159,7 +159,7 @@ impl Parser<'_> {
     }
 
     fn array(&mut self, depth: usize) -> Result<(), JsonError> {
-        self.expect(b'[')?;
+        self.eat(b'[')?;
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
@@ -189,7 +189,7 @@ impl Parser<'_> {
     /// Validates a string and decodes it into `buf` when it is short ASCII (enough to compare
     /// keys with the claim names). Returns the decoded length, or 0 when it did not fit.
     fn string(&mut self, buf: &mut [u8; KEY_BUF]) -> Result<usize, JsonError> {
-        self.expect(b'"')?;
+        self.eat(b'"')?;
         let mut len = 0usize;
         let mut matchable = true;
         let mut push = |byte: Option<u8>, len: &mut usize, matchable: &mut bool| match (byte, buf.get_mut(*len)) {

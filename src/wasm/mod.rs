@@ -2,9 +2,9 @@
 
 pub mod client;
 pub mod errors;
-mod http;
+pub(crate) mod http;
 pub mod integration;
-mod js;
+pub(crate) mod js;
 pub mod jwt;
 mod options;
 #[cfg(feature = "server")]

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Object};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -13,7 +13,7 @@ use crate::expiry::Timing;
 use crate::jwt;
 use crate::token::Decision;
 use crate::wasm::errors::to_js_with;
-use crate::wasm::js;
+use crate::wasm::{http, js};
 
 fn provider_failed(message: &str, status: Option<u16>, cause: Option<&JsValue>) -> JsValue {
     let mut err = SdkError::new(ErrorCode::TokenProviderFailed, message);
@@ -114,13 +114,9 @@ async fn from_provider(provider: &js_sys::Function) -> Result<(String, Option<f6
 }
 
 async fn from_endpoint(inner: &Rc<Inner>, url: &str) -> Result<(String, Option<f64>), JsValue> {
-    let init = Object::new();
-    js::set(&init, "method", &"GET".into());
+    let init = http::request_init("GET", &[("accept", "application/json")], None);
     // The app's own backend knows the user by its session cookie.
     js::set(&init, "credentials", &"same-origin".into());
-    let headers = Object::new();
-    js::set(&headers, "accept", &"application/json".into());
-    js::set(&init, "headers", &headers);
     let response = send::attempt(inner, url, &init, None).await.map_err(|e| {
         provider_failed("the token endpoint could not be reached", None, Some(&e.into_js()))
     })?;

@@ -4,10 +4,10 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::error::SdkError;
+use crate::error::{ErrorCode, SdkError};
 use crate::server::mint::{self, MintRequest, MintResponse, MINT_PATH};
 use crate::wasm::errors::to_js;
-use crate::wasm::{http, options};
+use crate::wasm::{http, js, options};
 
 /// Everything needed to mint for one user, read from JS once.
 #[derive(Clone)]
@@ -38,12 +38,24 @@ impl MintConfig {
         let auth = format!("Bearer {}", self.api_key);
         let init = http::request_init("POST", &[("authorization", &auth), ("content-type", "application/json")], Some(&body));
         let url = format!("{}{MINT_PATH}", self.base_url);
-        let (status, text) = http::fetch_text(&fetch, &url, &init, &self.base_url).await?;
+        let (status, text) = fetch_text(&fetch, &url, &init, &self.base_url).await?;
         mint::parse_response(status, &text).map_err(|mut e| {
             e.message = e.message.replace(&self.api_key, "[redacted]");
             e
         })
     }
+}
+
+/// Sends the request and reads the whole body as text: `(status, text)`. A rejected fetch is a
+/// `network_error` whose message names only the origin (never the key in the headers).
+async fn fetch_text(fetch: &Function, url: &str, init: &Object, origin: &str) -> Result<(u16, String), SdkError> {
+    let network = || SdkError::new(ErrorCode::NetworkError, format!("could not reach {origin}"));
+    let response = fetch.call2(&JsValue::UNDEFINED, &url.into(), init).map_err(|_| network())?;
+    let response = js::resolve(response).await.map_err(|_| network())?;
+    let status = js::get(&response, "status").as_f64().unwrap_or(0.0);
+    let text = js::call_method(&response, "text", &js_sys::Array::new()).map_err(|_| network())?;
+    let text = js::resolve(text).await.map_err(|_| network())?;
+    Ok((status as u16, text.as_string().unwrap_or_default()))
 }
 
 /// Reads the per-user part of a mint call: `userId`, `name`, `email`, `scopes`, `expSeconds`.
