@@ -1,6 +1,6 @@
 // One build: cargo once per feature set, wasm-bindgen once per JS target, wasm-opt, then the JS
 // glue, into build/package/ (exactly what is published). See README "Hacking" for the layout.
-import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { run, step } from './lib/run.mjs';
@@ -118,6 +118,25 @@ export async function build() {
   stageTypes();
   stageMetadata();
   console.log(`Built ${packageDir}`);
+}
+
+/** Newest modification time of the files a build reads. */
+function newestSource() {
+  let newest = 0;
+  const visit = (path) => {
+    const st = statSync(path);
+    if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const path of ['src', 'js', 'pkg-template', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs']) visit(join(root, path));
+  return newest;
+}
+
+/** Builds only when build/package is missing or older than a source (for `npm run demo`). */
+export async function buildIfStale() {
+  const marker = join(packageDir, 'package.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= newestSource()) return;
+  await build();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

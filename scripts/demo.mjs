@@ -1,27 +1,127 @@
-// `npm run demo`: builds what is missing and serves www/ with the SDK's browser build at /sdk/.
+// `npm run demo`: builds what is missing, starts the Spike emulator (30-second tokens, so refreshes
+// are visible) and a small demo backend that serves www/, the SDK's browser build at /sdk/, and
+// /api/spike-token through createTokenHandler for the signed-in demo user. Everything is local.
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { root, packageDir } from './lib/paths.mjs';
+import { packageDir, root } from './lib/paths.mjs';
 import { serveFile } from './lib/static-server.mjs';
-import { build } from './build.mjs';
+import { buildIfStale } from './build.mjs';
 
-await build();
+export const DEMO_TOKEN_SECONDS = 30;
+const COOKIE = 'spike_demo_user';
 
-const www = join(root, 'www');
-const sdk = join(packageDir, 'browser');
-const server = createServer((req, res) => {
-  const { pathname } = new URL(req.url, 'http://x');
-  if (pathname.startsWith('/sdk/')) {
-    req.url = pathname.slice('/sdk'.length);
-    return serveFile(sdk, req, res);
+async function readJson(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+  } catch {
+    return {};
   }
-  return serveFile(www, req, res);
-});
+}
 
-const port = Number(process.env.PORT ?? 4173);
-server.on('error', (err) => {
-  if (err.code === 'EADDRINUSE' && !process.env.PORT) server.listen(0, '127.0.0.1');
-  else throw err;
-});
-server.on('listening', () => console.log(`\nDemo: http://127.0.0.1:${server.address().port}`));
-server.listen(port, '127.0.0.1');
+const json = (res, status, body, headers = {}) =>
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
+
+const userFrom = (cookieHeader) => {
+  const match = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]+)`).exec(cookieHeader ?? '');
+  return match ? decodeURIComponent(match[1]) : null;
+};
+
+/** Starts the emulator and the demo backend; resolves to { url, emulator, close }. */
+export async function startDemo({ port = 0 } = {}) {
+  // Imported after the build: the package must exist first.
+  const { startEmulator } = await import(join(packageDir, 'node', 'testing.mjs'));
+  const { createTokenHandler, toNodeHandler, verifyWebhookSignature } = await import(join(packageDir, 'node', 'server.mjs'));
+  const emulator = await startEmulator({ tokenTtlSeconds: DEMO_TOKEN_SECONDS });
+  const counters = { tokenRequests: 0 };
+  const tokenHandler = toNodeHandler(
+    createTokenHandler({
+      apiKey: emulator.apiKey,
+      baseUrl: emulator.url,
+      expSeconds: DEMO_TOKEN_SECONDS,
+      scopes: ['workspaces:read', 'workspaces:write'],
+      getUser: (request) => {
+        const user = userFrom(request.headers.get('cookie'));
+        return user ? { id: user, name: `Demo ${user}` } : null;
+      },
+    }),
+  );
+
+  const www = join(root, 'www');
+  const sdk = join(packageDir, 'browser');
+  const server = createServer(async (req, res) => {
+    const { pathname } = new URL(req.url, 'http://demo');
+    try {
+      if (pathname === '/api/config') return json(res, 200, { emulatorUrl: emulator.url, tokenSeconds: DEMO_TOKEN_SECONDS });
+      if (pathname === '/api/login' && req.method === 'POST') {
+        const { user } = await readJson(req);
+        if (typeof user !== 'string' || !/^[\w.@-]{1,40}$/.test(user)) return json(res, 400, { error: 'bad_user', message: 'Pick a user name of letters, digits, . _ - @' });
+        return json(res, 200, { user }, { 'set-cookie': `${COOKIE}=${encodeURIComponent(user)}; Path=/; HttpOnly; SameSite=Lax` });
+      }
+      if (pathname === '/api/logout' && req.method === 'POST') {
+        return json(res, 200, {}, { 'set-cookie': `${COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax` });
+      }
+      if (pathname === '/api/me') return json(res, 200, { user: userFrom(req.headers.cookie) });
+      if (pathname === '/api/spike-token') {
+        counters.tokenRequests += 1;
+        return tokenHandler(req, res);
+      }
+      if (pathname === '/api/emulator/inject' && req.method === 'POST') {
+        emulator.inject(await readJson(req));
+        return json(res, 200, {});
+      }
+      if (pathname === '/api/emulator/stats') return json(res, 200, { ...emulator.stats, tokenRequests: counters.tokenRequests });
+      if (pathname === '/api/webhook/check' && req.method === 'POST') {
+        const { body = '', key = '', header = '' } = await readJson(req);
+        const signature = key ? createHmac('sha256', key).update(body).digest('hex') : '';
+        let verified = false;
+        let error = null;
+        try {
+          verified = verifyWebhookSignature(key, body, header);
+        } catch (err) {
+          error = err.message;
+        }
+        return json(res, 200, { signature, verified, error });
+      }
+      if (pathname.startsWith('/sdk/')) {
+        req.url = pathname.slice('/sdk'.length);
+        return serveFile(sdk, req, res);
+      }
+      return serveFile(www, req, res);
+    } catch (err) {
+      return json(res, 500, { error: 'demo_error', message: err.message });
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    emulator,
+    close: async () => {
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(resolve));
+      await emulator.close();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await buildIfStale();
+  const wanted = process.env.PORT === undefined ? 4173 : Number(process.env.PORT);
+  let demo;
+  try {
+    demo = await startDemo({ port: wanted });
+  } catch (err) {
+    if (err.code !== 'EADDRINUSE' || process.env.PORT !== undefined) throw err;
+    demo = await startDemo({ port: 0 });
+  }
+  console.log(`\nSpike emulator: ${demo.emulator.url}`);
+  console.log(`Demo: ${demo.url}`);
+  const stop = () => demo.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

@@ -8,7 +8,7 @@ import { build } from './build.mjs';
 /** Packs the staged build/package into `destDir`; returns the tarball path and its file list. */
 export function pack(destDir) {
   mkdirSync(destDir, { recursive: true });
-  const out = capture('npm', ['pack', packageDir, '--pack-destination', destDir, '--json']);
+  const out = capture('npm', ['pack', packageDir, '--pack-destination', destDir, '--json'], { timeout: 150_000 });
   if (out === null) throw new Error(`npm pack ${packageDir} failed (run npm run build first)`);
   const [info] = JSON.parse(out.slice(out.indexOf('[')));
   return { tarball: join(destDir, info.filename), files: info.files.map((f) => f.path), size: info.size };

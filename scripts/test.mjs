@@ -29,6 +29,6 @@ run('cargo', wasmTest, {
 
 await build();
 
-step('JS: Node, headless Chromium and packaging tests');
-const suites = ['tests/js', 'tests/browser', 'tests/packaging'].map((dir) => join(root, dir));
-run(process.execPath, ['--test', '--test-timeout=180000', ...suites], { cwd: root });
+step('JS: Node, headless Chromium, packaging and demo tests');
+const suites = ['tests/js', 'tests/browser', 'tests/packaging', 'tests/demo'].map((dir) => join(root, dir));
+run(process.execPath, ['--test', '--test-timeout=300000', ...suites], { cwd: root });

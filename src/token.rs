@@ -69,8 +69,11 @@ impl TokenState {
         Decision::Refresh
     }
 
-    pub fn begin_refresh(&mut self) {
+    /// Marks a refresh as running. Returns whether it is forced: the current token was rejected
+    /// or invalidated, so a source that caches tokens must not hand back the same one.
+    pub fn begin_refresh(&mut self) -> bool {
         self.refreshing = true;
+        self.stale && self.current.is_some()
     }
 
     /// Installs a fresh token; returns its generation.
@@ -125,7 +128,7 @@ mod tests {
     fn fresh_client_refreshes_once_and_others_wait() {
         let mut s = TokenState::default();
         assert_eq!(s.decide(0.0, 60.0), Decision::Refresh);
-        s.begin_refresh();
+        assert!(!s.begin_refresh(), "the first fetch is not forced");
         assert_eq!(s.decide(0.0, 60.0), Decision::Wait);
         let g = s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
         assert_eq!(g, 1);
@@ -138,10 +141,10 @@ mod tests {
         let mut s = TokenState::default();
         s.begin_refresh();
         s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
-        // The first failing request marks the token stale and refreshes.
+        // The first failing request marks the token stale and refreshes, forced.
         assert_eq!(s.on_token_expired(1), None);
         assert_eq!(s.decide(5.0, 60.0), Decision::Refresh);
-        s.begin_refresh();
+        assert!(s.begin_refresh(), "a rejected token forces the refresh");
         // Others failing with generation 1 while the refresh runs wait for it.
         assert_eq!(s.on_token_expired(1), None);
         assert_eq!(s.decide(5.0, 60.0), Decision::Wait);

@@ -60,8 +60,11 @@ export interface SpikeClientOptions {
   baseUrl?: string;
   /** A fixed token. Exactly one of `token`, `tokenProvider`, `tokenEndpoint`. */
   token?: string;
-  /** Called whenever a fresh token is needed (never twice at a time). */
-  tokenProvider?: () => Promise<TokenProviderResult> | TokenProviderResult;
+  /**
+   * Called whenever a fresh token is needed (never twice at a time). `forceRefresh` is true when
+   * the API rejected the current token or `invalidateToken()` was called: do not return a cached copy.
+   */
+  tokenProvider?: (context: { forceRefresh: boolean }) => Promise<TokenProviderResult> | TokenProviderResult;
   /** Your backend's token URL (GET -> `{ token, expires_at?, expires_in? }`): a path in browsers, absolute in Node. */
   tokenEndpoint?: string;
   /** Refresh when less than this many seconds remain (capped at half the token's lifetime). Default 60. */

@@ -1,10 +1,12 @@
 // Small process helpers shared by the scripts: run a command with inherited output, or capture it.
 import { spawnSync } from 'node:child_process';
 
-/** Runs a command, streaming its output; throws with the command line when it fails. */
+/** Runs a command, streaming its output; throws with the command line when it fails or passes
+ * `options.timeout` (ms). */
 export function run(cmd, args, options = {}) {
   const started = Date.now();
-  const result = spawnSync(cmd, args, { stdio: 'inherit', ...options });
+  const result = spawnSync(cmd, args, { stdio: 'inherit', killSignal: 'SIGKILL', ...options });
+  if (result.error?.code === 'ETIMEDOUT') throw new Error(`${cmd} ${args.join(' ')} did not finish within ${options.timeout} ms`);
   if (result.error) throw new Error(`${cmd} could not start: ${result.error.message}`);
   if (result.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);

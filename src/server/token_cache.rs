@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 /// Default number of users kept; the oldest entry is dropped past it.
 pub const DEFAULT_CAPACITY: usize = 10_000;
+/// A forced refresh re-mints at most once per user per this many ms.
+pub const MIN_FORCED_REMINT_MS: f64 = 1_000.0;
 /// Never hand out a cached token with less than this much life left...
 const MAX_REUSE_MARGIN_MS: f64 = 300_000.0;
 
@@ -19,6 +21,8 @@ pub struct CachedToken {
     pub reuse_until_ms: f64,
     /// Local time (ms) at which the token expires (its lifetime anchored at minting).
     pub expires_local_ms: f64,
+    /// Local time (ms) it was stored.
+    pub stored_at_ms: f64,
     stored_seq: u64,
 }
 
@@ -53,6 +57,13 @@ impl TokenCache {
         self.entries.get(user).filter(|e| now_ms < e.reuse_until_ms)
     }
 
+    /// Like `get` for a request that asked for a fresh token (`Cache-Control: no-cache`, sent by
+    /// the client when the API rejected its token): the cache still answers if its token is under
+    /// [`MIN_FORCED_REMINT_MS`] old, so such requests cannot make the handler mint on every call.
+    pub fn get_forced(&self, user: &str, now_ms: f64) -> Option<&CachedToken> {
+        self.get(user, now_ms).filter(|e| now_ms - e.stored_at_ms < MIN_FORCED_REMINT_MS)
+    }
+
     /// Stores a token that lives `lifetime_secs` from `now_ms`. It is reused until the last
     /// `min(5 min, half its lifetime)`, so short tokens are still reused for half their life.
     pub fn put(&mut self, user: &str, token: String, expires_at: String, lifetime_secs: f64, now_ms: f64) {
@@ -73,6 +84,7 @@ impl TokenCache {
             expires_at,
             reuse_until_ms: now_ms + lifetime_ms - margin,
             expires_local_ms: now_ms + lifetime_ms,
+            stored_at_ms: now_ms,
             stored_seq: self.seq,
         };
         self.entries.insert(user.to_owned(), entry);
@@ -98,6 +110,15 @@ mod tests {
         assert!(c.get("short", 14_999.0).is_some());
         assert!(c.get("short", 15_000.0).is_none());
         assert!(c.get("nobody", 0.0).is_none());
+    }
+
+    #[test]
+    fn forced_requests_bypass_the_cache_at_most_once_a_second() {
+        let mut c = TokenCache::new(10);
+        c.put("u", "t".into(), "e".into(), 3600.0, 0.0);
+        assert!(c.get_forced("u", 999.0).is_some());
+        assert!(c.get_forced("u", 1000.0).is_none());
+        assert!(c.get("u", 1000.0).is_some());
     }
 
     #[test]

@@ -155,6 +155,18 @@ export function clientCases(api, env) {
     equal(routeCount(await stats(), LIST, 401), 100, 'each was rejected once, then retried');
   });
 
+  add('4. a refresh after token_expired asks the source for a fresh token', async () => {
+    const seen = [];
+    const inner = provider();
+    const c = client({ tokenProvider: (context) => { seen.push(context?.forceRefresh); return inner(); } });
+    await c.get('/platform/api/workspaces');
+    await inject({ expireTokens: true });
+    await c.get('/platform/api/workspaces');
+    c.invalidateToken();
+    await c.get('/platform/api/workspaces');
+    deepEqual(seen, [false, true, true], 'forceRefresh: first fetch, rejected token, invalidated token');
+  });
+
   add('4. every method is refreshed and retried once on token_expired', async () => {
     const p = provider();
     const c = client({ tokenProvider: p });

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import * as server from '../../build/package/node/server.mjs';
 import { startEmulator } from '../../build/package/node/testing.mjs';
-import { SpikeError } from '../../build/package/node/index.mjs';
+import { SpikeClient, SpikeError } from '../../build/package/node/index.mjs';
 
 const API_KEY = 'sk_test_super_secret_api_key_0123456789';
 let emu;
@@ -232,6 +232,33 @@ describe('createTokenHandler', () => {
     const cached = await (await handler(request('frank'))).json();
     assert.equal(cached.token, first.token);
     assert.ok(cached.expires_in >= 298 && cached.expires_in <= 299, `expires_in ${cached.expires_in}`);
+  });
+
+  test('Cache-Control: no-cache re-mints, at most once per user per second', async () => {
+    const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser });
+    const forced = () => new Request('http://127.0.0.1/api/spike-token', { headers: { cookie: 'demo_user=gina', 'cache-control': 'no-cache' } });
+    const first = await (await handler(request('gina'))).json();
+    assert.equal((await (await handler(forced())).json()).token, first.token, 'within a second: cached');
+    await new Promise((r) => setTimeout(r, 1100));
+    const fresh = await (await handler(forced())).json();
+    assert.notEqual(fresh.token, first.token, 'after a second: a new token');
+    assert.equal((await (await handler(request('gina'))).json()).token, fresh.token, 'the new one is cached');
+  });
+
+  test('a SpikeClient behind createTokenHandler recovers when the API rejects a cached token', async () => {
+    const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser: () => 'hana' });
+    const http = createServer(server.toNodeHandler(handler));
+    await new Promise((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      const client = new SpikeClient({ baseUrl: emu.url, tokenEndpoint: `http://127.0.0.1:${http.address().port}/api/spike-token` });
+      await client.get('/platform/api/workspaces');
+      await new Promise((r) => setTimeout(r, 1100));
+      emu.inject({ expireTokens: true });
+      assert.deepEqual(await client.get('/platform/api/workspaces'), { workspaces: [] });
+    } finally {
+      emu.reset();
+      await new Promise((r) => http.close(r));
+    }
   });
 
   test('502 JSON when minting fails, without the API key; 500 when getUser throws', async () => {

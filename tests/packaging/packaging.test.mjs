@@ -18,6 +18,8 @@ let packed;
 let browser;
 
 const quiet = { stdio: ['ignore', 'pipe', 'inherit'] };
+// Tools run synchronously: a stalled tool must fail the test by name, not block it forever.
+const TOOL_TIMEOUT = { timeout: 150_000 };
 
 function assertAllPassed(results, where) {
   assert.ok(results.length >= 8, `${where}: only ${results.length} cases ran`);
@@ -26,7 +28,7 @@ function assertAllPassed(results, where) {
 }
 
 function nodeScript(file) {
-  const out = capture(process.execPath, [file], { cwd: project });
+  const out = capture(process.execPath, [file], { cwd: project, ...TOOL_TIMEOUT });
   assert.ok(out, `node ${file} failed`);
   return JSON.parse(out.split('\n').at(-1));
 }
@@ -35,7 +37,7 @@ before(async () => {
   project = mkdtempSync(join(tmpdir(), 'spike-sdk-pkg-'));
   packed = pack(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  run('npm', ['install', packed.tarball, '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--loglevel=error'], { cwd: project, ...quiet });
+  run('npm', ['install', packed.tarball, '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--loglevel=error'], { cwd: project, ...quiet, ...TOOL_TIMEOUT });
   for (const dir of ['cases', 'vite-app/cases']) cpSync(join(root, 'tests/cases'), join(project, dir), { recursive: true });
   writeFileSync(join(project, 'esm.mjs'), fx.ESM_SCRIPT);
   writeFileSync(join(project, 'cjs.cjs'), fx.CJS_SCRIPT);
@@ -76,15 +78,15 @@ test('tsc --strict accepts typed usage against the installed types (nodenext ESM
   writeFileSync(join(project, 'usage.cts'), fx.TYPED_USAGE);
   writeFileSync(join(project, 'tsconfig.json'), fx.tsconfig(['usage.ts', 'usage.cts'], { module: 'nodenext', moduleResolution: 'nodenext' }));
   writeFileSync(join(project, 'tsconfig.bundler.json'), fx.tsconfig(['usage.ts'], { module: 'esnext', moduleResolution: 'bundler' }));
-  run(process.execPath, [tsc, '--noEmit', '--strict', '-p', 'tsconfig.json'], { cwd: project });
-  run(process.execPath, [tsc, '--noEmit', '--strict', '-p', 'tsconfig.bundler.json'], { cwd: project });
+  run(process.execPath, [tsc, '--noEmit', '--strict', '-p', 'tsconfig.json'], { cwd: project, ...TOOL_TIMEOUT });
+  run(process.execPath, [tsc, '--noEmit', '--strict', '-p', 'tsconfig.bundler.json'], { cwd: project, ...TOOL_TIMEOUT });
 });
 
 test('Vite production build runs in Chromium', async () => {
   const app = join(project, 'vite-app');
   writeFileSync(join(app, 'index.html'), fx.VITE_INDEX);
   writeFileSync(join(app, 'main.js'), fx.VITE_MAIN);
-  run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: app });
+  run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: app, ...TOOL_TIMEOUT });
   const server = await startStaticServer(join(app, 'dist'));
   try {
     const { results, problems } = await collectPageResults(browser, `${server.url}/`);

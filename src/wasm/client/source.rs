@@ -55,20 +55,20 @@ pub async fn token(inner: &Rc<Inner>) -> Result<(String, u64), JsValue> {
 }
 
 fn start_refresh(inner: &Rc<Inner>) -> js_sys::Promise {
-    if let Ok(mut s) = inner.state.try_borrow_mut() {
-        s.begin_refresh();
-    }
-    let promise = future_to_promise(refresh(Rc::clone(inner)));
+    let forced = inner.state.try_borrow_mut().is_ok_and(|mut s| s.begin_refresh());
+    let promise = future_to_promise(refresh(Rc::clone(inner), forced));
     if let Ok(mut r) = inner.refresh.try_borrow_mut() {
         *r = Some(promise.clone());
     }
     promise
 }
 
-async fn refresh(inner: Rc<Inner>) -> Result<JsValue, JsValue> {
+/// `forced`: the API rejected the current token (or the app invalidated it), so the source is
+/// asked not to hand back a cached copy of it.
+async fn refresh(inner: Rc<Inner>, forced: bool) -> Result<JsValue, JsValue> {
     let fetched = match &inner.source {
-        Source::Provider(f) => from_provider(f).await,
-        Source::Endpoint(url) => from_endpoint(&inner, url).await,
+        Source::Provider(f) => from_provider(f, forced).await,
+        Source::Endpoint(url) => from_endpoint(&inner, url, forced).await,
         Source::Static { .. } => Err(provider_failed("a static token cannot be refreshed", None, None)),
     };
     let installed = fetched.and_then(|(token, expires_in)| {
@@ -107,14 +107,17 @@ fn token_from(value: &JsValue, what: &str) -> Result<(String, Option<f64>), JsVa
     Ok((token, expires_in))
 }
 
-async fn from_provider(provider: &js_sys::Function) -> Result<(String, Option<f64>), JsValue> {
-    let called = provider.call0(&JsValue::UNDEFINED).map_err(|e| provider_failed("tokenProvider threw", None, Some(&e)))?;
+async fn from_provider(provider: &js_sys::Function, forced: bool) -> Result<(String, Option<f64>), JsValue> {
+    let context = js_sys::Object::new();
+    js::set(&context, "forceRefresh", &JsValue::from_bool(forced));
+    let called = provider.call1(&JsValue::UNDEFINED, &context).map_err(|e| provider_failed("tokenProvider threw", None, Some(&e)))?;
     let value = js::resolve(called).await.map_err(|e| provider_failed("tokenProvider rejected", None, Some(&e)))?;
     token_from(&value, "tokenProvider")
 }
 
-async fn from_endpoint(inner: &Rc<Inner>, url: &str) -> Result<(String, Option<f64>), JsValue> {
-    let init = http::request_init("GET", &[("accept", "application/json")], None);
+async fn from_endpoint(inner: &Rc<Inner>, url: &str, forced: bool) -> Result<(String, Option<f64>), JsValue> {
+    let headers: &[(&str, &str)] = if forced { &[("accept", "application/json"), ("cache-control", "no-cache")] } else { &[("accept", "application/json")] };
+    let init = http::request_init("GET", headers, None);
     // The app's own backend knows the user by its session cookie.
     js::set(&init, "credentials", &"same-origin".into());
     let response = send::attempt(inner, url, &init, None).await.map_err(|e| {

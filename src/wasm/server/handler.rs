@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::mint::{mint_request, response_object, MintConfig};
@@ -46,6 +47,15 @@ fn json_response(status: u16, body: &JsValue) -> Result<JsValue, JsValue> {
     Reflect::set(&init, &"headers".into(), &headers)?;
     let class = Reflect::get(&js_sys::global(), &"Response".into())?;
     Reflect::construct(&class.into(), &js_sys::Array::of2(&text, &init))
+}
+
+/// Whether the request says `Cache-Control: no-cache` (the client's "the API rejected my token").
+fn no_cache(request: &JsValue) -> bool {
+    let headers = Reflect::get(request, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
+    let get = Reflect::get(&headers, &"get".into()).ok().and_then(|g| g.dyn_into::<Function>().ok());
+    get.and_then(|g| g.call1(&headers, &"cache-control".into()).ok())
+        .and_then(|v| v.as_string())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("no-cache"))
 }
 
 fn error_response(status: u16, code: &str, message: &str) -> Result<JsValue, JsValue> {
@@ -102,7 +112,8 @@ impl Inner {
         };
         let key = format!("{}\u{0}{}", minting.user_id, minting.scopes.as_deref().unwrap_or_default().join("\u{1}"));
         let now = js_sys::Date::now();
-        let cached = self.cache.try_borrow().ok().and_then(|c| c.get(&key, now).cloned());
+        let forced = no_cache(&request);
+        let cached = self.cache.try_borrow().ok().and_then(|c| if forced { c.get_forced(&key, now) } else { c.get(&key, now) }.cloned());
         if let Some(hit) = cached {
             let body = response_object(&mint::MintResponse { token: hit.token.clone(), expires_at: hit.expires_at.clone() });
             Reflect::set(&body, &"expires_in".into(), &hit.seconds_left(now).into())?;
