@@ -23,7 +23,14 @@ function createTokenHandler(options) {
  * within 30 s), and its failures go to `onError`.
  */
 function createWebhookHandler(options) {
-  const { signatureKey, onEvents, onError } = options ?? {};
+  let signatureKey;
+  let onEvents;
+  let onError;
+  try {
+    ({ signatureKey, onEvents, onError } = options ?? {});
+  } catch {
+    throw invalidOptions('createWebhookHandler options could not be read');
+  }
   if (typeof signatureKey !== 'string' || !signatureKey) throw invalidOptions('signatureKey must be a non-empty string');
   if (typeof onEvents !== 'function') throw invalidOptions('onEvents must be a function (events) => void');
   if (onError !== undefined && typeof onError !== 'function') throw invalidOptions('onError must be a function');

@@ -21,7 +21,13 @@ function invalidOptions(message) {
 
 function checkOptions(options) {
   if (options === null || typeof options !== 'object') throw invalidOptions('startEmulator options must be an object');
-  const { port = 0, host = '127.0.0.1', apiKey, tokenTtlSeconds = 3600, issuer = DEFAULT_ISSUER, tenantId = 'tenant_emulator' } = options;
+  let read;
+  try {
+    read = { ...options };
+  } catch {
+    throw invalidOptions('startEmulator options could not be read');
+  }
+  const { port = 0, host = '127.0.0.1', apiKey, tokenTtlSeconds = 3600, issuer = DEFAULT_ISSUER, tenantId = 'tenant_emulator' } = read;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidOptions('port must be an integer 0..65535');
   if (typeof host !== 'string' || !host) throw invalidOptions('host must be a non-empty string');
   if (apiKey !== undefined && (typeof apiKey !== 'string' || !apiKey)) throw invalidOptions('apiKey must be a non-empty string');
@@ -150,8 +156,14 @@ class Emulator {
    * - expireTokens: true -> every token issued before now answers token_expired;
    * - rates: { status503, drop, tokenExpired, slow } probabilities per request, with slowMs.
    */
-  inject(faults = {}) {
-    if (!isPlainObject(faults)) throw invalidOptions('inject() takes an object');
+  inject(input = {}) {
+    let faults;
+    try {
+      faults = { ...input, rates: input?.rates === undefined ? undefined : { ...input.rates } };
+    } catch {
+      throw invalidOptions('inject() faults could not be read');
+    }
+    if (!isPlainObject(input)) throw invalidOptions('inject() takes an object');
     const count = (name) => {
       const v = faults[name];
       if (v === undefined) return;

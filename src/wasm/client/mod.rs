@@ -179,6 +179,18 @@ impl Inner {
     }
 }
 
+impl SpikeClient {
+    fn verb(&self, path: JsValue, init: Result<JsValue, JsValue>) -> Promise {
+        match init {
+            Ok(init) => self.request(path, init),
+            Err(err) => {
+                self.inner.emit_error(&err);
+                Promise::reject(&err)
+            }
+        }
+    }
+}
+
 #[wasm_bindgen]
 impl SpikeClient {
     #[wasm_bindgen(constructor)]
@@ -226,23 +238,23 @@ impl SpikeClient {
     }
 
     pub fn get(&self, path: JsValue, init: JsValue) -> Promise {
-        self.request(path, send::with_method(&init, "GET", None))
+        self.verb(path, send::with_method(&init, "GET", None))
     }
 
     pub fn post(&self, path: JsValue, body: JsValue, init: JsValue) -> Promise {
-        self.request(path, send::with_method(&init, "POST", Some(&body)))
+        self.verb(path, send::with_method(&init, "POST", Some(&body)))
     }
 
     pub fn put(&self, path: JsValue, body: JsValue, init: JsValue) -> Promise {
-        self.request(path, send::with_method(&init, "PUT", Some(&body)))
+        self.verb(path, send::with_method(&init, "PUT", Some(&body)))
     }
 
     pub fn patch(&self, path: JsValue, body: JsValue, init: JsValue) -> Promise {
-        self.request(path, send::with_method(&init, "PATCH", Some(&body)))
+        self.verb(path, send::with_method(&init, "PATCH", Some(&body)))
     }
 
     pub fn delete(&self, path: JsValue, init: JsValue) -> Promise {
-        self.request(path, send::with_method(&init, "DELETE", None))
+        self.verb(path, send::with_method(&init, "DELETE", None))
     }
 
     /// A token valid for at least the leeway (refreshing first if needed).

@@ -252,8 +252,9 @@ fn path_only(url: &str) -> &str {
 }
 
 /// `init` with `method` set and, for a plain object or array body, the JSON body and its
-/// Content-Type (strings, FormData, Blobs, streams... go through untouched).
-pub fn with_method(init: &JsValue, method: &str, body: Option<&JsValue>) -> JsValue {
+/// Content-Type (strings, FormData, Blobs, streams... go through untouched). A body JSON cannot
+/// encode (a cycle, a BigInt) is `invalid_options`, never silently sent as something else.
+pub fn with_method(init: &JsValue, method: &str, body: Option<&JsValue>) -> Result<JsValue, JsValue> {
     let out = Object::new();
     if init.is_object() {
         Object::assign(&out, init.unchecked_ref());
@@ -263,15 +264,18 @@ pub fn with_method(init: &JsValue, method: &str, body: Option<&JsValue>) -> JsVa
         let proto: JsValue = if body.is_object() { Object::get_prototype_of(body).into() } else { JsValue::UNDEFINED };
         let plain = Array::is_array(body) || proto.is_null() || js::global("Object").is_some_and(|o| js::get(&o, "prototype") == proto);
         if plain || body.is_null() || body.as_f64().is_some() || body.as_bool().is_some() {
-            let headers = js::construct("Headers", &Array::of1(&js::get(&out, "headers"))).unwrap_or_else(|_| Object::new().into());
+            let json = js_sys::JSON::stringify(body)
+                .map_err(|_| to_js(SdkError::invalid_options("the body cannot be encoded as JSON (a cycle or a BigInt?)")))?;
+            let headers = js::construct("Headers", &Array::of1(&js::get(&out, "headers")))
+                .map_err(|_| to_js(SdkError::invalid_options("init.headers is not valid headers")))?;
             if js::call_method(&headers, "has", &Array::of1(&"content-type".into())).ok().and_then(|h| h.as_bool()) != Some(true) {
                 let _ = js::call_method(&headers, "set", &Array::of2(&"content-type".into(), &"application/json".into()));
             }
             js::set(&out, "headers", &headers);
-            js::set(&out, "body", &js_sys::JSON::stringify(body).map(JsValue::from).unwrap_or(JsValue::NULL));
+            js::set(&out, "body", &json.into());
         } else {
             js::set(&out, "body", body);
         }
     }
-    out.into()
+    Ok(out.into())
 }

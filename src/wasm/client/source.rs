@@ -67,7 +67,7 @@ fn start_refresh(inner: &Rc<Inner>) -> js_sys::Promise {
 /// asked not to hand back a cached copy of it.
 async fn refresh(inner: Rc<Inner>, forced: bool) -> Result<JsValue, JsValue> {
     let fetched = match &inner.source {
-        Source::Provider(f) => from_provider(f, forced).await,
+        Source::Provider(f) => from_provider(f, forced, inner.timeout_ms).await,
         Source::Endpoint(url) => from_endpoint(&inner, url, forced).await,
         Source::Static { .. } => Err(provider_failed("a static token cannot be refreshed", None, None)),
     };
@@ -107,11 +107,24 @@ fn token_from(value: &JsValue, what: &str) -> Result<(String, Option<f64>), JsVa
     Ok((token, expires_in))
 }
 
-async fn from_provider(provider: &js_sys::Function, forced: bool) -> Result<(String, Option<f64>), JsValue> {
+async fn from_provider(provider: &js_sys::Function, forced: bool, timeout_ms: f64) -> Result<(String, Option<f64>), JsValue> {
     let context = js_sys::Object::new();
     js::set(&context, "forceRefresh", &JsValue::from_bool(forced));
     let called = provider.call1(&JsValue::UNDEFINED, &context).map_err(|e| provider_failed("tokenProvider threw", None, Some(&e)))?;
-    let value = js::resolve(called).await.map_err(|e| provider_failed("tokenProvider rejected", None, Some(&e)))?;
+    // A provider that never settles must not hang every request behind it: it gets `timeoutMs`.
+    // The timer is cleared as soon as the race settles, so it never keeps Node's event loop alive.
+    let marker = js_sys::Object::new();
+    let mut handle = JsValue::UNDEFINED;
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        handle = js::set_timeout(&resolve.bind1(&JsValue::NULL, &marker).into(), timeout_ms);
+    });
+    let raced = js_sys::Promise::race(&Array::of2(&js_sys::Promise::resolve(&called), &timer));
+    let settled = js::resolve(raced.into()).await;
+    js::clear_timeout(&handle);
+    let value = settled.map_err(|e| provider_failed("tokenProvider rejected", None, Some(&e)))?;
+    if value == JsValue::from(marker) {
+        return Err(provider_failed(&format!("tokenProvider did not answer within {} ms", timeout_ms.round() as u64), None, None));
+    }
     token_from(&value, "tokenProvider")
 }
 
