@@ -9,3 +9,12 @@ pub mod jwt;
 mod options;
 #[cfg(feature = "server")]
 pub mod server;
+
+use wasm_bindgen::prelude::*;
+
+/// Pages (64 KiB each) of this instance's linear memory, for the memory-growth test. Not part
+/// of the public API (the JS entries do not re-export it).
+#[wasm_bindgen(js_name = "__memoryPages", skip_typescript)]
+pub fn memory_pages() -> usize {
+    core::arch::wasm32::memory_size(0)
+}
