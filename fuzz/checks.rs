@@ -89,9 +89,12 @@ pub fn redirect_check(data: &[u8]) {
     if !allowed::is_allowed_redirect(url, &list) {
         return;
     }
-    let authority = url.split_once("://").map_or("", |(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""));
-    assert!(!url.contains('\\') && !authority.contains('@') && !authority.contains('%'), "{url}");
+    assert!(!url.contains('\\'), "{url}");
     let parsed = url::Url::parse(url).expect("an allowed URL parses");
+    assert!(parsed.username().is_empty() && parsed.password().is_none(), "userinfo in {url}");
+    // The authority starts only at a `//` right after `scheme:`.
+    let authority = url.split_once(':').and_then(|(_, rest)| rest.strip_prefix("//")).map_or("", |a| a.split(['/', '?', '#']).next().unwrap_or(""));
+    assert!(!authority.contains('@') && !authority.contains('%'), "{url}");
     if matches!(parsed.scheme(), "http" | "https") {
         let host = parsed.host_str().unwrap_or("").to_ascii_lowercase();
         let listed = list.iter().any(|entry| {

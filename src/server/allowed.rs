@@ -66,10 +66,15 @@ pub fn is_valid_entry(entry: &str) -> bool {
     rule(entry).is_some()
 }
 
-/// The raw text between `scheme://` and the path: where `%2f`-style tricks live.
-fn raw_authority(url: &str) -> &str {
-    let after = url.split_once("://").map_or("", |(_, rest)| rest);
-    after.split(['/', '?', '#']).next().unwrap_or("")
+/// The raw text between `scheme://` and the path: where `%2f`-style tricks live. Only a `//`
+/// right after the scheme starts an authority; a `://` later in the path, query or fragment
+/// does not (the fuzzer found that mix-up).
+pub fn raw_authority(url: &str) -> &str {
+    let Some((scheme, rest)) = url.split_once(':') else { return "" };
+    if !is_scheme(scheme) {
+        return "";
+    }
+    rest.strip_prefix("//").map_or("", |after| after.split(['/', '?', '#']).next().unwrap_or(""))
 }
 
 /// `isAllowedRedirect`: never panics, never errors; anything doubtful is `false`.
@@ -166,6 +171,17 @@ mod tests {
         ] {
             assert!(!is_allowed_redirect(bad, &allowed()), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn only_a_leading_double_slash_starts_the_authority() {
+        assert_eq!(raw_authority("https://a.com/x?u=https://b%2f"), "a.com");
+        assert_eq!(raw_authority("myapp:/cb?next=https://x%2fy"), "");
+        assert_eq!(raw_authority("myapp://auth/p"), "auth");
+        assert_eq!(raw_authority("no scheme://x"), "");
+        let list = ["myapp://".to_owned()];
+        assert!(is_allowed_redirect("myapp:/cb?next=https://x%2fy", &list));
+        assert!(is_allowed_redirect("myap:/a//\"#\"&myhttps://k@ops", &["myap://".to_owned()]));
     }
 
     #[test]
