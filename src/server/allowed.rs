@@ -82,7 +82,9 @@ pub fn is_allowed_redirect(url: &str, allowed: &[String]) -> bool {
     if url.is_empty() || url.len() > 8192 || url.bytes().any(|b| b <= b' ' || b == b'\\' || b == 0x7f) {
         return false;
     }
-    if raw_authority(url).contains('%') {
+    // Any '@' (even an empty `:@` userinfo, which the parser reports as no userinfo at all) and
+    // any escape in the authority are refused outright.
+    if raw_authority(url).contains(['%', '@']) {
         return false;
     }
     let Ok(parsed) = Url::parse(url) else {
@@ -146,6 +148,9 @@ mod tests {
             "https://app.example.com@evil.com/",
             "https://evil.com@app.example.com/",
             "https://user:pw@app.example.com/",
+            "https://:@app.example.com/",
+            "https://@app.example.com/",
+            "other://:@auth/",
             "https://evil.com\\@app.example.com/",
             "https:\\\\evil.com\\app.example.com",
             "https://app.example.com%2f@evil.com/",
