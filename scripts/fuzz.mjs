@@ -2,7 +2,7 @@
 // for the given time, growing fuzz/corpus/<target>/ (commit what it adds; `npm test` replays it
 // through tests/fuzz_corpus.rs; each run ends with `cargo fuzz cmin` so it stays small).
 // Installs the nightly toolchain and cargo-fuzz when missing.
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { capture, run, step } from './lib/run.mjs';
 import { root } from './lib/paths.mjs';
@@ -23,6 +23,19 @@ if (capture('cargo', ['fuzz', '--version']) === null) {
   run('cargo', ['install', 'cargo-fuzz']);
 }
 
+/** Most inputs kept per target; the replay in `cargo test` stays fast. */
+const CORPUS_CAP = 150;
+
+/** Keeps every `regression-*` input (a past crash) and an even spread of the others. */
+function capCorpus(dir) {
+  const files = readdirSync(dir).sort();
+  const others = files.filter((f) => !f.startsWith('regression-'));
+  const room = Math.max(0, CORPUS_CAP - (files.length - others.length));
+  if (others.length <= room) return;
+  const keep = new Set(Array.from({ length: room }, (_, i) => others[Math.floor((i * others.length) / room)]));
+  for (const f of others) if (!keep.has(f)) rmSync(join(dir, f));
+}
+
 const results = [];
 for (const target of targets) {
   step(`Fuzzing ${target} for ${seconds} s`);
@@ -35,8 +48,9 @@ for (const target of targets) {
     outcome = 'CRASH (see fuzz/artifacts)';
   }
   const ran = Math.round((Date.now() - started) / 1000);
-  // Keep the committed corpus small: only inputs that add coverage.
+  // Keep the committed corpus small: only inputs that add coverage, then a sample of those.
   run('cargo', ['+nightly', 'fuzz', 'cmin', target], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  capCorpus(corpus);
   results.push({ target, seconds: ran, outcome, corpus: readdirSync(corpus).length });
 }
 console.log('\n| target | ran (s) | result | corpus files |\n|---|---:|---|---:|');
