@@ -1,8 +1,9 @@
 // `npm run fuzz -- [seconds=60] [target ...]`: runs each cargo-fuzz target (nightly, libFuzzer)
 // for the given time, growing fuzz/corpus/<target>/ (commit what it adds; `npm test` replays it
-// through tests/fuzz_corpus.rs; each run ends with `cargo fuzz cmin` so it stays small).
+// through tests/fuzz_corpus.rs; each run ends with `cargo fuzz cmin` and a cap so it stays small).
+// Inputs that once crashed are kept in fuzz/regressions/<target>/ and replayed too.
 // Installs the nightly toolchain and cargo-fuzz when missing.
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { capture, run, step } from './lib/run.mjs';
 import { root } from './lib/paths.mjs';
@@ -26,14 +27,13 @@ if (capture('cargo', ['fuzz', '--version']) === null) {
 /** Most inputs kept per target; the replay in `cargo test` stays fast. */
 const CORPUS_CAP = 150;
 
-/** Keeps every `regression-*` input (a past crash) and an even spread of the others. */
+/** Keeps an even spread of the minimised corpus. Past crashes live in fuzz/regressions/, which
+ * cmin and this cap never touch. */
 function capCorpus(dir) {
   const files = readdirSync(dir).sort();
-  const others = files.filter((f) => !f.startsWith('regression-'));
-  const room = Math.max(0, CORPUS_CAP - (files.length - others.length));
-  if (others.length <= room) return;
-  const keep = new Set(Array.from({ length: room }, (_, i) => others[Math.floor((i * others.length) / room)]));
-  for (const f of others) if (!keep.has(f)) rmSync(join(dir, f));
+  if (files.length <= CORPUS_CAP) return;
+  const keep = new Set(Array.from({ length: CORPUS_CAP }, (_, i) => files[Math.floor((i * files.length) / CORPUS_CAP)]));
+  for (const f of files) if (!keep.has(f)) rmSync(join(dir, f));
 }
 
 const results = [];
@@ -43,7 +43,10 @@ for (const target of targets) {
   const started = Date.now();
   let outcome = 'no crash';
   try {
-    run('cargo', ['+nightly', 'fuzz', 'run', target, '--', `-max_total_time=${seconds}`, '-max_len=4096', '-timeout=10'], { cwd: root });
+    // New inputs go to the first directory; fuzz/regressions/<target> is read, never rewritten.
+    const regressions = join(root, 'fuzz', 'regressions', target);
+    const dirs = existsSync(regressions) ? [corpus, regressions] : [corpus];
+    run('cargo', ['+nightly', 'fuzz', 'run', target, ...dirs, '--', `-max_total_time=${seconds}`, '-max_len=4096', '-timeout=10'], { cwd: root });
   } catch {
     outcome = 'CRASH (see fuzz/artifacts)';
   }
