@@ -5,24 +5,12 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { packageDir, root } from './lib/paths.mjs';
+import { listenLocal, readJson, sendJson as json } from './lib/local-server.mjs';
 import { serveFile } from './lib/static-server.mjs';
 import { buildIfStale } from './build.mjs';
 
 export const DEMO_TOKEN_SECONDS = 30;
 const COOKIE = 'spike_demo_user';
-
-async function readJson(req) {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-  } catch {
-    return {};
-  }
-}
-
-const json = (res, status, body, headers = {}) =>
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
 
 const userFrom = (cookieHeader) => {
   const match = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]+)`).exec(cookieHeader ?? '');
@@ -94,16 +82,18 @@ export async function startDemo({ port = 0 } = {}) {
       return json(res, 500, { error: 'demo_error', message: err.message });
     }
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
+  let listening;
+  try {
+    listening = await listenLocal(server, port);
+  } catch (err) {
+    await emulator.close(); // e.g. the port is taken: the caller may try another
+    throw err;
+  }
   return {
-    url: `http://127.0.0.1:${server.address().port}`,
+    url: listening.url,
     emulator,
     close: async () => {
-      server.closeAllConnections?.();
-      await new Promise((resolve) => server.close(resolve));
+      await listening.close();
       await emulator.close();
     },
   };

@@ -3,6 +3,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { listenLocal } from './local-server.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -43,9 +44,6 @@ export function serveFile(rootDir, req, res) {
 }
 
 /** Starts a server for `rootDir` on 127.0.0.1 (port 0 = any free port). */
-export async function startStaticServer(rootDir, { port = 0 } = {}) {
-  const server = createServer((req, res) => serveFile(rootDir, req, res));
-  await new Promise((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${server.address().port}`;
-  return { url, close: () => new Promise((resolve) => server.close(resolve)) };
+export function startStaticServer(rootDir, { port = 0 } = {}) {
+  return listenLocal(createServer((req, res) => serveFile(rootDir, req, res)), port);
 }

@@ -3,16 +3,9 @@
 // so test cases drive everything over HTTP from either runtime. 127.0.0.1 only.
 import { createServer } from 'node:http';
 import { root } from '../../scripts/lib/paths.mjs';
+import { listenLocal, readJson, sendJson as json } from '../../scripts/lib/local-server.mjs';
 import { serveFile } from '../../scripts/lib/static-server.mjs';
 import { startEmulator } from '../../build/package/node/testing.mjs';
-
-const json = (res, status, body) => res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
-
-async function readBody(req) {
-  const chunks = [];
-  for await (const c of req) chunks.push(c);
-  return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-}
 
 export async function startHarness() {
   const emulator = await startEmulator();
@@ -43,7 +36,7 @@ export async function startHarness() {
       }
       if (url.pathname === '/control/config') return json(res, 200, { emulatorUrl: emulator.url });
       if (url.pathname === '/control/inject' && req.method === 'POST') {
-        emulator.inject(await readBody(req));
+        emulator.inject(await readJson(req));
         return json(res, 200, {});
       }
       if (url.pathname === '/control/reset' && req.method === 'POST') {
@@ -62,13 +55,12 @@ export async function startHarness() {
       return json(res, 500, { error: 'harness', message: String(err) });
     }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listening = await listenLocal(server);
   return {
-    url: `http://127.0.0.1:${server.address().port}`,
+    url: listening.url,
     emulator,
     close: async () => {
-      server.closeAllConnections?.();
-      await new Promise((resolve) => server.close(resolve));
+      await listening.close();
       await emulator.close();
     },
   };
