@@ -165,6 +165,7 @@ pub async fn send(inner: &Rc<Inner>, path: &JsValue, init: &JsValue) -> Result<S
     let request_init = Object::assign(&Object::new(), init.unchecked_ref());
     let _ = js_sys::Reflect::delete_property(&request_init, &"retry".into());
     js::set(&request_init, "method", &method.as_str().into());
+    js::set(&request_init, "headers", &headers);
 
     let mut token_retry_done = false;
     let mut transient_retries: u32 = 0;
@@ -174,9 +175,8 @@ pub async fn send(inner: &Rc<Inner>, path: &JsValue, init: &JsValue) -> Result<S
             Some(t) => t,
             None => source::token(inner).await?,
         };
-        let attempt_headers = js::construct("Headers", &Array::of1(&headers))?;
-        let _ = js::call_method(&attempt_headers, "set", &Array::of2(&"authorization".into(), &format!("Bearer {token}").into()));
-        js::set(&request_init, "headers", &attempt_headers);
+        // fetch copies the headers when called, so one Headers object serves every attempt.
+        let _ = js::call_method(&headers, "set", &Array::of2(&"authorization".into(), &format!("Bearer {token}").into()));
         let failure = match attempt(inner, &url, &request_init, caller_signal.as_ref()).await {
             Ok(response) => {
                 let status = js::get(&response, "status").as_f64().unwrap_or(0.0) as u16;
