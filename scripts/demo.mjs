@@ -82,21 +82,12 @@ export async function startDemo({ port = 0 } = {}) {
       return json(res, 500, { error: 'demo_error', message: err.message });
     }
   });
-  let listening;
   try {
-    listening = await listenLocal(server, port);
+    return { ...(await listenLocal(server, port, () => emulator.close())), emulator };
   } catch (err) {
     await emulator.close(); // e.g. the port is taken: the caller may try another
     throw err;
   }
-  return {
-    url: listening.url,
-    emulator,
-    close: async () => {
-      await listening.close();
-      await emulator.close();
-    },
-  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -17,14 +17,18 @@ export async function readJson(req) {
   }
 }
 
-/** Listens on 127.0.0.1 (port 0 = any free port); resolves to { url, close }. */
-export async function listenLocal(server, port = 0) {
+/**
+ * Listens on 127.0.0.1 (port 0 = any free port); resolves to { url, close }. `close` stops the
+ * server, then runs `onClose` (e.g. stopping an emulator the server fronts).
+ */
+export async function listenLocal(server, port = 0, onClose = async () => {}) {
   await new Promise((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
-    close: () => {
+    close: async () => {
       server.closeAllConnections?.();
-      return new Promise((resolve) => server.close(resolve));
+      await new Promise((resolve) => server.close(resolve));
+      await onClose();
     },
   };
 }

@@ -55,13 +55,5 @@ export async function startHarness() {
       return json(res, 500, { error: 'harness', message: String(err) });
     }
   });
-  const listening = await listenLocal(server);
-  return {
-    url: listening.url,
-    emulator,
-    close: async () => {
-      await listening.close();
-      await emulator.close();
-    },
-  };
+  return { ...(await listenLocal(server, 0, () => emulator.close())), emulator };
 }
