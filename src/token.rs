@@ -4,6 +4,9 @@
 //! Generations: every new token gets the next number, so a request that was sent with token
 //! `g` and answered `token_expired` can tell whether someone already refreshed since (use the new
 //! token) or not (refresh) — 100 requests failing together cause one refresh, not 100.
+//! Rejections: a token is replaced after two `token_expired` answers in a row; a single one
+//! between acceptances is retried with the same token, so stray rejections from a flaky API do
+//! not cost a token fetch each.
 //! Backoff: after a failed refresh the next one waits a little (doubling, capped), so a down
 //! token backend is not hammered but is used again within seconds once it is back.
 
@@ -20,6 +23,23 @@ pub struct Token {
     pub timing: Timing,
     pub generation: u64,
 }
+
+/// What to do after the API answered `401 token_expired` to a request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rejected {
+    /// A newer token arrived since the request was sent: retry with it.
+    Newer(String, u64),
+    /// The token's first rejection since it was last accepted: retry with the same token.
+    Again(String, u64),
+    /// The token is now stale: get a token through `decide` (which refreshes, or waits for the
+    /// refresh someone else started).
+    Refresh,
+}
+
+/// Rejections in a row, with no acceptance between, after which a token is replaced. One alone
+/// is retried as is: a token the API accepted just before is far more often hit by a hiccup than
+/// really expired, and replacing it on every stray `token_expired` would fetch a token per failure.
+pub const REJECTIONS_TO_REPLACE: u32 = 2;
 
 /// What a caller that needs a token should do now.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +62,8 @@ pub struct TokenState {
     refreshing: bool,
     failures: u32,
     not_before_ms: f64,
+    /// `token_expired` answers for the current token since it was last accepted.
+    rejections: u32,
 }
 
 impl TokenState {
@@ -82,6 +104,7 @@ impl TokenState {
         self.current = Some(Token { value, claims_json, timing, generation: self.generation });
         self.stale = false;
         self.refreshing = false;
+        self.rejections = 0;
         self.failures = 0;
         self.not_before_ms = 0.0;
         self.generation
@@ -99,19 +122,32 @@ impl TokenState {
         self.stale = true;
     }
 
-    /// A request sent with `sent_generation` got `token_expired`. Returns the newer token to
-    /// retry with if one arrived meanwhile; otherwise marks the current one stale (so the next
-    /// `decide` refreshes) and returns `None`.
-    pub fn on_token_expired(&mut self, sent_generation: u64) -> Option<(String, u64)> {
-        match &self.current {
-            Some(t) if t.generation > sent_generation && !self.stale => Some((t.value.clone(), t.generation)),
-            _ => {
-                if self.current.as_ref().is_some_and(|t| t.generation == sent_generation) {
-                    self.stale = true;
-                }
-                None
-            }
+    /// The API accepted a request sent with `generation` (a 2xx answer).
+    pub fn on_accepted(&mut self, generation: u64) {
+        if self.current.as_ref().is_some_and(|t| t.generation == generation) {
+            self.rejections = 0;
         }
+    }
+
+    /// A request sent with `sent_generation` got `token_expired`. A newer token, if one arrived
+    /// meanwhile, is used; the current token is retried once as is, and marked stale (so the next
+    /// `decide` refreshes) at its second rejection in a row.
+    pub fn on_token_expired(&mut self, sent_generation: u64) -> Rejected {
+        let Some(t) = self.current.as_ref().filter(|_| !self.stale) else {
+            return Rejected::Refresh;
+        };
+        if t.generation > sent_generation {
+            return Rejected::Newer(t.value.clone(), t.generation);
+        }
+        if t.generation < sent_generation {
+            return Rejected::Refresh;
+        }
+        self.rejections = self.rejections.saturating_add(1);
+        if self.rejections < REJECTIONS_TO_REPLACE {
+            return Rejected::Again(t.value.clone(), t.generation);
+        }
+        self.stale = true;
+        Rejected::Refresh
     }
 }
 
@@ -141,17 +177,37 @@ mod tests {
         let mut s = TokenState::default();
         s.begin_refresh();
         s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
-        // The first failing request marks the token stale and refreshes, forced.
-        assert_eq!(s.on_token_expired(1), None);
+        // The first rejection retries the same token; the second in a row marks it stale.
+        assert_eq!(s.on_token_expired(1), Rejected::Again("t1".into(), 1));
+        assert_eq!(s.decide(5.0, 60.0), Decision::Use("t1".into(), 1));
+        assert_eq!(s.on_token_expired(1), Rejected::Refresh);
         assert_eq!(s.decide(5.0, 60.0), Decision::Refresh);
         assert!(s.begin_refresh(), "a rejected token forces the refresh");
         // Others failing with generation 1 while the refresh runs wait for it.
-        assert_eq!(s.on_token_expired(1), None);
+        assert_eq!(s.on_token_expired(1), Rejected::Refresh);
         assert_eq!(s.decide(5.0, 60.0), Decision::Wait);
         s.refresh_succeeded("t2".into(), "{}".into(), timing(5.0, 3600.0));
         // Late failures from generation 1 reuse generation 2 without refreshing.
-        assert_eq!(s.on_token_expired(1), Some(("t2".into(), 2)));
+        assert_eq!(s.on_token_expired(1), Rejected::Newer("t2".into(), 2));
         assert_eq!(s.decide(6.0, 60.0), Decision::Use("t2".into(), 2));
+    }
+
+    #[test]
+    fn stray_rejections_between_acceptances_never_replace_the_token() {
+        let mut s = TokenState::default();
+        s.begin_refresh();
+        s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
+        for _ in 0..50 {
+            assert_eq!(s.on_token_expired(1), Rejected::Again("t1".into(), 1));
+            s.on_accepted(1);
+        }
+        assert_eq!(s.decide(10.0, 60.0), Decision::Use("t1".into(), 1));
+        // An acceptance of an older generation says nothing about the current token.
+        assert_eq!(s.on_token_expired(1), Rejected::Again("t1".into(), 1));
+        s.on_accepted(0);
+        assert_eq!(s.on_token_expired(1), Rejected::Refresh);
+        // A rejection from a generation the client never had (cannot happen) only refreshes.
+        assert_eq!(s.on_token_expired(9), Rejected::Refresh);
     }
 
     #[test]

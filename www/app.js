@@ -89,7 +89,10 @@ async function createClient() {
     }),
     c.on('retry', (e) => {
       if (e.reason === 'token_expired') {
-        if (!state.pendingRetry) log('expired', '401', `token_expired · ${e.method} ${new URL(e.url).pathname}`);
+        // The SDK sends a rejected token once more as is (one rejection can be a hiccup) and
+        // replaces it at the second rejection in a row.
+        const again = e.attempt > 1 ? 'again: the token is replaced' : 'sent once more as is';
+        log('expired', '401', `token_expired · ${e.method} ${new URL(e.url).pathname} · ${again}`);
         state.pendingRetry = true;
       } else {
         log('backoff', e.status ? String(e.status) : e.reason, `retry #${e.attempt} in ${e.delayMs} ms · ${e.method} ${new URL(e.url).pathname}`);

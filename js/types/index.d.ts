@@ -123,7 +123,8 @@ export declare class SpikeClient {
   /** Which token source this client was configured with. */
   readonly tokenSource: 'token' | 'tokenProvider' | 'tokenEndpoint';
   /**
-   * Like `fetch`, with the token, one refresh-and-retry on `401 token_expired` and retries of
+   * Like `fetch`, with the token, up to two retries on `401 token_expired` (the same token once,
+   * then a fresh one once the API rejected it twice in a row) and retries of
    * transient failures. Resolves with the Response for any HTTP status; rejects only with
    * SpikeError for token, network, timeout or abort failures (and `invalid_options`).
    */

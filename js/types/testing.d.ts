@@ -26,6 +26,8 @@ export interface EmulatorFaults {
   dropConnections?: number;
   /** Every request waits this long first. */
   latencyMs?: number;
+  /** The next n requests that carry a token answer `token_expired`, whatever the token. */
+  tokenExpired?: number;
   /** Every token issued before now answers `token_expired`. */
   expireTokens?: boolean;
   /** Per-request probabilities, 0..1. `slow` waits `slowMs`. */

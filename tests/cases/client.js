@@ -152,7 +152,29 @@ export function clientCases(api, env) {
     const results = await Promise.all(Array.from({ length: 100 }, () => c.get('/platform/api/workspaces')));
     equal(results.length, 100, 'all succeeded');
     equal(p.calls, 2, 'one initial fetch + one refresh');
-    equal(routeCount(await stats(), LIST, 401), 100, 'each was rejected once, then retried');
+    // The first rejected call sends the token once more as is; the second rejection in a row
+    // replaces it, and everyone retries with the new token.
+    equal(routeCount(await stats(), LIST, 401), 101, 'each was rejected once, one call twice');
+    equal(routeCount(await stats(), LIST, 200), 101, 'then succeeded (plus the first call)');
+  });
+
+  add('4. a stray token_expired between successes is retried as is: no token fetch per failure', async () => {
+    const p = provider();
+    const c = client({ tokenProvider: p });
+    const reasons = [];
+    c.on('retry', (e) => reasons.push(e.reason));
+    await c.get('/platform/api/workspaces');
+    for (let i = 0; i < 5; i += 1) {
+      await inject({ tokenExpired: 1 });
+      deepEqual(await c.get('/platform/api/workspaces'), { workspaces: [] }, `call ${i}`);
+    }
+    equal(p.calls, 1, 'the one token was kept');
+    deepEqual(reasons, Array(5).fill('token_expired'), 'one retry per stray rejection');
+    equal(routeCount(await stats(), LIST, 401), 5, 'five rejections');
+    // Two in a row replace it.
+    await inject({ tokenExpired: 2 });
+    deepEqual(await c.get('/platform/api/workspaces'), { workspaces: [] }, 'after two rejections');
+    equal(p.calls, 2, 'replaced at the second rejection in a row');
   });
 
   add('4. a refresh after token_expired asks the source for a fresh token', async () => {
@@ -185,16 +207,16 @@ export function clientCases(api, env) {
     equal(p.calls, 5, 'one refresh per expiry');
   });
 
-  add('4. a second 401 is surfaced, never looped', async () => {
+  add('4. an API that rejects every token gets three attempts per request, never a loop', async () => {
     const p = provider();
     const c = client({ tokenProvider: p });
     await inject({ rates: { tokenExpired: 1 } });
     const res = await c.fetch('/platform/api/workspaces');
-    equal(res.status, 401, 'fetch resolves with the second 401');
+    equal(res.status, 401, 'fetch resolves with the third 401');
     const err = await rejectsWith(c.get('/platform/api/workspaces'), SpikeError, 'token_expired', 'request throws');
     equal(err.status, 401, 'status');
     ok(p.calls <= 3, `no loop (${p.calls} provider calls for two requests)`);
-    equal(routeCount(await stats(), LIST, 401), 4, 'two attempts per request');
+    equal(routeCount(await stats(), LIST, 401), 6, 'three attempts per request: as is, the same token again, a fresh one');
   });
 
   add('4. other 401 codes are not retried', async () => {
@@ -362,7 +384,7 @@ export function clientCases(api, env) {
     offRefreshed();
     c.invalidateToken();
     await c.get('/platform/api/workspaces');
-    deepEqual(seen, [['tokenRefreshed', 'user_1'], ['retry', 'token_expired'], ['tokenRefreshed', 'user_1'], ['error', 'http_error']], 'events');
+    deepEqual(seen, [['tokenRefreshed', 'user_1'], ['retry', 'token_expired'], ['retry', 'token_expired'], ['tokenRefreshed', 'user_1'], ['error', 'http_error']], 'events');
     throwsSpikeError(() => c.on('nope', () => {}), SpikeError, 'invalid_options', 'unknown event');
   });
 

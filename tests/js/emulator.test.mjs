@@ -176,6 +176,20 @@ describe('faults and stats', () => {
     assert.equal(emu.stats.mints, 1);
   });
 
+  test('tokenExpired rejects the next n requests that carry a token, then lets them through', async () => {
+    emu.reset();
+    emu.inject({ tokenExpired: 2 });
+    const token = emu.issueToken().token;
+    assert.equal((await api('/platform/api/workspaces')).status, 401, 'no token: not counted');
+    for (let i = 0; i < 2; i += 1) {
+      const res = await api('/platform/api/workspaces', { token });
+      assert.equal(res.status, 401);
+      assert.equal((await res.json()).error, 'token_expired');
+    }
+    assert.equal((await api('/platform/api/workspaces', { token })).status, 200);
+    assert.throws(() => emu.inject({ tokenExpired: -1 }), /tokenExpired must be an integer/);
+  });
+
   test('latencyMs delays every answer', async () => {
     emu.reset();
     emu.inject({ latencyMs: 150 });

@@ -41,7 +41,7 @@ function checkOptions(options) {
 
 function emptyFaults() {
   // Counts are consumed one request at a time; rates are probabilities per request (0..1).
-  return { status503: 0, retryAfter: undefined, latencyMs: 0, dropConnections: 0, revokedUpTo: 0, rates: { status503: 0, drop: 0, tokenExpired: 0, slow: 0 }, slowMs: 0 };
+  return { status503: 0, retryAfter: undefined, latencyMs: 0, dropConnections: 0, tokenExpired: 0, revokedUpTo: 0, rates: { status503: 0, drop: 0, tokenExpired: 0, slow: 0 }, slowMs: 0 };
 }
 
 function emptyStats() {
@@ -153,6 +153,7 @@ class Emulator {
    * - status503: n next requests answer 503 (with Retry-After: retryAfter, seconds, if given);
    * - dropConnections: n next requests have their connection destroyed without an answer;
    * - latencyMs: every request waits this long first;
+   * - tokenExpired: n next requests that carry a token answer token_expired (stray rejections);
    * - expireTokens: true -> every token issued before now answers token_expired;
    * - rates: { status503, drop, tokenExpired, slow } probabilities per request, with slowMs.
    */
@@ -172,6 +173,7 @@ class Emulator {
     };
     count('status503');
     count('dropConnections');
+    count('tokenExpired');
     count('latencyMs');
     count('slowMs');
     if (faults.retryAfter !== undefined) this.faults.retryAfter = String(faults.retryAfter);
@@ -267,7 +269,8 @@ class Emulator {
       return true;
     }
     if (roll(f.rates.slow)) await sleep(f.slowMs);
-    if (roll(f.rates.tokenExpired) && /^Bearer /.test(req.headers.authorization ?? '')) {
+    if ((f.tokenExpired > 0 || roll(f.rates.tokenExpired)) && /^Bearer /.test(req.headers.authorization ?? '')) {
+      if (f.tokenExpired > 0) f.tokenExpired -= 1;
       this.error(res, r, 401, 'token_expired', 'Token has expired');
       return true;
     }

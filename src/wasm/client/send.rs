@@ -1,5 +1,6 @@
 //! Sending a request: one attempt with a timeout and the caller's AbortSignal, then the loop that
-//! refreshes once on `401 token_expired` and retries transient failures per `crate::retry`.
+//! retries `401 token_expired` (per `crate::token`'s rejection rule) and transient failures (per
+//! `crate::retry`).
 
 use std::rc::Rc;
 
@@ -10,6 +11,7 @@ use wasm_bindgen::JsCast;
 use super::{source, Inner};
 use crate::error::{ErrorCode, SdkError};
 use crate::retry::{self, Failure};
+use crate::token::Rejected;
 use crate::wasm::errors::{to_js, to_js_with};
 use crate::wasm::{http, js};
 
@@ -141,13 +143,17 @@ fn discard_body(response: &JsValue) {
     }
 }
 
+/// Retries after `token_expired` per request: the same token once (see `crate::token`), then a
+/// fresh one. Bounded, so an API that rejects every token gets three attempts, never a loop.
+const MAX_TOKEN_RETRIES: u32 = 2;
+
 pub struct Sent {
     pub response: JsValue,
     pub method: String,
     pub url: String,
 }
 
-/// Runs the whole request: token, attempts, at most one token refresh-and-retry, and up to
+/// Runs the whole request: token, attempts, at most two retries on `token_expired`, and up to
 /// `maxRetries` transient retries when `crate::retry` allows them.
 pub async fn send(inner: &Rc<Inner>, path: &JsValue, init: &JsValue) -> Result<Sent, JsValue> {
     let url = resolve_url(&inner.base_url, path)?;
@@ -167,7 +173,7 @@ pub async fn send(inner: &Rc<Inner>, path: &JsValue, init: &JsValue) -> Result<S
     js::set(&request_init, "method", &method.as_str().into());
     js::set(&request_init, "headers", &headers);
 
-    let mut token_retry_done = false;
+    let mut token_retries: u32 = 0;
     let mut transient_retries: u32 = 0;
     let mut next_token: Option<(String, u64)> = None;
     loop {
@@ -180,11 +186,19 @@ pub async fn send(inner: &Rc<Inner>, path: &JsValue, init: &JsValue) -> Result<S
         let failure = match attempt(inner, &url, &request_init, caller_signal.as_ref()).await {
             Ok(response) => {
                 let status = js::get(&response, "status").as_f64().unwrap_or(0.0) as u16;
-                let may_refresh = status == 401 && !token_retry_done && replayable && inner.is_refreshable();
+                if (200..300).contains(&status) {
+                    if let Ok(mut s) = inner.state.try_borrow_mut() {
+                        s.on_accepted(generation);
+                    }
+                }
+                let may_refresh = status == 401 && token_retries < MAX_TOKEN_RETRIES && replayable && inner.is_refreshable();
                 if may_refresh && api_error_code(&response).await.as_deref() == Some("token_expired") {
-                    token_retry_done = true;
-                    next_token = inner.state.try_borrow_mut().ok().and_then(|mut s| s.on_token_expired(generation));
-                    retry_event(inner, 1, "token_expired", Some(401), 0.0, &method, &url);
+                    token_retries += 1;
+                    next_token = match inner.state.try_borrow_mut().map(|mut s| s.on_token_expired(generation)) {
+                        Ok(Rejected::Newer(t, g) | Rejected::Again(t, g)) => Some((t, g)),
+                        Ok(Rejected::Refresh) | Err(_) => None,
+                    };
+                    retry_event(inner, token_retries, "token_expired", Some(401), 0.0, &method, &url);
                     discard_body(&response);
                     continue;
                 }
