@@ -73,9 +73,12 @@ async function stageNode(nodeDir) {
   // The package is "type": "module", so CommonJS files must end in .cjs.
   copyFileSync(join(nodeDir, 'spike_sdk.js'), join(out, 'spike_sdk.cjs'));
   copyFileSync(join(nodeDir, 'spike_sdk_bg.wasm'), join(out, 'spike_sdk_bg.wasm'));
-  const errorSource = readFileSync(join(root, 'js/error.js'), 'utf8');
-  const errorCjs = await esbuild.transform(errorSource, { format: 'cjs', target: 'node18', keepNames: true });
-  writeFileSync(join(out, 'error.cjs'), errorCjs.code);
+  // The shared ESM sources (the error class, the client driver) as CommonJS for the Node build.
+  for (const name of ['error', 'client']) {
+    const source = readFileSync(join(root, 'js', `${name}.js`), 'utf8');
+    const cjs = await esbuild.transform(source, { format: 'cjs', target: 'node18', keepNames: true });
+    writeFileSync(join(out, `${name}.cjs`), cjs.code);
+  }
   cpSync(join(root, 'js/node'), out, { recursive: true });
   // ESM entries re-export the CJS ones, so `import` and `require` share one wasm instance and
   // one SpikeError class (no dual-package hazard). Names are read from the built CJS module.

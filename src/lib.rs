@@ -10,6 +10,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::unreachable, clippy::todo)
 )]
 
+pub mod attempts;
 pub mod base64url;
 pub mod error;
 pub mod expiry;

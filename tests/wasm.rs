@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Function, Reflect};
-use spike_sdk::wasm::{client::SpikeClient, errors::set_error_class, jwt};
+use spike_sdk::wasm::{client::SpikeCore, errors::set_error_class, jwt};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -64,9 +64,11 @@ fn is_token_expired_uses_js_time_and_validates_leeway() {
 fn client_constructor_requires_exactly_one_token_source() {
     install_error_class();
     let options = js_sys::Object::new();
-    let err = SpikeClient::new(&options).err().unwrap();
+    let err = SpikeCore::new(&options).err().unwrap();
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid_options"));
     Reflect::set(&options, &"token".into(), &UTF8.into()).unwrap();
-    let client = SpikeClient::new(&options).ok().unwrap();
-    assert_eq!(client.base_url(), "https://api.spikelabs.com");
+    let mut core = SpikeCore::new(&options).ok().unwrap();
+    assert_eq!(get(&core.config(), "baseUrl").as_string().as_deref(), Some("https://api.spikelabs.com"));
+    assert_eq!(get(&core.config(), "source").as_string().as_deref(), Some("token"));
+    assert_eq!(core.decide(0.0).ok(), Some(1.0), "a static token is generation 1");
 }

@@ -4,7 +4,9 @@
 // one SpikeError class: `instanceof` works across entry points.
 const wasm = require('./spike_sdk.cjs');
 const { SpikeError } = require('./error.cjs');
+const { defineSpikeClient } = require('./client.cjs');
 
 wasm.__setErrorClass(SpikeError);
+const SpikeClient = defineSpikeClient(wasm.SpikeCore, SpikeError);
 
-module.exports = { wasm, SpikeError };
+module.exports = { wasm, SpikeError, SpikeClient };

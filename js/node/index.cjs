@@ -1,8 +1,8 @@
 'use strict';
-const { wasm, SpikeError } = require('./core.cjs');
+const { wasm, SpikeError, SpikeClient } = require('./core.cjs');
 
 module.exports = {
-  SpikeClient: wasm.SpikeClient,
+  SpikeClient,
   SpikeError,
   decodeToken: wasm.decodeToken,
   isTokenExpired: wasm.isTokenExpired,

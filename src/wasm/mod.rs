@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod errors;
+#[cfg(feature = "server")]
 pub(crate) mod http;
 pub mod integration;
 pub(crate) mod js;

@@ -388,6 +388,15 @@ export function clientCases(api, env) {
     throwsSpikeError(() => c.on('nope', () => {}), SpikeError, 'invalid_options', 'unknown event');
   });
 
+  add('7. free() releases the client: later calls fail with invalid_options, a second free() is harmless', async () => {
+    const c = client({ tokenProvider: provider() });
+    await c.get('/platform/api/workspaces');
+    c.free();
+    c.free();
+    await rejectsWith(c.get('/platform/api/workspaces'), SpikeError, 'invalid_options', 'get after free');
+    throwsSpikeError(() => c.tokenInfo(), SpikeError, 'invalid_options', 'tokenInfo after free');
+  });
+
   add('7. custom fetch and default headers', async () => {
     const seen = [];
     const myFetch = (url, init) => {

@@ -1,0 +1,69 @@
+// Timing helpers for `npm run bench`: contenders are measured in interleaved rounds (the order
+// alternates each round, so neither side always runs warm or cold) and reported as medians.
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+/** Nanoseconds per call of a synchronous `fn`, run in batches for about `sliceMs`. */
+export function nsPerCall(fn, sliceMs) {
+  let calls = 0;
+  let batch = 16;
+  const t0 = performance.now();
+  let elapsed = 0;
+  do {
+    for (let i = 0; i < batch; i += 1) fn();
+    calls += batch;
+    batch = Math.min(batch * 2, 4096);
+    elapsed = performance.now() - t0;
+  } while (elapsed < sliceMs);
+  return (elapsed * 1e6) / calls;
+}
+
+/** Nanoseconds per call of an async `fn`, awaited one at a time for about `sliceMs`. */
+export async function nsPerAsyncCall(fn, sliceMs) {
+  let calls = 0;
+  const t0 = performance.now();
+  let elapsed = 0;
+  do {
+    for (let i = 0; i < 64; i += 1) await fn();
+    calls += 64;
+    elapsed = performance.now() - t0;
+  } while (elapsed < sliceMs);
+  return (elapsed * 1e6) / calls;
+}
+
+/**
+ * Runs `measure(fn)` for every contender in `rounds` interleaved rounds and returns, per
+ * contender name, the list of results (one per round).
+ */
+export async function interleave(contenders, rounds, measure) {
+  const names = Object.keys(contenders);
+  const results = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    const order = round % 2 ? [...names].reverse() : names;
+    for (const name of order) results[name].push(await measure(contenders[name], name));
+  }
+  return results;
+}
+
+/** Interleaved medians of ns/call for synchronous contenders. */
+export async function compareSync(contenders, { rounds, sliceMs }) {
+  for (const fn of Object.values(contenders)) nsPerCall(fn, sliceMs / 4); // warm-up (JIT, caches)
+  const results = await interleave(contenders, rounds, (fn) => nsPerCall(fn, sliceMs));
+  return Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]));
+}
+
+/** Interleaved medians of ns/call for async contenders. */
+export async function compareAsync(contenders, { rounds, sliceMs }) {
+  for (const fn of Object.values(contenders)) await nsPerAsyncCall(fn, sliceMs / 4);
+  const results = await interleave(contenders, rounds, (fn) => nsPerAsyncCall(fn, sliceMs));
+  return Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]));
+}

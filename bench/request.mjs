@@ -1,0 +1,96 @@
+// Rows 1 and 2: what a request through the client costs over a hand-written fetch with the same
+// header, against the emulator (its own process) on 127.0.0.1; and the token check on the hot path.
+import { SpikeClient } from '../build/package/node/index.mjs';
+import { mintToken } from '../build/package/node/server.mjs';
+import { startEmulatorProcess } from './lib/emulator-process.mjs';
+import { compareAsync, interleave, median, percentile } from './lib/measure.mjs';
+
+const PATH = '/platform/api/workspaces';
+
+async function sequentialLatencies(fn, count) {
+  const out = [];
+  for (let i = 0; i < count; i += 1) {
+    const t0 = performance.now();
+    await fn();
+    out.push((performance.now() - t0) * 1000);
+  }
+  return out;
+}
+
+async function throughput(fn, total, concurrency) {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next += 1;
+        await fn();
+      }
+    }),
+  );
+  return total / ((performance.now() - t0) / 1000);
+}
+
+export async function requestRows({ smoke }) {
+  const emu = await startEmulatorProcess();
+  try {
+    const { token } = await mintToken({ apiKey: emu.apiKey, baseUrl: emu.url, userId: 'bench' });
+    const client = new SpikeClient({ baseUrl: emu.url, tokenProvider: () => mintToken({ apiKey: emu.apiKey, baseUrl: emu.url, userId: 'bench' }) });
+    const authorization = `Bearer ${token}`;
+    const contenders = {
+      sdk: () => client.get(PATH),
+      raw: () => fetch(`${emu.url}${PATH}`, { headers: { authorization } }).then((r) => r.json()),
+    };
+    const rounds = smoke ? 2 : 10;
+    const perRound = smoke ? 20 : 300;
+    for (const fn of Object.values(contenders)) await sequentialLatencies(fn, perRound); // warm-up
+    const lat = await interleave(contenders, rounds, (fn) => sequentialLatencies(fn, perRound));
+    const all = (name) => lat[name].flat();
+    const p50 = { sdk: percentile(all('sdk'), 50), raw: percentile(all('raw'), 50) };
+    const p99 = { sdk: percentile(all('sdk'), 99), raw: percentile(all('raw'), 99) };
+    const tput = await interleave(contenders, rounds, (fn) => throughput(fn, smoke ? 64 : 2000, 32));
+    const rps = { sdk: median(tput.sdk), raw: median(tput.raw) };
+
+    // Row 2: the token is cached and valid. getToken() is the check every request makes; the
+    // peer is the floor for any async API, an already-resolved promise.
+    const hot = await compareAsync(
+      { sdk: () => client.getToken(), floor: () => Promise.resolve(token) },
+      { rounds: smoke ? 2 : 10, sliceMs: smoke ? 20 : 200 },
+    );
+    // The whole client overhead per request, network excluded: the same in-memory Response
+    // through client.fetch and through the stub fetch directly.
+    const stub = () => Promise.resolve(new Response(null, { status: 204 }));
+    const memClient = new SpikeClient({ baseUrl: 'http://127.0.0.1:9', token, fetch: stub });
+    const mem = await compareAsync(
+      { sdk: () => memClient.fetch(PATH), raw: () => stub(`http://127.0.0.1:9${PATH}`, { headers: { authorization } }) },
+      { rounds: smoke ? 2 : 10, sliceMs: smoke ? 20 : 200 },
+    );
+
+    const us = (x) => `${x.toFixed(0)} us`;
+    return [
+      {
+        id: '1a', measure: 'GET latency p50, sequential', unit: 'us', sdk: p50.sdk, peers: { 'raw fetch': p50.raw },
+        show: us, ratio: p50.sdk / p50.raw, ratioOf: 'raw fetch', goal: '<= 1.05x', met: p50.sdk / p50.raw <= 1.05,
+      },
+      {
+        id: '1b', measure: 'GET latency p99, sequential', unit: 'us', sdk: p99.sdk, peers: { 'raw fetch': p99.raw },
+        show: us, ratio: p99.sdk / p99.raw, ratioOf: 'raw fetch', goal: '<= 1.05x', met: p99.sdk / p99.raw <= 1.05,
+      },
+      {
+        id: '1c', measure: 'GET throughput, 32 concurrent', unit: 'req/s', sdk: rps.sdk, peers: { 'raw fetch': rps.raw },
+        show: (x) => `${x.toFixed(0)} req/s`, ratio: rps.sdk / rps.raw, ratioOf: 'raw fetch', goal: '>= 0.95x', met: rps.sdk / rps.raw >= 0.95,
+      },
+      {
+        id: '2a', measure: 'token check, cached token (`getToken()`)', unit: 'us', sdk: hot.sdk / 1000, peers: { 'resolved promise': hot.floor / 1000 },
+        show: (x) => `${x.toFixed(2)} us`, goal: '<= 2 us', met: hot.sdk / 1000 <= 2,
+      },
+      {
+        id: '2b', measure: 'client overhead per request, in-memory fetch', unit: 'us', sdk: mem.sdk / 1000, peers: { 'the stub fetch alone': mem.raw / 1000 },
+        show: (x) => `${x.toFixed(2)} us`, goal: null, met: null,
+        note: `${((mem.sdk - mem.raw) / 1000).toFixed(2)} us added per request (headers, AbortController, timer, token)`,
+      },
+    ];
+  } finally {
+    await emu.close();
+  }
+}

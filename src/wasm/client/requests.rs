@@ -1,0 +1,45 @@
+//! Request URLs and the errors for non-2xx answers.
+
+use wasm_bindgen::prelude::*;
+
+use crate::error::{ErrorCode, SdkError};
+use crate::wasm::errors::{to_js, to_js_with};
+use crate::wasm::js;
+
+/// The request URL: a path joined to `baseUrl`, or an absolute URL on the same origin. Anything
+/// else is refused so the token is never sent to another host.
+pub fn resolve_url(base_url: &str, path: &JsValue) -> Result<String, JsValue> {
+    let path = path.as_string().ok_or_else(|| to_js(SdkError::invalid_options("the path must be a string such as '/platform/api/workspaces'")))?;
+    let lower = path.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+        let same_origin = path.get(..base_url.len()).is_some_and(|p| p.eq_ignore_ascii_case(base_url))
+            && matches!(path.as_bytes().get(base_url.len()), None | Some(b'/' | b'?' | b'#'));
+        return if same_origin {
+            Ok(path)
+        } else {
+            Err(to_js(SdkError::invalid_options("absolute URLs must be on the client's baseUrl; the token is never sent to another origin")))
+        };
+    }
+    Ok(if path.starts_with('/') { format!("{base_url}{path}") } else { format!("{base_url}/{path}") })
+}
+
+/// `request()`'s error for a non-2xx answer: the API's 401 code when it sent one, else
+/// `http_error`, with `status` and the parsed `body`.
+pub fn answer_error(status: u16, method: &str, url: &str, body: &JsValue) -> JsValue {
+    let api_code = js::get(body, "error").as_string();
+    let api_message = js::get(body, "message").as_string();
+    let code = match (status, api_code.as_deref().and_then(ErrorCode::from_api)) {
+        (401, Some(code)) => code,
+        _ => ErrorCode::HttpError,
+    };
+    let detail = api_message.or(api_code).map(|m| format!(": {m}")).unwrap_or_default();
+    let err = SdkError::new(code, format!("{method} {} answered HTTP {status}{detail}", path_only(url))).with_status(status);
+    to_js_with(err, None, Some(body))
+}
+
+/// The path part of a URL, for messages (query strings can hold secrets).
+fn path_only(url: &str) -> &str {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').and_then(|i| after_scheme.get(i..)).unwrap_or("/");
+    path.split(['?', '#']).next().unwrap_or(path)
+}
