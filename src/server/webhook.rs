@@ -48,6 +48,15 @@ pub fn verify(key: &[u8], body: &[u8], header: &str) -> bool {
     m.verify_slice(&expected).is_ok()
 }
 
+/// Whether `computed` (an HMAC-SHA256 someone else computed, e.g. node:crypto) matches the
+/// header, compared in constant time.
+pub fn header_matches(header: &str, computed: &[u8]) -> bool {
+    let Some(expected) = parse_signature_header(header) else {
+        return false;
+    };
+    computed.len() == expected.len() && expected.iter().zip(computed).fold(0u8, |diff, (a, b)| diff | (a ^ b)) == 0
+}
+
 /// One webhook event, as documented. Unknown event types are kept (as their string) so that a
 /// new kind of event from Spike does not make the webhook endpoint fail.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -128,5 +137,18 @@ mod tests {
         for bad in ["", "{", "[1]", r#"{"event_type":"record_change"}"#, r#"[{"application_user_id":1,"event_type":"x","timestamp":"t"}]"#] {
             assert!(parse_events(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn header_matches_compares_a_computed_mac() {
+        let mac = crate::server::signature::hmac_sha256(b"key", b"body");
+        let header = crate::server::signature::to_hex(&mac);
+        assert!(header_matches(&header, &mac));
+        assert!(header_matches(&format!("sha256={}", header.to_uppercase()), &mac));
+        let mut other = mac;
+        other[31] ^= 1;
+        assert!(!header_matches(&header, &other));
+        assert!(!header_matches(&header, &mac[..31]));
+        assert!(!header_matches("zz", &mac));
     }
 }
