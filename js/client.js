@@ -65,8 +65,15 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       const replayable = !(typeof ReadableStream === 'function' && init.body instanceof ReadableStream);
       return { retry, request, method, signal, replayable, headers: init.headers };
     }, 'init could not be read as fetch options');
-    const headers = reading(() => new Headers(read.headers ?? undefined), 'init.headers is not valid headers');
-    for (const [name, value] of defaults) if (!headers.has(name)) headers.set(name, value);
+    // No headers to merge (the usual case): a plain object, which fetch validates once. Else a
+    // Headers object, the caller's values first, then the client's defaults where absent.
+    let headers;
+    if ((read.headers === undefined || read.headers === null) && defaults.length === 0) {
+      headers = {};
+    } else {
+      headers = reading(() => new Headers(read.headers ?? undefined), 'init.headers is not valid headers');
+      for (const [name, value] of defaults) if (!headers.has(name)) headers.set(name, value);
+    }
     read.request.method = read.method;
     read.request.headers = headers;
     return { ...read, headers, forceRetry: typeof read.retry === 'boolean' ? read.retry : undefined };
@@ -93,6 +100,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     #token = null; // { value, generation }, the core's current token
     #refreshing = null; // the running refresh, shared by every caller that waits for it
     #listeners = new Map(EVENTS.map((e) => [e, new Set()]));
+    #urls = new Map(); // path -> URL as the core resolved it (apps call a handful of paths)
 
     constructor(options) {
       this.#wasm = new SpikeCore(options);
@@ -298,16 +306,26 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       }
     }
 
+    #resolve(path) {
+      const url = this.#core.resolveUrl(path);
+      if (this.#urls.size >= 256) this.#urls.clear();
+      this.#urls.set(path, url);
+      return url;
+    }
+
     /** The whole request: token, attempts, and the retries the core asks for. */
     async #send(path, init) {
-      const url = this.#core.resolveUrl(path);
+      const url = this.#urls.get(path) ?? this.#resolve(path);
       const req = readInit(init, this.#config.headers);
       let tokenRetries = 0;
       let transientRetries = 0;
       for (;;) {
-        const { value, generation } = await this.#currentToken();
-        // fetch copies the headers when called, so one Headers object serves every attempt.
-        req.headers.set('authorization', `Bearer ${value}`);
+        // The token: at once when the current one is good (the hot path), else after a refresh.
+        const decision = this.#core.decide(Date.now());
+        const { value, generation } = decision > 0 ? this.#token : await this.#currentToken();
+        // fetch copies the headers when called, so one headers object serves every attempt.
+        if (req.headers instanceof Headers) req.headers.set('authorization', `Bearer ${value}`);
+        else req.headers.authorization = `Bearer ${value}`;
         let response;
         let failure;
         try {

@@ -19,6 +19,7 @@ pub mod json;
 pub mod jwt;
 pub mod options;
 pub mod retry;
+pub mod text;
 pub mod token;
 #[cfg(feature = "server")]
 pub mod server;

@@ -3,6 +3,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::error::{ErrorCode, SdkError};
+use crate::text::{cat, uint};
 use crate::wasm::errors::{to_js, to_js_with};
 use crate::wasm::js;
 
@@ -20,7 +21,7 @@ pub fn resolve_url(base_url: &str, path: &JsValue) -> Result<String, JsValue> {
             Err(to_js(SdkError::invalid_options("absolute URLs must be on the client's baseUrl; the token is never sent to another origin")))
         };
     }
-    Ok(if path.starts_with('/') { format!("{base_url}{path}") } else { format!("{base_url}/{path}") })
+    Ok(if path.starts_with('/') { cat(&[base_url, &path]) } else { cat(&[base_url, "/", &path]) })
 }
 
 /// `request()`'s error for a non-2xx answer: the API's 401 code when it sent one, else
@@ -32,14 +33,18 @@ pub fn answer_error(status: u16, method: &str, url: &str, body: &JsValue) -> JsV
         (401, Some(code)) => code,
         _ => ErrorCode::HttpError,
     };
-    let detail = api_message.or(api_code).map(|m| format!(": {m}")).unwrap_or_default();
-    let err = SdkError::new(code, format!("{method} {} answered HTTP {status}{detail}", path_only(url))).with_status(status);
+    let detail = api_message.or(api_code).map(|m| cat(&[": ", &m])).unwrap_or_default();
+    let message = cat(&[method, " ", path_only(url), " answered HTTP ", &uint(status.into()), &detail]);
+    let err = SdkError::new(code, message).with_status(status);
     to_js_with(err, None, Some(body))
 }
 
-/// The path part of a URL, for messages (query strings can hold secrets).
+/// The path part of a URL, for messages (query strings can hold secrets). Byte searches, not
+/// `str` patterns, to keep the pattern machinery out of the wasm.
 fn path_only(url: &str) -> &str {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = after_scheme.find('/').and_then(|i| after_scheme.get(i..)).unwrap_or("/");
-    path.split(['?', '#']).next().unwrap_or(path)
+    let scheme_end = url.as_bytes().windows(3).position(|w| w == b"://").map_or(0, |i| i + 3);
+    let rest = url.get(scheme_end..).unwrap_or("");
+    let path = rest.bytes().position(|b| b == b'/').and_then(|i| rest.get(i..)).unwrap_or("/");
+    let end = path.bytes().position(|b| b == b'?' || b == b'#').unwrap_or(path.len());
+    path.get(..end).unwrap_or(path)
 }
