@@ -40,18 +40,29 @@ export async function requestRows({ smoke }) {
     const contenders = {
       sdk: () => client.get(PATH),
       raw: () => fetch(`${emu.url}${PATH}`, { headers: { authorization } }).then((r) => r.json()),
+      // A hand-written fetch that also enforces a timeout the usual way: most of what the SDK
+      // costs over raw fetch is this per-request AbortSignal, which undici tracks with a
+      // FinalizationRegistry.
+      rawTimeout: () => {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), 30_000);
+        return fetch(`${emu.url}${PATH}`, { headers: { authorization }, signal: controller.signal })
+          .then((r) => r.json())
+          .finally(() => clearTimeout(timer));
+      },
     };
-    const rounds = smoke ? 2 : 10;
+    const rounds = smoke ? 2 : 16;
     const perRound = smoke ? 20 : 300;
     for (const fn of Object.values(contenders)) await sequentialLatencies(fn, perRound); // warm-up
     const lat = await interleave(contenders, rounds, (fn) => sequentialLatencies(fn, perRound));
     const all = (name) => lat[name].flat();
-    const p50 = { sdk: percentile(all('sdk'), 50), raw: percentile(all('raw'), 50) };
-    const p99 = { sdk: percentile(all('sdk'), 99), raw: percentile(all('raw'), 99) };
+    const p50 = Object.fromEntries(Object.keys(contenders).map((k) => [k, percentile(all(k), 50)]));
+    const p99 = Object.fromEntries(Object.keys(contenders).map((k) => [k, percentile(all(k), 99)]));
     const perThroughputRound = smoke ? 64 : 2000;
     for (const fn of Object.values(contenders)) await throughput(fn, perThroughputRound, 32); // warm-up
     const tput = await interleave(contenders, rounds, (fn) => throughput(fn, perThroughputRound, 32));
-    const rps = { sdk: median(tput.sdk), raw: median(tput.raw) };
+    const rps = Object.fromEntries(Object.keys(contenders).map((k) => [k, median(tput[k])]));
+    const peers = (m) => ({ 'raw fetch': m.raw, 'raw fetch + timeout signal': m.rawTimeout });
 
     // Row 2: the token is cached and valid. getToken() is the check every request makes; the
     // peer is the floor for any async API, an already-resolved promise.
@@ -71,15 +82,15 @@ export async function requestRows({ smoke }) {
     const us = (x) => `${x.toFixed(0)} us`;
     return [
       {
-        id: '1a', measure: 'GET latency p50, sequential', unit: 'us', sdk: p50.sdk, peers: { 'raw fetch': p50.raw },
+        id: '1a', measure: 'GET latency p50, sequential', unit: 'us', sdk: p50.sdk, peers: peers(p50),
         show: us, ratio: p50.sdk / p50.raw, ratioOf: 'raw fetch', goal: '<= 1.05x', met: p50.sdk / p50.raw <= 1.05,
       },
       {
-        id: '1b', measure: 'GET latency p99, sequential', unit: 'us', sdk: p99.sdk, peers: { 'raw fetch': p99.raw },
+        id: '1b', measure: 'GET latency p99, sequential', unit: 'us', sdk: p99.sdk, peers: peers(p99),
         show: us, ratio: p99.sdk / p99.raw, ratioOf: 'raw fetch', goal: '<= 1.05x', met: p99.sdk / p99.raw <= 1.05,
       },
       {
-        id: '1c', measure: 'GET throughput, 32 concurrent', unit: 'req/s', sdk: rps.sdk, peers: { 'raw fetch': rps.raw },
+        id: '1c', measure: 'GET throughput, 32 concurrent', unit: 'req/s', sdk: rps.sdk, peers: peers(rps),
         show: (x) => `${x.toFixed(0)} req/s`, ratio: rps.sdk / rps.raw, ratioOf: 'raw fetch', goal: '>= 0.95x', met: rps.sdk / rps.raw >= 0.95,
       },
       {

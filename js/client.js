@@ -296,7 +296,9 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       const timer = setTimeout(() => controller.abort(TIMED_OUT), this.#config.timeoutMs);
       callerSignal?.addEventListener('abort', () => controller.abort(callerSignal.reason), { once: true });
       try {
-        return await fetch(url, { ...init, signal: controller.signal });
+        // fetch copies init when called, so the one object serves every attempt.
+        init.signal = controller.signal;
+        return await fetch(url, init);
       } catch (cause) {
         if (callerSignal?.aborted) throw aborted(callerSignal.reason);
         if (controller.signal.reason === TIMED_OUT) throw new SpikeError('timeout', `No answer within ${Math.round(this.#config.timeoutMs)} ms`);

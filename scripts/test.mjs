@@ -30,5 +30,5 @@ run('cargo', wasmTest, {
 await build();
 
 step('JS: Node, headless Chromium, packaging and demo tests');
-const suites = ['tests/js', 'tests/browser', 'tests/packaging', 'tests/demo'].map((dir) => join(root, dir));
+const suites = ['tests/js', 'tests/browser', 'tests/packaging', 'tests/demo', 'tests/bench'].map((dir) => join(root, dir));
 run(process.execPath, ['--test', '--test-timeout=300000', ...suites], { cwd: root });

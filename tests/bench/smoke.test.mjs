@@ -1,0 +1,27 @@
+// A smoke run of `npm run bench` (tiny counts) so the benchmarks cannot rot: every row is
+// produced with real figures, and the two rows whose goal is a count (refresh storms) hold.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { root } from '../../scripts/lib/paths.mjs';
+
+const ROWS = ['1a', '1b', '1c', '2a', '2b', '3', '4a', '4b', '5a', '5b', '6a', '6b', '7a', '7b'];
+
+test('npm run bench -- --smoke prints every row and writes its results', () => {
+  const table = execFileSync(process.execPath, [join(root, 'bench', 'run.mjs'), '--smoke'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const id of ROWS) assert.match(table, new RegExp(`^\\| ${id} \\|`, 'm'), `row ${id} in the table`);
+  const results = JSON.parse(readFileSync(join(root, 'tests', 'artifacts', 'bench-smoke.json'), 'utf8'));
+  assert.equal(results.smoke, true);
+  assert.deepEqual(results.rows.map((r) => r.id), ROWS);
+  for (const row of results.rows) {
+    assert.ok(Number.isFinite(row.sdk) && row.sdk > 0, `${row.id}: the SDK figure is a positive number (${row.sdk})`);
+    for (const [peer, value] of Object.entries(row.peers)) assert.ok(Number.isFinite(value) && value > 0, `${row.id}: ${peer} is a positive number`);
+  }
+  const storm = Object.fromEntries(results.rows.filter((r) => r.id.startsWith('5')).map((r) => [r.id, r]));
+  assert.equal(storm['5a'].sdk, 1, 'one token fetch for concurrent calls at expiry');
+  assert.equal(storm['5b'].sdk, 1, 'one token fetch for concurrent token_expired answers');
+  assert.equal(storm['5a'].met, true, 'and every call succeeded');
+  assert.equal(storm['5b'].met, true, 'and every call succeeded');
+});
