@@ -47,36 +47,40 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       } catch {
         throw invalid('the body cannot be encoded as JSON (a cycle or a BigInt?)');
       }
-      const headers = new Headers(out.headers);
+      const headers = reading(() => new Headers(out.headers), 'init.headers is not valid headers');
       if (!headers.has('content-type')) headers.set('content-type', 'application/json');
       out.headers = headers;
       out.body = text;
       return out;
-    }, 'init.headers is not valid headers');
+    }, 'init could not be read as fetch options');
 
   /** The caller's init, read once: what every attempt sends, plus what the core needs to know. */
   const readInit = (init, defaults) => {
     if (init === undefined || init === null) init = {};
     else if (typeof init !== 'object') throw invalid("init must be an object like fetch's");
-    const read = reading(() => {
+    const req = reading(() => {
       const { retry, ...request } = init;
-      const method = typeof init.method === 'string' ? init.method.toUpperCase() : 'GET';
-      const signal = init.signal !== null && typeof init.signal === 'object' ? init.signal : undefined;
-      const replayable = !(typeof ReadableStream === 'function' && init.body instanceof ReadableStream);
-      return { retry, request, method, signal, replayable, headers: init.headers };
+      return {
+        request,
+        method: typeof init.method === 'string' ? init.method.toUpperCase() : 'GET',
+        signal: init.signal !== null && typeof init.signal === 'object' ? init.signal : undefined,
+        replayable: !(typeof ReadableStream === 'function' && init.body instanceof ReadableStream),
+        forceRetry: typeof retry === 'boolean' ? retry : undefined,
+        headers: init.headers,
+      };
     }, 'init could not be read as fetch options');
     // No headers to merge (the usual case): a plain object, which fetch validates once. Else a
     // Headers object, the caller's values first, then the client's defaults where absent.
-    let headers;
-    if ((read.headers === undefined || read.headers === null) && defaults.length === 0) {
-      headers = {};
+    if ((req.headers === undefined || req.headers === null) && defaults.length === 0) {
+      req.headers = {};
     } else {
-      headers = reading(() => new Headers(read.headers ?? undefined), 'init.headers is not valid headers');
-      for (const [name, value] of defaults) if (!headers.has(name)) headers.set(name, value);
+      const given = req.headers;
+      req.headers = reading(() => new Headers(given ?? undefined), 'init.headers is not valid headers');
+      for (const [name, value] of defaults) if (!req.headers.has(name)) req.headers.set(name, value);
     }
-    read.request.method = read.method;
-    read.request.headers = headers;
-    return { ...read, headers, forceRetry: typeof read.retry === 'boolean' ? read.retry : undefined };
+    req.request.method = req.method;
+    req.request.headers = req.headers;
+    return req;
   };
 
   /** The `error` field of a 401's JSON body, read from a clone so the caller still gets the body. */
@@ -218,9 +222,8 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     /** A token to send now. Waits for a running refresh instead of starting another. */
-    async #currentToken() {
-      for (;;) {
-        const decision = this.#core.decide(Date.now());
+    async #currentToken(first = this.#core.decide(Date.now())) {
+      for (let decision = first; ; decision = this.#core.decide(Date.now())) {
         if (decision > 0) return this.#token;
         if (decision === BACK_OFF) {
           await sleep(this.#core.notBefore() - Date.now());
@@ -324,7 +327,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       for (;;) {
         // The token: at once when the current one is good (the hot path), else after a refresh.
         const decision = this.#core.decide(Date.now());
-        const { value, generation } = decision > 0 ? this.#token : await this.#currentToken();
+        const { value, generation } = decision > 0 ? this.#token : await this.#currentToken(decision);
         // fetch copies the headers when called, so one headers object serves every attempt.
         if (req.headers instanceof Headers) req.headers.set('authorization', `Bearer ${value}`);
         else req.headers.authorization = `Bearer ${value}`;

@@ -71,6 +71,11 @@ impl TokenState {
         self.current.as_ref()
     }
 
+    /// Local time before which, after a failed refresh, no new refresh starts.
+    pub fn not_before_ms(&self) -> f64 {
+        self.not_before_ms
+    }
+
     pub fn decide(&self, now_ms: f64, leeway_secs: f64) -> Decision {
         let usable = self.current.as_ref().filter(|t| !self.stale && !t.timing.is_expired(now_ms));
         if let Some(t) = usable {

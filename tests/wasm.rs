@@ -67,7 +67,7 @@ fn client_constructor_requires_exactly_one_token_source() {
     let err = SpikeCore::new(&options).err().unwrap();
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid_options"));
     Reflect::set(&options, &"token".into(), &UTF8.into()).unwrap();
-    let mut core = SpikeCore::new(&options).ok().unwrap();
+    let core = SpikeCore::new(&options).ok().unwrap();
     assert_eq!(get(&core.config(), "baseUrl").as_string().as_deref(), Some("https://api.spikelabs.com"));
     assert_eq!(get(&core.config(), "source").as_string().as_deref(), Some("token"));
     assert_eq!(core.decide(0.0).ok(), Some(1.0), "a static token is generation 1");

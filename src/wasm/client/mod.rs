@@ -43,14 +43,13 @@ fn next_code(next: Next) -> f64 {
 pub struct SpikeCore {
     config: Config,
     state: TokenState,
-    not_before_ms: f64,
 }
 
 #[wasm_bindgen]
 impl SpikeCore {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<SpikeCore, JsValue> {
-        Ok(SpikeCore { config: Config::from_options(options)?, state: TokenState::default(), not_before_ms: 0.0 })
+        Ok(SpikeCore { config: Config::from_options(options)?, state: TokenState::default() })
     }
 
     /// The checked options the driver needs (see `Config::to_js`).
@@ -67,7 +66,7 @@ impl SpikeCore {
     /// Which token to send now: its generation (> 0), `WAIT` for the running refresh, `REFRESH`
     /// (the caller starts it), or `BACK_OFF` until `notBefore()`. An expired static token throws
     /// `token_expired`: nothing is sent.
-    pub fn decide(&mut self, now_ms: f64) -> Result<f64, JsValue> {
+    pub fn decide(&self, now_ms: f64) -> Result<f64, JsValue> {
         if let Source::Static { times, .. } = &self.config.source {
             if static_token_expired(times, now_ms) {
                 return Err(to_js(
@@ -81,16 +80,13 @@ impl SpikeCore {
             Decision::Use(_, generation) => generation as f64,
             Decision::Wait => WAIT,
             Decision::Refresh => REFRESH,
-            Decision::BackOffUntil(at) => {
-                self.not_before_ms = at;
-                BACK_OFF
-            }
+            Decision::BackOffUntil(_) => BACK_OFF,
         })
     }
 
     #[wasm_bindgen(js_name = notBefore)]
     pub fn not_before(&self) -> f64 {
-        self.not_before_ms
+        self.state.not_before_ms()
     }
 
     /// Marks a refresh as running; returns whether it is forced (the source must not hand back
