@@ -107,7 +107,8 @@ export function expectedFigures() {
  * the cases take and `processEnv` is the same as variables for a child process.
  */
 export async function startFixtureEmulator() {
-  const require = createRequire(join(packageDir, 'package.json'));
+  // SPIKE_PACKAGE_DIR: an unpacked copy of the tarball under test (when build/package is in flux).
+  const require = createRequire(join(process.env.SPIKE_PACKAGE_DIR ?? packageDir, 'package.json'));
   const { startEmulator } = require('@spike/sdk/testing');
   const emulator = await startEmulator({ port: 0 });
   emulator.inject({ tokenExpired: 2 });
