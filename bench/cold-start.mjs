@@ -16,7 +16,7 @@ const TOKEN = [{ alg: 'RS256', typ: 'JWT' }, { sub: 't:u', user_id: 'u', iat: 17
   .join('.');
 
 const NODE_IMPORTS = {
-  sdk: [pathToFileURL(join(packageDir, 'node', 'index.mjs')).href, 'decodeToken'],
+  sdk: [pathToFileURL(join(packageDir, 'dist', 'index.node.mjs')).href, 'decodeToken'],
   'jwt-decode': [pathToFileURL(join(root, 'node_modules', 'jwt-decode', 'build', 'esm', 'index.js')).href, 'jwtDecode'],
 };
 
@@ -26,7 +26,7 @@ function nodeColdStartMs([url, name]) {
 }
 
 const BROWSER_IMPORTS = {
-  sdk: ['/build/package/browser/index.js', 'decodeToken'],
+  sdk: ['/build/package/dist/index.mjs', 'decodeToken'],
   'jwt-decode': ['/node_modules/jwt-decode/build/esm/index.js', 'jwtDecode'],
 };
 

@@ -2,8 +2,8 @@
 // Buffer + JSON.parse (no validation at all) as the native floor.
 import { jwtDecode } from 'jwt-decode';
 import { decodeJwt } from 'jose';
-import { decodeToken } from '../build/package/node/index.mjs';
-import { startEmulator } from '../build/package/node/testing.mjs';
+import { decodeToken } from '../build/package/dist/index.node.mjs';
+import { startEmulator } from '../build/package/dist/testing.mjs';
 import { compareSync } from './lib/measure.mjs';
 
 export async function decodeRows({ smoke }) {

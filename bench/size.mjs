@@ -1,10 +1,11 @@
 // Row 7: what a browser downloads for the SDK's browser entry (wasm + JS, gzip -9 and brotli),
 // beside peers bundled the way an app would get them (esbuild, minified, whole package).
+import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { root } from '../scripts/lib/paths.mjs';
-import { sizeReport } from '../scripts/size.mjs';
+import { packageDir, root } from '../scripts/lib/paths.mjs';
+import { measure, sizeReport } from '../scripts/size.mjs';
 
-const BUDGET_GZIP = 25 * 1024;
+const BUDGET_GZIP = 20 * 1024;
 const PEERS = ['jwt-decode', 'ky', '@supabase/auth-js', '@auth0/auth0-spa-js'];
 
 async function bundledSize(pkg) {
@@ -23,7 +24,8 @@ async function bundledSize(pkg) {
 export async function sizeRows() {
   const report = sizeReport();
   const total = report.find((r) => r.file === 'total');
-  const wasm = report.find((r) => r.file.endsWith('.wasm'));
+  // The wasm travels inside dist/index.mjs as hex; the binary beside it says what hex costs.
+  const wasm = measure(join(packageDir, 'dist', 'client.wasm'));
   const peers = {};
   const peersBrotli = {};
   for (const pkg of PEERS) {
@@ -35,10 +37,10 @@ export async function sizeRows() {
   const over = total.gzip - BUDGET_GZIP;
   return [
     {
-      id: '7a', measure: 'browser entry, wasm + JS, gzip -9', unit: 'bytes', sdk: total.gzip, peers, show: kb, goal: '<= 25 KB (stretch 15 KB)',
+      id: '7a', measure: 'browser entry, wasm + JS, gzip -9', unit: 'bytes', sdk: total.gzip, peers, show: kb, goal: '<= 20 KB (stretch 15 KB)',
       met: total.gzip <= BUDGET_GZIP,
-      note: `wasm ${kb(wasm.gzip)} + JS ${kb(total.gzip - wasm.gzip)}` +
-        (over > 0 ? `; over budget by ${kb(over)}: our Rust (JWT/JSON, client core, redirects, Retry-After) ~27 KB raw, bindgen shims ~11 KB, messages ~8.5 KB, dlmalloc ~7.5 KB; tried: sans-IO client, no format!, opt-level z (bench/README.md)` : ''),
+      note: `JS with the wasm inlined as hex (the same wasm as a binary: ${kb(wasm.gzip)})` +
+        (over > 0 ? `; over budget by ${kb(over)} (bench/README.md)` : ''),
     },
     { id: '7b', measure: 'browser entry, wasm + JS, brotli', unit: 'bytes', sdk: total.brotli, peers: peersBrotli, show: kb, goal: null, met: null },
   ];

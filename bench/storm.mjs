@@ -2,9 +2,9 @@
 // concurrent requests answered 401 token_expired, each counted in token fetches. Beside the SDK,
 // the hand-written wrapper most apps start with: check expiry, fetch a token if needed, and on a
 // 401 fetch a token and retry (no single flight).
-import { SpikeClient, isTokenExpired } from '../build/package/node/index.mjs';
-import { mintToken } from '../build/package/node/server.mjs';
-import { startEmulator } from '../build/package/node/testing.mjs';
+import { SpikeClient, isTokenExpired } from '../build/package/dist/index.node.mjs';
+import { mintToken } from '../build/package/dist/server.node.mjs';
+import { startEmulator } from '../build/package/dist/testing.mjs';
 
 const PATH = '/platform/api/workspaces';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -3,7 +3,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { verifyWebhookSignature } from '../build/package/node/server.mjs';
+import { verifyWebhookSignature } from '../build/package/dist/server.node.mjs';
 import { compareSync } from './lib/measure.mjs';
 
 const KEY = 'whsec_bench_0123456789abcdef';

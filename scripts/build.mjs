@@ -18,11 +18,15 @@ const WASM_FEATURES = [
   '--enable-multivalue',
 ];
 
-/** Both builds: the browser one without Node-only helpers, the Node one with them. */
-/** (Each with its own cargo profile, see Cargo.toml: the browser one optimises for size.) */
+/**
+ * Two wasm builds: the client (what `@spike/sdk` loads, optimised for size, no server code) and the
+ * server (`@spike/sdk/server`, with the `server` feature). Both go through wasm-bindgen's `web`
+ * target without its default `new URL('*.wasm', import.meta.url)` fetch: each entry hands the
+ * glue a compiled module itself (see js/load.js), so no tool ever has to find a .wasm file.
+ */
 const FLAVOURS = [
-  { name: 'web', features: [], bindgenTarget: 'web', profile: 'release-web' },
-  { name: 'node', features: ['server'], bindgenTarget: 'nodejs', profile: 'release' },
+  { name: 'client', features: [], profile: 'release-web' },
+  { name: 'server', features: ['server'], profile: 'release' },
 ];
 
 function cargoBuild(flavour) {
@@ -37,57 +41,139 @@ function cargoBuild(flavour) {
 function bindgen(flavour, wasmFile) {
   const outDir = join(buildDir, flavour.name);
   rmSync(outDir, { recursive: true, force: true });
-  run('wasm-bindgen', ['--target', flavour.bindgenTarget, '--out-dir', outDir, '--out-name', 'spike_sdk', '--no-typescript', wasmFile]);
+  run('wasm-bindgen', ['--target', 'web', '--omit-default-module-path', '--out-dir', outDir, '--out-name', 'spike_sdk', '--no-typescript', wasmFile]);
   const bg = join(outDir, 'spike_sdk_bg.wasm');
   const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
   run(wasmOpt, ['-Oz', '--strip-debug', '--strip-producers', ...WASM_FEATURES, bg, '-o', bg]);
   return outDir;
 }
 
+/**
+ * wasm-bindgen's glue builds a TextDecoder and a TextEncoder at module scope; jsdom (Jest) has
+ * neither. Every `new TextDecoder(`/`new TextEncoder(` goes through a function that falls back to
+ * a small UTF-8 codec, so importing never needs those globals.
+ */
+export function patchGlue(source) {
+  const count = (re) => (source.match(re) ?? []).length;
+  if (count(/new TextDecoder\(/g) === 0) throw new Error('wasm-bindgen glue: no TextDecoder found; check patchGlue against this wasm-bindgen');
+  const out = source.replaceAll('new TextDecoder(', 'makeTextDecoder(').replaceAll('new TextEncoder(', 'makeTextEncoder(');
+  return `${UTF8_FALLBACK}\n${out}`;
+}
+
+const UTF8_FALLBACK = `// Used only where the runtime has no TextDecoder/TextEncoder (jsdom): UTF-8 by hand. Without
+// encodeInto, wasm-bindgen's glue falls back to encode().
+const utf8Fallback = {
+  decode(bytes = new Uint8Array()) {
+    let out = '';
+    for (let i = 0; i < bytes.length; ) {
+      const b = bytes[i++];
+      let cp = b;
+      if (b >= 0xf0) cp = ((b & 7) << 18) | ((bytes[i++] & 63) << 12) | ((bytes[i++] & 63) << 6) | (bytes[i++] & 63);
+      else if (b >= 0xe0) cp = ((b & 15) << 12) | ((bytes[i++] & 63) << 6) | (bytes[i++] & 63);
+      else if (b >= 0xc0) cp = ((b & 31) << 6) | (bytes[i++] & 63);
+      out += String.fromCodePoint(cp);
+    }
+    return out;
+  },
+  encode(text = '') {
+    const out = [];
+    for (const ch of text) {
+      const cp = ch.codePointAt(0);
+      if (cp < 0x80) out.push(cp);
+      else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+      else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+      else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    }
+    return Uint8Array.from(out);
+  },
+};
+const makeTextDecoder = (...args) => (typeof TextDecoder === 'undefined' ? utf8Fallback : new TextDecoder(...args));
+const makeTextEncoder = () => (typeof TextEncoder === 'undefined' ? utf8Fallback : new TextEncoder());`;
+
+/** The glue (patched) and the wasm as hex, as modules the entries import by `spike:` names. */
+function stageGenerated(dirs) {
+  const gen = join(buildDir, 'gen');
+  rmSync(gen, { recursive: true, force: true });
+  mkdirSync(gen, { recursive: true });
+  for (const [name, dir] of Object.entries(dirs)) {
+    writeFileSync(join(gen, `${name}-glue.js`), patchGlue(readFileSync(join(dir, 'spike_sdk.js'), 'utf8')));
+    const hex = readFileSync(join(dir, 'spike_sdk_bg.wasm')).toString('hex');
+    writeFileSync(join(gen, `${name}-hex.js`), `export default '${hex}';\n`);
+  }
+  return gen;
+}
+
 // esbuild is a dev dependency: imported only after ensureBuildTools() has run `npm ci`.
 const loadEsbuild = () => import('esbuild');
 
-async function stageBrowser(webDir) {
-  const esbuild = await loadEsbuild();
-  const out = join(packageDir, 'browser');
-  mkdirSync(out, { recursive: true });
-  // Bundled and minified so a page without a bundler loads one JS file and one .wasm; the wasm is
-  // found through `new URL('spike_sdk_bg.wasm', import.meta.url)`, which esbuild leaves intact, so
-  // the glue must stay in index.js (next to the wasm), never in a chunk elsewhere.
-  const common = { bundle: true, format: 'esm', target: 'es2022', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning' };
-  await esbuild.build({ ...common, entryPoints: [join(root, 'js/browser/index.js')], outdir: out });
-  // The server/testing stubs import SpikeError from ./index.js at run time (kept external), so a
-  // page has one SpikeError class whichever entry it imported.
-  await esbuild.build({
-    ...common,
-    entryPoints: [join(root, 'js/browser/server.js'), join(root, 'js/browser/testing.js')],
-    outdir: out,
-    external: ['./index.js'],
-  });
-  copyFileSync(join(webDir, 'spike_sdk_bg.wasm'), join(out, 'spike_sdk_bg.wasm'));
+/** Modules every entry shares at run time (one SpikeError class, one driver): kept as files. */
+const SHARED = { 'error.js': 'error', 'driver.js': 'driver' };
+
+/**
+ * Resolves what the entries import: `spike:*` to the generated glue and hex (bundled in), the
+ * shared modules and sibling entries to the staged file of the same format (kept external), and
+ * the `.wasm` imports of the workerd/edge entries to the staged wasm (kept as written).
+ */
+function layoutPlugin(gen, ext) {
+  return {
+    name: 'spike-layout',
+    setup(b) {
+      b.onResolve({ filter: /^spike:/ }, (args) => ({ path: join(gen, `${args.path.slice(6)}.js`) }));
+      b.onResolve({ filter: /\.wasm(\?module)?$|^node:/ }, (args) => ({ path: args.path, external: true }));
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const file = args.path.split('/').at(-1);
+        if (SHARED[file]) return { path: `./${SHARED[file]}.${ext}`, external: true };
+        if (args.importer.includes('/entries/') && args.path === './index.js') return { path: `./index.${ext}`, external: true };
+        return undefined;
+      });
+    },
+  };
 }
 
-async function stageNode(nodeDir) {
+async function stagePackage(gen) {
   const esbuild = await loadEsbuild();
-  const out = join(packageDir, 'node');
-  mkdirSync(out, { recursive: true });
-  // The package is "type": "module", so CommonJS files must end in .cjs.
-  copyFileSync(join(nodeDir, 'spike_sdk.js'), join(out, 'spike_sdk.cjs'));
-  copyFileSync(join(nodeDir, 'spike_sdk_bg.wasm'), join(out, 'spike_sdk_bg.wasm'));
-  // The shared ESM sources (the error class, the client driver) as CommonJS for the Node build.
-  for (const name of ['error', 'client']) {
-    const source = readFileSync(join(root, 'js', `${name}.js`), 'utf8');
-    const cjs = await esbuild.transform(source, { format: 'cjs', target: 'node18', keepNames: true });
-    writeFileSync(join(out, `${name}.cjs`), cjs.code);
+  const dist = join(packageDir, 'dist');
+  mkdirSync(dist, { recursive: true });
+  const common = { bundle: true, target: 'es2022', platform: 'neutral', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', charset: 'utf8' };
+  // [source in js/entries, formats]: workerd/edge entries are ESM only (their tools import ESM).
+  const entries = [
+    ['index', ['mjs', 'cjs']],
+    ['index.workerd', ['mjs']],
+    ['index.edge', ['mjs']],
+    ['server', ['mjs', 'cjs']],
+    ['server.node', ['cjs']],
+    ['server.workerd', ['mjs']],
+    ['server.edge', ['mjs']],
+    ['server.browser', ['mjs', 'cjs']],
+    ['testing.browser', ['mjs', 'cjs']],
+  ];
+  for (const [name, formats] of entries) {
+    for (const ext of formats) {
+      await esbuild.build({
+        ...common,
+        entryPoints: [join(root, 'js/entries', `${name}.js`)],
+        outfile: join(dist, `${name}.${ext}`),
+        format: ext === 'mjs' ? 'esm' : 'cjs',
+        plugins: [layoutPlugin(gen, ext)],
+      });
+    }
   }
-  cpSync(join(root, 'js/node'), out, { recursive: true });
-  // ESM entries re-export the CJS ones, so `import` and `require` share one wasm instance and
-  // one SpikeError class (no dual-package hazard). Names are read from the built CJS module.
-  const require = createRequire(join(out, 'index.cjs'));
-  for (const entry of ['index', 'server', 'testing']) {
-    const names = Object.keys(require(join(out, `${entry}.cjs`)));
-    const body = `import cjs from './${entry}.cjs';\n\nexport const { ${names.join(', ')} } = cjs;\n`;
-    writeFileSync(join(out, `${entry}.mjs`), body);
+  for (const [file, name] of Object.entries(SHARED)) {
+    for (const ext of ['mjs', 'cjs']) {
+      await esbuild.build({ ...common, entryPoints: [join(root, 'js', file)], outfile: join(dist, `${name}.${ext}`), format: ext === 'mjs' ? 'esm' : 'cjs', plugins: [layoutPlugin(gen, ext)] });
+    }
+  }
+  for (const name of ['client', 'server']) copyFileSync(join(buildDir, name, 'spike_sdk_bg.wasm'), join(dist, `${name}.wasm`));
+  // The emulator is plain Node CommonJS, shipped as written.
+  cpSync(join(root, 'js/testing.cjs'), join(dist, 'testing.cjs'));
+  cpSync(join(root, 'js/testing'), join(dist, 'testing'), { recursive: true });
+  cpSync(join(root, 'js/bin'), join(dist, 'bin'), { recursive: true });
+  // Under the `node` condition, `import` goes through the CommonJS file, so a Node app that both
+  // imports and requires the package has one wasm instance and one SpikeError class.
+  const require = createRequire(join(dist, 'index.cjs'));
+  for (const [esm, cjs] of [['index.node', 'index'], ['server.node', 'server.node'], ['testing', 'testing']]) {
+    const names = Object.keys(require(join(dist, `${cjs}.cjs`)));
+    writeFileSync(join(dist, `${esm}.mjs`), `import cjs from './${cjs}.cjs';\n\nexport const { ${names.join(', ')} } = cjs;\n`);
   }
 }
 
@@ -99,6 +185,18 @@ function stageTypes() {
     writeFileSync(join(out, `${entry}.d.ts`), dts);
     // TypeScript reads .d.cts as CommonJS types; their relative imports must name .cjs files.
     writeFileSync(join(out, `${entry}.d.cts`), dts.replaceAll("from './index.js'", "from './index.cjs'"));
+  }
+}
+
+/**
+ * TypeScript's `node10` resolution and pre-`exports` tools ignore the `exports` map; for them each
+ * subpath is a folder whose package.json names the CommonJS build and its types.
+ */
+function stageLegacySubpaths() {
+  for (const [name, main] of [['server', 'server.node.cjs'], ['testing', 'testing.cjs']]) {
+    mkdirSync(join(packageDir, name), { recursive: true });
+    const manifest = { main: `../dist/${main}`, types: `../types/${name}.d.cts` };
+    writeFileSync(join(packageDir, name, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   }
 }
 
@@ -117,9 +215,9 @@ export async function build() {
     dirs[flavour.name] = bindgen(flavour, cargoBuild(flavour));
   }
   step('Staging build/package');
-  await stageBrowser(dirs.web);
-  await stageNode(dirs.node);
+  await stagePackage(stageGenerated(dirs));
   stageTypes();
+  stageLegacySubpaths();
   stageMetadata();
   console.log(`Built ${packageDir}`);
 }

@@ -20,8 +20,8 @@ const userFrom = (cookieHeader) => {
 /** Starts the emulator and the demo backend; resolves to { url, emulator, close }. */
 export async function startDemo({ port = 0 } = {}) {
   // Imported after the build: the package must exist first.
-  const { startEmulator } = await import(join(packageDir, 'node', 'testing.mjs'));
-  const { createTokenHandler, toNodeHandler, verifyWebhookSignature } = await import(join(packageDir, 'node', 'server.mjs'));
+  const { startEmulator } = await import(join(packageDir, 'dist', 'testing.mjs'));
+  const { createTokenHandler, toNodeHandler, verifyWebhookSignature } = await import(join(packageDir, 'dist', 'server.node.mjs'));
   const emulator = await startEmulator({ tokenTtlSeconds: DEMO_TOKEN_SECONDS });
   const counters = { tokenRequests: 0 };
   const tokenHandler = toNodeHandler(
@@ -38,7 +38,7 @@ export async function startDemo({ port = 0 } = {}) {
   );
 
   const www = join(root, 'www');
-  const sdk = join(packageDir, 'browser');
+  const sdk = join(packageDir, 'dist');
   const server = createServer(async (req, res) => {
     const { pathname } = new URL(req.url, 'http://demo');
     try {

@@ -1,11 +1,12 @@
 // `npm run size`: raw, gzip -9 and brotli bytes of every file a browser loads for
-// `import ... from '@spike/sdk'` (the entry, the chunks it imports, the wasm).
+// `import ... from '@spike/sdk'` (the entry, with the wasm inlined as hex, and the shared modules
+// it imports). Each file is compressed on its own, as a server sends them.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { packageDir } from './lib/paths.mjs';
 
-/** The browser entry and everything it statically imports, plus the wasm it fetches. */
+/** The browser entry and everything it statically imports. */
 export function browserFiles() {
   const files = [];
   const visit = (file) => {
@@ -16,8 +17,8 @@ export function browserFiles() {
       visit(join(file, '..', spec));
     }
   };
-  visit(join(packageDir, 'browser', 'index.js'));
-  return [...files, join(packageDir, 'browser', 'spike_sdk_bg.wasm')];
+  visit(join(packageDir, 'dist', 'index.mjs'));
+  return files;
 }
 
 export function measure(file) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { packageDir } from '../../scripts/lib/paths.mjs';
 
 export async function startEmulatorProcess() {
-  const child = spawn(process.execPath, [join(packageDir, 'node', 'bin', 'spike-emulator.cjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(packageDir, 'dist', 'bin', 'spike-emulator.cjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   const ready = await new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`spike-emulator exited with ${code}`)));

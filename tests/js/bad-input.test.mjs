@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import * as sdk from '../../build/package/node/index.mjs';
-import * as server from '../../build/package/node/server.mjs';
-import { startEmulator } from '../../build/package/node/testing.mjs';
-import * as testing from '../../build/package/node/testing.mjs';
+import * as sdk from '../../build/package/dist/index.node.mjs';
+import * as server from '../../build/package/dist/server.node.mjs';
+import { startEmulator } from '../../build/package/dist/testing.mjs';
+import * as testing from '../../build/package/dist/testing.mjs';
 
 const API_KEY = 'sk_test_bad_input_secret_key_42';
 const HMAC_KEY = 'hmac_secret_key_0123456789';
@@ -105,7 +105,7 @@ test('a tokenProvider that never answers times out instead of hanging every call
 
 test('a Node script using the client exits promptly (no timer keeps the event loop alive)', async () => {
   const script = `
-    const { SpikeClient } = require(${JSON.stringify(new URL('../../build/package/node/index.cjs', import.meta.url).pathname)});
+    const { SpikeClient } = require(${JSON.stringify(new URL('../../build/package/dist/index.cjs', import.meta.url).pathname)});
     const c = new SpikeClient({ baseUrl: process.env.BASE, tokenProvider: async () => process.env.TOKEN });
     c.get('/platform/api/workspaces').then((r) => console.log(JSON.stringify(r)));
   `;

@@ -6,9 +6,9 @@
 // plus a few forced by two rejections in a row (3% twice running: about 2 in 2,000 calls).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { SpikeClient, SpikeError } from '../../build/package/node/index.mjs';
-import { mintToken } from '../../build/package/node/server.mjs';
-import { startEmulator } from '../../build/package/node/testing.mjs';
+import { SpikeClient, SpikeError } from '../../build/package/dist/index.node.mjs';
+import { mintToken } from '../../build/package/dist/server.node.mjs';
+import { startEmulator } from '../../build/package/dist/testing.mjs';
 
 const CALLS = 2000;
 const CONCURRENCY = 16;

@@ -5,8 +5,8 @@ import { runCases } from '../cases/check.js';
 import { decodeCases } from '../cases/decode.js';
 
 const require = createRequire(import.meta.url);
-const esm = await import('../../build/package/node/index.mjs');
-const cjs = require('../../build/package/node/index.cjs');
+const esm = await import('../../build/package/dist/index.node.mjs');
+const cjs = require('../../build/package/dist/index.cjs');
 
 for (const [flavour, api] of [['ESM', esm], ['CJS', cjs]]) {
   for (const [name, fn] of decodeCases(api)) {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { decodeToken, SpikeError } from '../../build/package/node/index.mjs';
-import { startEmulator } from '../../build/package/node/testing.mjs';
+import { decodeToken, SpikeError } from '../../build/package/dist/index.node.mjs';
+import { startEmulator } from '../../build/package/dist/testing.mjs';
 
 let emu;
 before(async () => {
@@ -227,7 +227,7 @@ test('CORS preflight is answered for browser callers', async () => {
 });
 
 test('the spike-emulator bin prints its URL and API key and serves mints', async () => {
-  const child = spawn(process.execPath, ['build/package/node/bin/spike-emulator.cjs', '--api-key', 'sk_test_from_cli'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['build/package/dist/bin/spike-emulator.cjs', '--api-key', 'sk_test_from_cli'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     let out = '';
     for await (const chunk of child.stdout) {

@@ -1,13 +1,11 @@
 // Long runs must not grow wasm memory without bound: 100,000 decodes and 20,000 client calls,
 // with linear-memory pages read from the instance before, midway and after. Prints the figures.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
-import { SpikeClient, decodeToken } from '../../build/package/node/index.mjs';
-import { startEmulator } from '../../build/package/node/testing.mjs';
+import { SpikeClient, decodeToken } from '../../build/package/dist/index.node.mjs';
+import { startEmulator } from '../../build/package/dist/testing.mjs';
 
-const { wasm } = createRequire(import.meta.url)('../../build/package/node/core.cjs');
-const pages = () => wasm.__memoryPages();
+const pages = () => SpikeClient.__memoryPages();
 let emu;
 before(async () => {
   emu = await startEmulator({ tokenTtlSeconds: 60 });

@@ -4,9 +4,9 @@ import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import * as server from '../../build/package/node/server.mjs';
-import { startEmulator } from '../../build/package/node/testing.mjs';
-import { SpikeClient, SpikeError } from '../../build/package/node/index.mjs';
+import * as server from '../../build/package/dist/server.node.mjs';
+import { startEmulator } from '../../build/package/dist/testing.mjs';
+import { SpikeClient, SpikeError } from '../../build/package/dist/index.node.mjs';
 
 const API_KEY = 'sk_test_super_secret_api_key_0123456789';
 let emu;
@@ -346,8 +346,8 @@ test('validateAppSettings lists every problem and nothing for valid settings', (
 });
 
 test('the browser wasm carries none of the server helpers', () => {
-  const browserWasm = readFileSync(new URL('../../build/package/browser/spike_sdk_bg.wasm', import.meta.url));
-  const nodeWasm = readFileSync(new URL('../../build/package/node/spike_sdk_bg.wasm', import.meta.url));
+  const browserWasm = readFileSync(new URL('../../build/package/dist/client.wasm', import.meta.url));
+  const nodeWasm = readFileSync(new URL('../../build/package/dist/server.wasm', import.meta.url));
   for (const marker of ['/tenant/api/tokens/mint', 'HMAC key must be at least', 'application_user_id']) {
     assert.ok(nodeWasm.includes(marker), `node wasm should contain ${marker}`);
     assert.ok(!browserWasm.includes(marker), `browser wasm contains ${marker}`);

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { root } from '../../scripts/lib/paths.mjs';
 import { listenLocal, readJson, sendJson as json } from '../../scripts/lib/local-server.mjs';
 import { serveFile } from '../../scripts/lib/static-server.mjs';
-import { startEmulator } from '../../build/package/node/testing.mjs';
+import { startEmulator } from '../../build/package/dist/testing.mjs';
 
 export async function startHarness() {
   const emulator = await startEmulator();

@@ -137,6 +137,6 @@ export const VITE_MAIN = PAGE_SCRIPT.replace('window.__results = ', 'const resul
 
 export const IMPORTMAP_PAGE = `<!doctype html>
 <meta charset="utf-8"><link rel="icon" href="data:,"><title>import map</title>
-<script type="importmap">{ "imports": { "@spike/sdk": "./node_modules/@spike/sdk/browser/index.js" } }</script>
+<script type="importmap">{ "imports": { "@spike/sdk": "./node_modules/@spike/sdk/dist/index.mjs" } }</script>
 <script type="module">${PAGE_SCRIPT}</script>
 `;

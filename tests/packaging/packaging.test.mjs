@@ -50,24 +50,25 @@ after(async () => {
 });
 
 test('the tarball holds the built package and nothing else', () => {
-  for (const file of ['package.json', 'README.md', 'LICENSE', 'browser/index.js', 'browser/spike_sdk_bg.wasm', 'node/index.cjs', 'node/index.mjs', 'node/spike_sdk_bg.wasm', 'types/index.d.ts', 'types/index.d.cts']) {
+  const entries = ['index', 'index.node', 'server', 'server.node', 'server.browser', 'testing', 'testing.browser'].map((e) => `dist/${e}.mjs`);
+  for (const file of ['package.json', 'README.md', 'LICENSE', ...entries, 'dist/index.cjs', 'dist/index.workerd.mjs', 'dist/index.edge.mjs', 'dist/client.wasm', 'dist/server.wasm', 'types/index.d.ts', 'types/index.d.cts', 'server/package.json', 'testing/package.json']) {
     assert.ok(packed.files.includes(file), `missing ${file}`);
   }
-  const strays = packed.files.filter((f) => !/^(package\.json|README\.md|LICENSE|(browser|node|types)\/.+)$/.test(f));
+  const strays = packed.files.filter((f) => !/^(package\.json|README\.md|LICENSE|(dist|types)\/.+|(server|testing)\/package\.json)$/.test(f));
   assert.deepEqual(strays, []);
 });
 
 test('Node ESM: import works with no init call', () => {
   const { results, resolved, sameError } = nodeScript(join(project, 'esm.mjs'));
   assert.ok(resolved.startsWith(join(project, 'node_modules')), `resolved to ${resolved}`);
-  assert.ok(resolved.endsWith('node/index.mjs'), resolved);
+  assert.ok(resolved.endsWith('dist/index.node.mjs'), resolved);
   assert.ok(sameError, 'every entry shares one SpikeError');
   assertAllPassed(results, 'Node ESM');
 });
 
 test('Node CJS: require works with no init call', () => {
   const { results, resolved, sameError } = nodeScript(join(project, 'cjs.cjs'));
-  assert.ok(resolved.endsWith('node/index.cjs'), resolved);
+  assert.ok(resolved.endsWith('dist/index.cjs'), resolved);
   assert.ok(sameError, 'every entry shares one SpikeError');
   assertAllPassed(results, 'Node CJS');
 });

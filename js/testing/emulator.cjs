@@ -4,7 +4,7 @@
 // demo, and by users' own test suites (`@spike/sdk/testing`).
 const crypto = require('node:crypto');
 const http = require('node:http');
-const { SpikeError } = require('../core.cjs');
+const { SpikeError } = require('../error.cjs');
 const { createKeyPair, sign, verify } = require('./jwt.cjs');
 
 const MAX_BODY_BYTES = 1 << 20;

@@ -1,0 +1,38 @@
+// The client API every client entry exports, built around one wasm-bindgen glue instance. The
+// entries differ only in how they get the compiled module (see ../load.js).
+import { defineSpikeClient } from '../driver.js';
+import { SpikeError } from '../error.js';
+import { lazyInstance } from '../load.js';
+
+export function clientApi(glue, getModule) {
+  const ensure = lazyInstance(glue, getModule);
+  // `new SpikeClient()` constructs the core through this: the first client starts the wasm.
+  function SpikeCore(options) {
+    ensure();
+    return new glue.SpikeCore(options);
+  }
+  const SpikeClient = defineSpikeClient(SpikeCore, SpikeError);
+  // For our memory test only (pages of this instance's linear memory); not public API.
+  Object.defineProperty(SpikeClient, '__memoryPages', {
+    value() {
+      ensure();
+      return glue.__memoryPages();
+    },
+  });
+  return {
+    SpikeClient,
+    SpikeError,
+    decodeToken(token) {
+      ensure();
+      return glue.decodeToken(token);
+    },
+    isTokenExpired(token, leewaySeconds) {
+      ensure();
+      return glue.isTokenExpired(token, leewaySeconds);
+    },
+    parseIntegrationRedirect(url) {
+      ensure();
+      return glue.parseIntegrationRedirect(url);
+    },
+  };
+}
