@@ -49,6 +49,7 @@ export function exec(cmd, args, { cwd, env, timeoutMs = 300_000, input } = {}) {
       clearTimeout(timer);
       resolve({ code: code ?? signal, stdout, stderr });
     });
+    child.stdin.on('error', () => {}); // EPIPE when the child exits before reading its input
     child.stdin.end(input ?? '');
   });
 }

@@ -1,0 +1,11 @@
+// Node (20, 22, 24), CommonJS: the client and the server helpers through require(). The package is
+// "type": "module" only so that the shared spike-cases.js (ESM) loads; this file is CommonJS.
+const sdk = require('@spike/sdk');
+const server = require('@spike/sdk/server');
+
+(async () => {
+  const { clientCases, reportLine, runCases, serverCases } = await import('./spike-cases.js');
+  const env = { apiUrl: process.env.SPIKE_API_URL, apiKey: process.env.SPIKE_API_KEY, expect: JSON.parse(process.env.SPIKE_EXPECT) };
+  const results = await runCases([...clientCases(sdk, env), ...serverCases(server, env)]);
+  console.log(reportLine(results));
+})();
