@@ -10,7 +10,9 @@ export type SpikeErrorCode =
   | 'timeout'
   | 'aborted'
   | 'http_error'
-  | 'invalid_options';
+  | 'invalid_options'
+  /** The runtime cannot start the SDK's WebAssembly (no WebAssembly, or a CSP without 'wasm-unsafe-eval'). */
+  | 'unsupported_runtime';
 
 export interface SpikeErrorOptions {
   status?: number;
