@@ -130,6 +130,13 @@ function layoutPlugin(gen, ext) {
   };
 }
 
+/**
+ * esbuild options per output. CommonJS is built for platform node only so that esbuild writes its
+ * `0 && (module.exports = { ... })` hint, from which Node finds the named exports of a CJS file
+ * imported from ESM; the code itself stays runtime-neutral.
+ */
+const format = (ext) => (ext === 'mjs' ? { format: 'esm' } : { format: 'cjs', platform: 'node' });
+
 async function stagePackage(gen) {
   const esbuild = await loadEsbuild();
   const dist = join(packageDir, 'dist');
@@ -153,14 +160,14 @@ async function stagePackage(gen) {
         ...common,
         entryPoints: [join(root, 'js/entries', `${name}.js`)],
         outfile: join(dist, `${name}.${ext}`),
-        format: ext === 'mjs' ? 'esm' : 'cjs',
+        ...format(ext),
         plugins: [layoutPlugin(gen, ext)],
       });
     }
   }
   for (const [file, name] of Object.entries(SHARED)) {
     for (const ext of ['mjs', 'cjs']) {
-      await esbuild.build({ ...common, entryPoints: [join(root, 'js', file)], outfile: join(dist, `${name}.${ext}`), format: ext === 'mjs' ? 'esm' : 'cjs', plugins: [layoutPlugin(gen, ext)] });
+      await esbuild.build({ ...common, entryPoints: [join(root, 'js', file)], outfile: join(dist, `${name}.${ext}`), ...format(ext), plugins: [layoutPlugin(gen, ext)] });
     }
   }
   for (const name of ['client', 'server']) copyFileSync(join(buildDir, name, 'spike_sdk_bg.wasm'), join(dist, `${name}.wasm`));
