@@ -32,6 +32,7 @@ function createWebhookHandler(options) {
     throw invalidOptions('createWebhookHandler options could not be read');
   }
   if (typeof signatureKey !== 'string' || !signatureKey) throw invalidOptions('signatureKey must be a non-empty string');
+  wasm.verifyWebhookSignature(signatureKey, '', ''); // the key rules live in Rust: throws invalid_options on a padded key
   if (typeof onEvents !== 'function') throw invalidOptions('onEvents must be a function (events) => void');
   if (onError !== undefined && typeof onError !== 'function') throw invalidOptions('onError must be a function');
   return async (request) => {
