@@ -80,7 +80,8 @@ pub fn retry_after(data: &[u8]) {
 }
 
 /// First line: a URL; other lines: allow-list entries. An allowed URL has no backslash and no
-/// userinfo or escape in its authority, and an allowed http(s) URL's host is listed (exactly, or
+/// userinfo or escape in its authority, no script-capable or local scheme, and an allowed
+/// http(s) URL's host is listed (exactly, or
 /// under a `*.` entry).
 pub fn redirect_check(data: &[u8]) {
     let mut lines = text(data).split('\n');
@@ -90,6 +91,7 @@ pub fn redirect_check(data: &[u8]) {
         return;
     }
     assert!(!url.contains('\\'), "{url}");
+    assert!(!spike_sdk::server::scheme::is_dangerous(url), "dangerous scheme allowed: {url:?}");
     let parsed = url::Url::parse(url).expect("an allowed URL parses");
     assert!(parsed.username().is_empty() && parsed.password().is_none(), "userinfo in {url}");
     // The authority starts only at a `//` right after `scheme:`.
@@ -110,7 +112,7 @@ pub fn redirect_check(data: &[u8]) {
 }
 
 /// Template and values separated by NUL bytes. A filled URL has no braces left (values are
-/// percent-encoded, text braces are errors) and parses.
+/// percent-encoded, text braces are errors), parses, and has no script-capable or local scheme.
 pub fn redirect_template(data: &[u8]) {
     let mut parts = text(data).split('\0');
     let tpl = parts.next().unwrap_or("");
@@ -121,6 +123,7 @@ pub fn redirect_template(data: &[u8]) {
     };
     if let Ok(url) = template::build_redirect_url(tpl, &values) {
         assert!(!url.contains('{') && !url.contains('}'), "{url}");
+        assert!(!spike_sdk::server::scheme::is_dangerous(&url), "dangerous scheme built: {url:?}");
         assert!(template::check_template(tpl).is_ok());
     }
 }

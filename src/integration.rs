@@ -11,25 +11,42 @@ pub struct IntegrationRedirect {
     pub error: Option<String>,
 }
 
-/// Percent-decodes one query component (`+` is a space); `None` on bad escapes or non-UTF-8.
-fn decode_component(raw: &str) -> Option<String> {
+/// Percent-decodes one query component as `URLSearchParams` does: `+` is a space, `%XX` is a
+/// byte, and a `%` not followed by two hex digits is kept as it is (a stray `%` in an error text
+/// must not lose the whole redirect).
+fn decode_bytes(raw: &str) -> Vec<u8> {
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes.get(i + 1..i + 3)?;
-                let text = core::str::from_utf8(hex).ok()?;
-                out.push(u8::from_str_radix(text, 16).ok()?);
+        let escaped = (b == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| core::str::from_utf8(hex).ok())
+            .filter(|hex| hex.bytes().all(|h| h.is_ascii_hexdigit()))
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (b, escaped) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
                 i += 2;
             }
+            (b'+', _) => out.push(b' '),
             _ => out.push(b),
         }
         i += 1;
     }
-    String::from_utf8(out).ok()
+    out
+}
+
+/// Identifiers (`user_id`, `provider_slug`) must decode to UTF-8: replacing bad bytes with U+FFFD,
+/// as `URLSearchParams` does, could turn two different IDs into one, so they are refused instead.
+fn decode_strict(raw: &str) -> Option<String> {
+    String::from_utf8(decode_bytes(raw)).ok()
+}
+
+/// Display text (`error`) decodes leniently, exactly like `URLSearchParams` (bad bytes -> U+FFFD).
+fn decode_lenient(raw: &str) -> String {
+    String::from_utf8_lossy(&decode_bytes(raw)).into_owned()
 }
 
 /// Parses the return URL (absolute, relative, or just `?query`). Repeated keys keep the first.
@@ -39,16 +56,11 @@ pub fn parse_integration_redirect(url: &str) -> Result<IntegrationRedirect, SdkE
     let mut out = IntegrationRedirect::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let slot = match decode_component(key).as_deref() {
-            Some("user_id") => &mut out.user_id,
-            Some("provider_slug") => &mut out.provider_slug,
-            Some("error") => &mut out.error,
-            _ => continue,
-        };
-        if slot.is_none() {
-            let value = decode_component(value)
-                .ok_or_else(|| SdkError::invalid_options("integration redirect has a badly encoded parameter"))?;
-            *slot = Some(value);
+        match decode_lenient(key).as_str() {
+            "user_id" if out.user_id.is_none() => out.user_id = Some(strict(value)?),
+            "provider_slug" if out.provider_slug.is_none() => out.provider_slug = Some(strict(value)?),
+            "error" if out.error.is_none() => out.error = Some(decode_lenient(value)),
+            _ => {}
         }
     }
     if out.user_id.is_none() && out.error.is_none() {
@@ -57,6 +69,10 @@ pub fn parse_integration_redirect(url: &str) -> Result<IntegrationRedirect, SdkE
         ));
     }
     Ok(out)
+}
+
+fn strict(value: &str) -> Result<String, SdkError> {
+    decode_strict(value).ok_or_else(|| SdkError::invalid_options("integration redirect has a user_id or provider_slug that is not UTF-8 once decoded"))
 }
 
 #[cfg(test)]
@@ -76,8 +92,20 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_redirect() {
-        for bad in ["", "https://app.example.com/", "?provider_slug=x", "?user_id=%zz", "?user_id=%C3", "?user_id=%"] {
+        for bad in ["", "https://app.example.com/", "?provider_slug=x", "?user_id=%C3", "?user_id=u&provider_slug=%FF", "?error=x&user_id=%E2%82"] {
             assert_eq!(parse_integration_redirect(bad).unwrap_err().code, crate::error::ErrorCode::InvalidOptions, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_stray_percent_is_kept_as_url_search_params_does() {
+        let r = parse_integration_redirect("https://app.example.com/done?user_id=u1&provider_slug=garmin&error=quota%20at%20100%").unwrap();
+        assert_eq!(r, IntegrationRedirect { user_id: Some("u1".into()), provider_slug: Some("garmin".into()), error: Some("quota at 100%".into()) });
+        for (query, error) in [("%zz", "%zz"), ("%", "%"), ("%2", "%2"), ("100%25", "100%"), ("%%41", "%A"), ("%E2%82", "\u{fffd}"), ("a%2", "a%2"), ("%g0+x", "%g0 x")] {
+            let r = parse_integration_redirect(&format!("?error={query}")).unwrap();
+            assert_eq!(r.error.as_deref(), Some(error), "{query}");
+        }
+        assert_eq!(parse_integration_redirect("?user_id=%zz").unwrap().user_id.as_deref(), Some("%zz"));
+        assert_eq!(parse_integration_redirect("?user_id=%").unwrap().user_id.as_deref(), Some("%"));
     }
 }

@@ -65,9 +65,10 @@ export function serverApi(glue, getModule, { nativeHmac } = {}) {
       throw invalidOptions('createWebhookHandler options could not be read');
     }
     if (typeof signatureKey !== 'string' || !signatureKey) throw invalidOptions('signatureKey must be a non-empty string');
+    ensure();
+    glue.verifyWebhookSignature(signatureKey, '', ''); // the key rules live in Rust: throws invalid_options on a padded key
     if (typeof onEvents !== 'function') throw invalidOptions('onEvents must be a function (events) => void');
     if (onError !== undefined && typeof onError !== 'function') throw invalidOptions('onError must be a function');
-    ensure();
     return async (request) => {
       if (request.method !== 'POST') return json(405, { error: 'method_not_allowed', message: 'Webhooks are POSTed' });
       const body = new Uint8Array(await request.arrayBuffer());

@@ -169,6 +169,8 @@ export interface IntegrationRedirect {
 
 /**
  * Reads `user_id`, `provider_slug` and `error` from the app's return URL (absolute, relative or
- * `?query`). Throws `SpikeError('invalid_options')` when the URL carries neither user_id nor error.
+ * `?query`), decoding like `URLSearchParams` (a stray `%` stays a `%`). Throws
+ * `SpikeError('invalid_options')` when the URL carries neither user_id nor error, or when
+ * user_id / provider_slug is not UTF-8 once decoded.
  */
 export declare function parseIntegrationRedirect(url: string): IntegrationRedirect;

@@ -2,7 +2,11 @@ export { SpikeError, parseIntegrationRedirect } from './index.js';
 export type { SpikeErrorCode, IntegrationRedirect } from './index.js';
 
 export interface MintTokenOptions {
-  /** Your Spike API key. Server only; never appears in errors. */
+  /**
+   * Your Spike API key. Server only; never appears in errors (any form of it the API quotes back
+   * is redacted). A key that starts or ends with whitespace or a control character (a secrets
+   * file's trailing newline) is refused with `invalid_options`: pass it trimmed.
+   */
   apiKey: string;
   userId: string;
   name?: string;
@@ -32,6 +36,7 @@ export type TokenHandlerUser =
   | undefined;
 
 export interface TokenHandlerOptions {
+  /** Same rules as `MintTokenOptions.apiKey`; checked when the handler is created. */
   apiKey: string;
   /** Who is asking. Return null when the request is not signed in (-> 401). */
   getUser: (request: Request) => TokenHandlerUser | Promise<TokenHandlerUser>;
@@ -42,15 +47,31 @@ export interface TokenHandlerOptions {
   /** Users whose tokens are kept for reuse. Default 10000. */
   cacheSize?: number;
   fetch?: typeof fetch;
+  /**
+   * Server-side report of what went wrong: the (redacted) `SpikeError` of a failed mint (once per
+   * mint), what `getUser` threw, or the `invalid_options` error for a bad user. The HTTP answer
+   * never carries these details. What it throws or rejects with is ignored.
+   */
+  onError?: (error: unknown) => void | Promise<void>;
 }
 
-/** 200 `{ token, expires_at }`, 401 when not signed in, 502 when minting fails; all JSON. */
+/**
+ * 200 `{ token, expires_at, expires_in }`, 401 when not signed in, 500 `get_user_failed` /
+ * `invalid_user`, 502 `{ error: 'mint_failed', message }` when minting fails; all JSON with fixed
+ * messages (no upstream text). Tokens are cached per user and per claims (name, email, scopes).
+ */
 export declare function createTokenHandler(options: TokenHandlerOptions): (request: Request) => Promise<Response>;
 
-/** Lowercase hex HMAC-SHA256 of the user ID. The key must have at least 16 characters. */
+/**
+ * Lowercase hex HMAC-SHA256 of the user ID. The key must have at least 16 characters and must not
+ * start or end with whitespace or a control character (else `invalid_options`).
+ */
 export declare function signUserId(hmacKey: string, userId: string): string;
 
-/** Checks `X-Body-Signature` in constant time. Malformed headers give `false`. */
+/**
+ * Checks `X-Body-Signature` in constant time. Malformed headers give `false`. A missing key, or
+ * one that starts or ends with whitespace or a control character, throws `invalid_options`.
+ */
 export declare function verifyWebhookSignature(signatureKey: string, rawBody: string | Uint8Array, signatureHeader: string | null | undefined): boolean;
 
 export type WebhookEventType = 'record_change' | 'provider_integration_created' | 'provider_integration_deleted';
@@ -87,10 +108,19 @@ export interface RedirectValues {
   provider_user_id?: string;
 }
 
-/** Fills `{application_user_id}`, `{provider_slug}`, `{provider_user_id}`, percent-encoded. */
+/**
+ * Fills `{application_user_id}`, `{provider_slug}`, `{provider_user_id}`, percent-encoded. The
+ * result must be `https:`, `http:` only for `localhost` / `127.0.0.1`, or an app scheme
+ * (`myapp://callback`); `javascript:`, `vbscript:`, `data:`, `blob:`, `file:`, `about:` (any case,
+ * any leading whitespace) throw `invalid_options`.
+ */
 export declare function buildRedirectUrl(template: string, values: RedirectValues): string;
 
-/** Never throws. Entries: `example.com`, `*.example.com`, `host:port`, `myapp://`. */
+/**
+ * Never throws. Entries: `example.com` / `*.example.com` (https on the default port; http only for
+ * `localhost` and `127.0.0.1`), `host:port` (that port), `myapp://` (that deep-link scheme).
+ * Script-capable and local schemes are never allowed, even when listed.
+ */
 export declare function isAllowedRedirect(url: string, allowedDomains: string[]): boolean;
 
 export interface AppSettings {

@@ -5,10 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::secret::check_api_key;
 use crate::error::{ErrorCode, SdkError};
 
 pub const MAX_EXP_SECONDS: u32 = 86400;
 pub const MINT_PATH: &str = "/tenant/api/tokens/mint";
+/// How much of the API's own error text a `SpikeError` message quotes.
+pub const MAX_DETAIL_CHARS: usize = 300;
 
 /// The documented request body.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -48,9 +51,7 @@ pub fn exp_seconds(value: f64) -> Result<u32, SdkError> {
 
 /// Validates and serialises the request body.
 pub fn request_body(request: &MintRequest, api_key: &str) -> Result<String, SdkError> {
-    if api_key.trim().is_empty() {
-        return Err(SdkError::invalid_options("apiKey is required (your Spike API key, kept on the server)"));
-    }
+    check_api_key(api_key)?;
     if request.user_id.trim().is_empty() {
         return Err(SdkError::invalid_options("userId must be a non-empty string"));
     }
@@ -71,6 +72,9 @@ pub fn parse_response(status: u16, body: &str) -> Result<MintResponse, SdkError>
     let api: Option<ApiError> = serde_json::from_str(body).ok();
     let code = api.as_ref().and_then(|a| a.error.as_deref());
     let detail = api.as_ref().and_then(|a| a.message.as_deref()).or(code).unwrap_or("no error body");
+    // Upstream text is quoted for the server's developer only (never sent on to a browser): one
+    // line, bounded, so it cannot forge log lines or bloat errors.
+    let detail: String = detail.chars().take(MAX_DETAIL_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
     let code = match (status, code.and_then(ErrorCode::from_api)) {
         (401, Some(code)) => code,
         (401, None) => ErrorCode::Unauthorized,
@@ -88,6 +92,7 @@ mod tests {
         let ok = MintRequest { user_id: "u1".into(), scopes: Some(vec!["a".into()]), exp_seconds: Some(60), ..Default::default() };
         assert_eq!(request_body(&ok, "sk").unwrap(), r#"{"user_id":"u1","scopes":["a"],"exp_seconds":60}"#);
         assert_eq!(request_body(&ok, " ").unwrap_err().code, ErrorCode::InvalidOptions);
+        assert_eq!(request_body(&ok, "sk_test_key\n").unwrap_err().code, ErrorCode::InvalidOptions);
         let blank = MintRequest { user_id: "  ".into(), ..Default::default() };
         assert_eq!(request_body(&blank, "sk").unwrap_err().code, ErrorCode::InvalidOptions);
         assert_eq!(exp_seconds(86400.0), Ok(86400));
@@ -107,5 +112,8 @@ mod tests {
         assert_eq!((e.code, e.status), (ErrorCode::HttpError, Some(400)));
         assert!(e.message.contains("user_id is required"));
         assert_eq!(parse_response(502, "<html>").unwrap_err().code, ErrorCode::HttpError);
+        let long = format!(r#"{{"error":"x","message":"line1\nline2{}"}}"#, "y".repeat(1000));
+        let e = parse_response(500, &long).unwrap_err();
+        assert!(e.message.contains("line1 line2") && e.message.len() < MAX_DETAIL_CHARS + 40, "{}", e.message);
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod allowed;
 pub mod mint;
+pub mod scheme;
+pub mod secret;
 pub mod settings;
 pub mod signature;
 pub mod template;

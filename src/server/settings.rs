@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::allowed::is_valid_entry;
+use super::allowed::entry_problem;
 use super::template::{build_redirect_url, RedirectValues};
 
 pub const MAX_BACKFILL_DAYS: i64 = 90;
@@ -80,11 +80,12 @@ pub fn validate_app_settings(settings: &Value) -> Vec<Problem> {
         None | Some(Value::Null) => {}
         Some(Value::Array(entries)) => {
             for (i, entry) in entries.iter().enumerate() {
-                if !entry.as_str().is_some_and(is_valid_entry) {
-                    out.push(problem(
-                        format!("allowedRedirectDomains[{i}]"),
-                        "must be a domain (example.com, *.example.com, host:port) or a custom scheme (myapp://)",
-                    ));
+                let text = match entry.as_str() {
+                    Some(entry) => entry_problem(entry),
+                    None => Some("must be a string"),
+                };
+                if let Some(text) = text {
+                    out.push(problem(format!("allowedRedirectDomains[{i}]"), text));
                 }
             }
         }
@@ -134,5 +135,18 @@ mod tests {
             ["allowedRedirectDomains[1]", "allowedRedirectDomains[2]"]
         );
         assert_eq!(fields(json!({ "maxBackfillDays": 1, "allowedRedirectDomains": "ok.com" })), ["allowedRedirectDomains"]);
+    }
+
+    #[test]
+    fn dangerous_redirects_are_problems() {
+        for url in ["javascript:alert(1)//{provider_slug}", "data:text/html,x", "file:///etc/passwd", " JAVASCRIPT:alert(1)", "http://app.example.com/"] {
+            let problems = validate_app_settings(&json!({ "maxBackfillDays": 1, "defaultRedirectUrl": url }));
+            assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["defaultRedirectUrl"], "{url}");
+        }
+        let problems = validate_app_settings(&json!({ "maxBackfillDays": 1, "allowedRedirectDomains": ["javascript://", "Data://", "myapp://"] }));
+        assert_eq!(problems.len(), 2);
+        assert!(problems.iter().all(|p| p.problem.contains("script-capable")), "{problems:?}");
+        let ok = json!({ "maxBackfillDays": 1, "defaultRedirectUrl": "myapp://callback?u={application_user_id}", "allowedRedirectDomains": ["myapp://"] });
+        assert_eq!(validate_app_settings(&ok), vec![]);
     }
 }

@@ -3,6 +3,7 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use super::secret::check_key;
 use crate::error::SdkError;
 
 /// The Spike console refuses HMAC keys shorter than this (in characters).
@@ -36,6 +37,7 @@ pub fn to_hex(bytes: &[u8]) -> String {
 
 /// `signUserId`: lowercase hex HMAC-SHA256 of the user ID with the application's HMAC key.
 pub fn sign_user_id(hmac_key: &str, user_id: &str) -> Result<String, SdkError> {
+    check_key(hmac_key, "hmacKey")?;
     if hmac_key.chars().count() < MIN_HMAC_KEY_CHARS {
         return Err(SdkError::invalid_options("HMAC key must be at least 16 characters (the Spike console requires it)"));
     }
@@ -65,5 +67,8 @@ mod tests {
         assert!(sign_user_id(key, "").is_err());
         let err = sign_user_id("short-secret", "u").unwrap_err();
         assert!(!err.message.contains("short-secret"));
+        let err = sign_user_id("0123456789abcdef\n", "u").unwrap_err();
+        assert!(err.message.starts_with("hmacKey starts or ends with whitespace"), "{}", err.message);
+        assert!(!err.message.contains("01234567"));
     }
 }

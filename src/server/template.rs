@@ -1,5 +1,6 @@
 //! Redirect-URL templates with the documented placeholders.
 
+use super::scheme::check_redirect_target;
 use crate::error::SdkError;
 
 pub const PLACEHOLDERS: [&str; 3] = ["application_user_id", "provider_slug", "provider_user_id"];
@@ -59,7 +60,8 @@ pub fn check_template(template: &str) -> Result<(), SdkError> {
 }
 
 /// Fills the placeholders, percent-encoding each value like `encodeURIComponent`, and checks the
-/// result parses as an absolute URL.
+/// result is an absolute URL of an allowed kind ([`check_redirect_target`]: https, http only for
+/// localhost, or an app's own scheme; never `javascript:`, `data:`, `file:`...).
 pub fn build_redirect_url(template: &str, values: &RedirectValues) -> Result<String, SdkError> {
     let mut out = String::with_capacity(template.len() + 32);
     for piece in pieces(template)? {
@@ -73,7 +75,7 @@ pub fn build_redirect_url(template: &str, values: &RedirectValues) -> Result<Str
             }
         }
     }
-    url::Url::parse(&out).map_err(|_| SdkError::invalid_options("redirect template does not give an absolute URL"))?;
+    check_redirect_target(&out)?;
     Ok(out)
 }
 
@@ -122,5 +124,32 @@ mod tests {
         }
         assert!(build_redirect_url("https://x/{provider_slug}", &RedirectValues::default()).is_err());
         assert!(build_redirect_url("/relative/{provider_slug}", &values()).is_err());
+    }
+}
+
+#[cfg(test)]
+mod scheme_tests {
+    use super::*;
+
+    #[test]
+    fn never_builds_a_script_or_local_url() {
+        let values = RedirectValues { provider_slug: Some("garmin".into()), application_user_id: Some("javascript".into()), ..Default::default() };
+        for bad in [
+            "javascript:alert(1)//{provider_slug}",
+            "JavaScript:alert(1)//{provider_slug}",
+            " \tjavascript:alert(1)//{provider_slug}",
+            "\u{0}javascript:alert(1)//{provider_slug}",
+            "vbscript:msgbox(1)//{provider_slug}",
+            "data:text/html,<script>alert(1)</script>{provider_slug}",
+            "blob:https://app.example.com/{provider_slug}",
+            "file:///etc/{provider_slug}",
+            "about:blank#{provider_slug}",
+            "{application_user_id}:alert(1)//{provider_slug}",
+            "http://app.example.com/{provider_slug}",
+        ] {
+            assert!(build_redirect_url(bad, &values).is_err(), "{bad:?}");
+        }
+        assert!(build_redirect_url("http://localhost:3000/cb/{provider_slug}", &values).is_ok());
+        assert!(build_redirect_url("myapp://callback?p={provider_slug}", &values).is_ok());
     }
 }

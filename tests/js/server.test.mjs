@@ -38,7 +38,8 @@ const isCode = (code) => (err) => err instanceof SpikeError && err.code === code
 describe('signUserId', () => {
   test('is byte-identical to node:crypto for 500 random and Unicode user IDs and keys', () => {
     for (let i = 0; i < 500; i += 1) {
-      const key = `${randomText(10)}${'k'.repeat(16)}`;
+      // Random inside; a key may not start or end with whitespace (server-security.test.mjs).
+      const key = `k${randomText(10)}${'k'.repeat(16)}`;
       const user = randomText();
       assert.equal(server.signUserId(key, user), nodeHmac(key, user), JSON.stringify({ key, user }));
     }

@@ -3,7 +3,12 @@
 //!
 //! A page-reload storm must not mint per request: a per-user cache (`TokenCache`) answers while
 //! the token has life left, and concurrent requests for a user whose token is being minted wait
-//! for that one mint (the in-flight JS promise is shared).
+//! for that one mint (the in-flight JS promise is shared). The cache key is the mint request body
+//! itself, so a changed name, email or scopes mints a new token instead of serving old claims.
+//!
+//! The answer goes to a browser, so no text from elsewhere ever reaches it: errors are a fixed
+//! `{ error, message }` per case, and the details (the `SpikeError` of a failed mint, what
+//! `getUser` threw) go to the server-side `onError(error)` option.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -32,9 +37,15 @@ struct Inner {
     get_user: Function,
     exp_seconds: Option<u32>,
     scopes: Option<Vec<String>>,
+    on_error: Option<Function>,
     cache: RefCell<TokenCache>,
     in_flight: RefCell<HashMap<String, Promise>>,
 }
+
+/// The fixed answers; their text never depends on what failed.
+const MINT_FAILED: &str = "Could not get a token from Spike. Try again later.";
+const GET_USER_FAILED: &str = "getUser threw or rejected";
+const INVALID_USER: &str = "getUser must return a user ID or { id, name?, email?, scopes? }";
 
 /// `new Response(JSON.stringify(body), { status, headers })` with the global Response class.
 fn json_response(status: u16, body: &JsValue) -> Result<JsValue, JsValue> {
@@ -66,6 +77,18 @@ fn error_response(status: u16, code: &str, message: &str) -> Result<JsValue, JsV
 }
 
 impl Inner {
+    /// Hands an error to `onError` (server side). What it throws or rejects with is ignored: a
+    /// broken reporter must not break the answer nor leave an unhandled rejection behind.
+    fn report(&self, error: &JsValue) {
+        let Some(on_error) = &self.on_error else { return };
+        if let Ok(returned) = on_error.call1(&JsValue::UNDEFINED, error) {
+            let settled = JsFuture::from(Promise::resolve(&returned));
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = settled.await;
+            });
+        }
+    }
+
     /// What `getUser` returned, as a mint request: a user ID string, or `{ id | userId | user_id,
     /// name?, email?, scopes? }`. `Ok(None)` means "not signed in".
     fn user_request(&self, user: &JsValue) -> Result<Option<MintRequest>, JsValue> {
@@ -102,15 +125,30 @@ impl Inner {
             Ok(value) => JsFuture::from(Promise::resolve(&value)).await,
             Err(e) => Err(e),
         };
-        let Ok(user) = user else {
-            return error_response(500, "get_user_failed", "getUser threw or rejected");
+        let user = match user {
+            Ok(user) => user,
+            Err(thrown) => {
+                self.report(&thrown);
+                return error_response(500, "get_user_failed", GET_USER_FAILED);
+            }
         };
         let minting = match self.user_request(&user) {
             Ok(Some(r)) => r,
             Ok(None) => return error_response(401, "unauthorized", "Not signed in"),
-            Err(_) => return error_response(500, "invalid_user", "getUser must return a user ID or { id, name?, email?, scopes? }"),
+            Err(err) => {
+                self.report(&err);
+                return error_response(500, "invalid_user", INVALID_USER);
+            }
         };
-        let key = format!("{}\u{0}{}", minting.user_id, minting.scopes.as_deref().unwrap_or_default().join("\u{1}"));
+        // Everything that goes into the mint request (user ID, name, email, scopes, expSeconds):
+        // the serialised request body itself.
+        let key = match mint::request_body(&minting, &self.config.api_key) {
+            Ok(body) => body,
+            Err(err) => {
+                self.report(&to_js(err));
+                return error_response(500, "invalid_user", INVALID_USER);
+            }
+        };
         let now = js_sys::Date::now();
         let forced = no_cache(&request);
         let cached = self.cache.try_borrow().ok().and_then(|c| if forced { c.get_forced(&key, now) } else { c.get(&key, now) }.cloned());
@@ -136,15 +174,20 @@ impl Inner {
         }
         match result {
             Ok(body) => json_response(200, &body),
-            Err(err) => {
-                let message = Reflect::get(&err, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
-                error_response(502, "mint_failed", &format!("Could not mint a Spike token: {message}"))
-            }
+            // Reported once per failed mint (in `mint_and_cache`), not once per waiting request.
+            Err(_) => error_response(502, "mint_failed", MINT_FAILED),
         }
     }
 
     async fn mint_and_cache(self: Rc<Self>, key: String, request: MintRequest) -> Result<JsValue, JsValue> {
-        let minted = self.config.mint(&request).await.map_err(to_js)?;
+        let minted = match self.config.mint(&request).await {
+            Ok(minted) => minted,
+            Err(err) => {
+                let err = to_js(err);
+                self.report(&err);
+                return Err(err);
+            }
+        };
         let body = response_object(&minted);
         // Lifetime from the token itself, anchored at our clock: the API's clock does not matter.
         // `expires_in` tells the client how much is left, so a cached token is not taken for new.
@@ -174,12 +217,14 @@ impl TokenHandler {
             .map_err(to_js)?;
         let scopes = options::string_array(opts, "scopes", "scopes must be an array of strings")?;
         let capacity = options::number(opts, "cacheSize", "cacheSize must be a number")?.map_or(DEFAULT_CAPACITY, |n| n.max(1.0) as usize);
+        let on_error = options::function(opts, "onError", "onError must be a function (error) => void")?;
         Ok(TokenHandler {
             inner: Rc::new(Inner {
                 config,
                 get_user,
                 exp_seconds,
                 scopes,
+                on_error,
                 cache: RefCell::new(TokenCache::new(capacity)),
                 in_flight: RefCell::new(HashMap::new()),
             }),

@@ -6,6 +6,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::error::{ErrorCode, SdkError};
 use crate::server::mint::{self, MintRequest, MintResponse, MINT_PATH};
+use crate::server::secret;
 use crate::wasm::errors::to_js;
 use crate::wasm::{http, js, options};
 
@@ -21,28 +22,30 @@ impl MintConfig {
     /// Reads `apiKey`, `baseUrl` and `fetch` from an options object.
     pub fn from_js(opts: &JsValue) -> Result<MintConfig, JsValue> {
         let api_key = options::string(opts, "apiKey", "apiKey must be a string")?.unwrap_or_default();
-        if api_key.trim().is_empty() {
-            return Err(to_js(SdkError::invalid_options("apiKey is required (your Spike API key, kept on the server)")));
-        }
+        secret::check_api_key(&api_key).map_err(to_js)?;
         let base_url = options::string(opts, "baseUrl", "baseUrl must be a string")?;
         let base_url = crate::options::base_url(base_url.as_deref()).map_err(to_js)?;
         let fetch = options::function(opts, "fetch", "fetch must be a function")?;
         Ok(MintConfig { api_key, base_url, fetch })
     }
 
-    /// Sends the mint request. Error messages are scrubbed of the API key in case the server
-    /// echoed it.
+    /// Sends the mint request. Every error message is scrubbed of every form of the API key
+    /// (and of any 8+ character piece of it) in case the server quoted it back.
     pub async fn mint(&self, request: &MintRequest) -> Result<MintResponse, SdkError> {
+        self.send(request).await.map_err(|mut e| {
+            e.message = secret::redact(&e.message, &[&self.api_key]);
+            e
+        })
+    }
+
+    async fn send(&self, request: &MintRequest) -> Result<MintResponse, SdkError> {
         let body = mint::request_body(request, &self.api_key)?;
         let fetch = http::fetch_function(self.fetch.clone())?;
         let auth = format!("Bearer {}", self.api_key);
         let init = http::request_init("POST", &[("authorization", &auth), ("content-type", "application/json")], Some(&body));
         let url = format!("{}{MINT_PATH}", self.base_url);
         let (status, text) = fetch_text(&fetch, &url, &init, &self.base_url).await?;
-        mint::parse_response(status, &text).map_err(|mut e| {
-            e.message = e.message.replace(&self.api_key, "[redacted]");
-            e
-        })
+        mint::parse_response(status, &text)
     }
 }
 

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::SdkError;
-use crate::server::{signature, webhook};
+use crate::server::{secret, signature, webhook};
 use crate::wasm::errors::to_js;
 
 /// A body given as a string (UTF-8 bytes) or any Uint8Array (Node's Buffer is one).
@@ -18,13 +18,17 @@ fn body_bytes(body: &JsValue) -> Option<Vec<u8>> {
     body.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
 }
 
-fn key_string(key: &JsValue, what: &'static str) -> Result<String, JsValue> {
-    key.as_string().filter(|k| !k.is_empty()).ok_or_else(|| to_js(SdkError::invalid_options(what)))
+/// A key must be a string without surrounding whitespace or control characters (see
+/// `crate::server::secret`); `name` is the option's name, the key is never printed.
+fn key_string(key: &JsValue, name: &str) -> Result<String, JsValue> {
+    let key = key.as_string().ok_or_else(|| to_js(SdkError::invalid_options(format!("{name} must be a non-empty string"))))?;
+    secret::check_key(&key, name).map_err(to_js)?;
+    Ok(key)
 }
 
 #[wasm_bindgen(js_name = signUserId, skip_typescript)]
 pub fn sign_user_id(hmac_key: &JsValue, user_id: &JsValue) -> Result<String, JsValue> {
-    let key = key_string(hmac_key, "hmacKey must be a non-empty string")?;
+    let key = key_string(hmac_key, "hmacKey")?;
     let user = user_id.as_string().ok_or_else(|| to_js(SdkError::invalid_options("userId must be a string")))?;
     signature::sign_user_id(&key, &user).map_err(to_js)
 }
@@ -56,7 +60,7 @@ fn native_hmac(key: &JsValue, body: &JsValue) -> Option<Vec<u8>> {
 /// A missing or malformed header is `false`; only a missing key (a programming error) throws.
 #[wasm_bindgen(js_name = verifyWebhookSignature, skip_typescript)]
 pub fn verify_webhook_signature(signature_key: &JsValue, raw_body: &JsValue, header: &JsValue) -> Result<bool, JsValue> {
-    let key = key_string(signature_key, "signatureKey must be a non-empty string")?;
+    let key = key_string(signature_key, "signatureKey")?;
     let Some(header) = header.as_string() else {
         return Ok(false);
     };
