@@ -42,6 +42,17 @@ for (const entry of ['index.mjs', 'index.cjs', 'server.mjs']) {
   });
 }
 
+test('without Buffer or Uint8Array.fromHex, the hex decodes by hand and the SDK works', () => {
+  const script = `
+    globalThis.Buffer = undefined;
+    Uint8Array.fromHex = undefined;
+    const sdk = await import(process.argv[1]);
+    console.log(JSON.stringify(sdk.decodeToken('eyJhbGciOiJub25lIn0.eyJ1c2VyX2lkIjoiemFjayJ9.c2ln')));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, `${root}/build/package/dist/index.mjs`], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out.trim()), { user_id: 'zack' });
+});
+
 async function underPolicy(policy) {
   const url = `${server.url}/tests/browser/csp.html?csp=${encodeURIComponent(policy)}`;
   const { results, page } = await collectPageResults(browser, url);
