@@ -1,0 +1,25 @@
+// Jest 30 with jest-environment-jsdom, CommonJS: `require('@spike/sdk')` as a React/DOM test
+// suite does (Jest resolves it with the `browser` and `require` conditions), no Jest config for
+// the SDK, and run the client cases as tests, in order (the first one meets the two
+// token_expired answers queued in the emulator). jsdom has no TextDecoder/TextEncoder: the SDK
+// must load and work without them.
+const sdk = require('@spike/sdk');
+const { clientCases } = require('./load-cases');
+
+const env = {
+  apiUrl: process.env.SPIKE_API_URL,
+  apiKey: process.env.SPIKE_API_KEY,
+  expect: JSON.parse(process.env.SPIKE_EXPECT ?? '{}'),
+};
+
+test('environment: jsdom, with no TextDecoder or TextEncoder global', () => {
+  expect(typeof window).toBe('object');
+  expect(typeof document.createElement).toBe('function');
+  expect(typeof TextDecoder).toBe('undefined');
+  expect(typeof TextEncoder).toBe('undefined');
+  expect(typeof sdk.SpikeClient).toBe('function');
+});
+
+for (const [name, fn] of clientCases(sdk, env)) {
+  test(name, fn, 30_000);
+}
