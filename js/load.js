@@ -39,7 +39,7 @@ export function lazyInstance(glue, getModule, onReady) {
       module = getModule();
       glue.initSync({ module });
     } catch (err) {
-      throw new SpikeError('unsupported_runtime', `@spike/sdk could not start its WebAssembly module: ${err?.message ?? err} (a Content-Security-Policy needs 'wasm-unsafe-eval')`, { cause: err });
+      throw new SpikeError('unsupported_runtime', `@spike/sdk could not start its WebAssembly module: ${err?.message ?? err} (where a Content-Security-Policy applies, it must allow 'wasm-unsafe-eval')`, { cause: err });
     }
     glue.__setErrorClass(SpikeError);
     onReady?.(glue);

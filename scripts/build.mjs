@@ -49,16 +49,27 @@ function bindgen(flavour, wasmFile) {
 }
 
 /**
- * wasm-bindgen's glue builds a TextDecoder and a TextEncoder at module scope; jsdom (Jest) has
- * neither. Every `new TextDecoder(`/`new TextEncoder(` goes through a function that falls back to
- * a small UTF-8 codec, so importing never needs those globals.
+ * Two patches to wasm-bindgen's glue. It builds a TextDecoder and a TextEncoder at module scope;
+ * jsdom (Jest) has neither, so every `new TextDecoder(`/`new TextEncoder(` goes through a function
+ * that falls back to a small UTF-8 codec and importing never needs those globals. And its
+ * `initSync` tells a compiled module from bytes by `instanceof`, which a module from another realm
+ * fails (Next.js Edge); it checks the brand instead.
  */
 export function patchGlue(source) {
   const count = (re) => (source.match(re) ?? []).length;
   if (count(/new TextDecoder\(/g) === 0) throw new Error('wasm-bindgen glue: no TextDecoder found; check patchGlue against this wasm-bindgen');
-  const out = source.replaceAll('new TextDecoder(', 'makeTextDecoder(').replaceAll('new TextEncoder(', 'makeTextEncoder(');
-  return `${UTF8_FALLBACK}\n${out}`;
+  // Next.js compiles Edge wasm outside its Edge sandbox, so the module an entry imports comes from
+  // another realm and fails `instanceof`; the glue would then try to compile it as bytes.
+  const moduleCheck = 'if (!(module instanceof WebAssembly.Module)) {';
+  if (!source.includes(moduleCheck)) throw new Error('wasm-bindgen glue: initSync has no module check; check patchGlue against this wasm-bindgen');
+  const out = source
+    .replaceAll('new TextDecoder(', 'makeTextDecoder(')
+    .replaceAll('new TextEncoder(', 'makeTextEncoder(')
+    .replace(moduleCheck, 'if (!isWasmModule(module)) {');
+  return `${UTF8_FALLBACK}\n${MODULE_CHECK}\n${out}`;
 }
+
+const MODULE_CHECK = `const isWasmModule = (m) => m instanceof WebAssembly.Module || Object.prototype.toString.call(m) === '[object WebAssembly.Module]';`;
 
 const UTF8_FALLBACK = `// Used only where the runtime has no TextDecoder/TextEncoder (jsdom): UTF-8 by hand. Without
 // encodeInto, wasm-bindgen's glue falls back to encode().
