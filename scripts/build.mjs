@@ -53,7 +53,7 @@ function bindgen(flavour, wasmFile) {
  * jsdom (Jest) has neither, so every `new TextDecoder(`/`new TextEncoder(` goes through a function
  * that falls back to a small UTF-8 codec and importing never needs those globals. And its
  * `initSync` tells a compiled module from bytes by `instanceof`, which a module from another realm
- * fails (Next.js Edge); it checks the brand instead.
+ * fails (Next.js Edge); it checks the brand instead. (And one more, for the futures executor: below.)
  */
 export function patchGlue(source) {
   const count = (re) => (source.match(re) ?? []).length;
@@ -65,7 +65,12 @@ export function patchGlue(source) {
   const out = source
     .replaceAll('new TextDecoder(', 'makeTextDecoder(')
     .replaceAll('new TextEncoder(', 'makeTextEncoder(')
-    .replace(moduleCheck, 'if (!isWasmModule(module)) {');
+    .replace(moduleCheck, 'if (!isWasmModule(module)) {')
+    // The futures executor (server build) schedules through the global queueMicrotask, which test
+    // tools fake (Jest's default fake timers): a faked one never runs the executor, and its
+    // "scheduled" flag then stays set, hanging every later call. Promise jobs cannot be faked.
+    .replace(/(__wbg_queueMicrotask_\w+: function\(arg0\) \{\s*)queueMicrotask\(arg0\);/g, '$1Promise.resolve().then(arg0);');
+  if (/\bqueueMicrotask\(arg0\)/.test(out)) throw new Error('wasm-bindgen glue: a queueMicrotask call was not replaced; check patchGlue');
   return `${UTF8_FALLBACK}\n${MODULE_CHECK}\n${out}`;
 }
 

@@ -91,8 +91,8 @@ async function vitest(file, where, min) {
 }
 
 // Each fixture adds one environment test to the shared cases.
-test('Jest 30, node environment: require client and server, all cases pass', { skip: !projects['jest-node'] }, () =>
-  jest('jest-node', 1 + CLIENT_CASES + SERVER_CASES));
+test('Jest 30, node environment: require client and server, all cases pass, server helpers under fake timers', { skip: !projects['jest-node'] }, () =>
+  jest('jest-node', 1 + CLIENT_CASES + SERVER_CASES + 2)); // + fake-timers.spec.js
 
 test('Jest 30, jsdom environment (no TextDecoder): require the client, client cases pass', { skip: !projects['jest-jsdom'] }, () =>
   jest('jest-jsdom', 1 + CLIENT_CASES));
