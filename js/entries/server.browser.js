@@ -6,7 +6,7 @@ import { SpikeError, parseIntegrationRedirect } from './index.js';
 
 function serverOnly(name) {
   return () => {
-    throw new SpikeError('invalid_options', `${name} runs only on a Node server (it needs secrets or server code); call your backend instead`);
+    throw new SpikeError('invalid_options', `${name} runs only on a server (it needs secrets or server code); call your backend instead`);
   };
 }
 
