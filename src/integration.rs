@@ -2,6 +2,8 @@
 //! provider: `user_id`, `provider_slug`, and `error` on failure. Works on the raw URL text, so it
 //! needs no URL parser in the browser build.
 
+use alloc::string::String;
+use alloc::vec::Vec;
 use crate::error::SdkError;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 //!
 //! Error messages name the part that failed, never the token's content.
 
+use alloc::string::String;
 use crate::base64url;
 use crate::error::SdkError;
 use crate::json::{self, JsonError};

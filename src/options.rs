@@ -1,5 +1,7 @@
 //! Validation of `SpikeClient` options that does not need JS types.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
 use crate::error::SdkError;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.spikelabs.com";

@@ -40,7 +40,7 @@ pub fn backoff_ms(retry: u32, retry_after_ms: Option<f64>, random: f64) -> f64 {
     if let Some(after) = retry_after_ms.filter(|ms| ms.is_finite() && *ms >= 0.0) {
         return after.min(MAX_RETRY_AFTER_MS);
     }
-    let exp = BASE_DELAY_MS * 2f64.powi(i32::try_from(retry.min(16)).unwrap_or(16));
+    let exp = BASE_DELAY_MS * f64::from(1u32 << retry.min(16));
     let capped = exp.min(MAX_DELAY_MS);
     capped * (1.0 - 0.25 * random.clamp(0.0, 1.0))
 }

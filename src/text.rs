@@ -2,6 +2,8 @@
 //! KB, plus panic-message helpers) into the browser wasm, where every byte is downloaded.
 
 /// The parts joined, like `format!("{a}{b}{c}")`.
+use alloc::string::String;
+
 pub fn cat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for part in parts {

@@ -4,23 +4,32 @@
 //! which wasm-bindgen cannot declare. The JS entry registers the class once at load time and Rust
 //! constructs it through `Reflect.construct`, so every error thrown from wasm is a `SpikeError`.
 
-use std::cell::OnceCell;
+use alloc::string::String;
+use core::cell::OnceCell;
 
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::error::SdkError;
 
-thread_local! {
-    static ERROR_CLASS: OnceCell<Function> = const { OnceCell::new() };
-}
+/// The registered class. A plain static rather than `thread_local!` (std only, and its lazy-init
+/// machinery costs bytes): wasm32 without the `atomics` feature runs one thread, so a
+/// `static` holding a JS value is only ever touched by that thread.
+static ERROR_CLASS: OneThread<OnceCell<Function>> = OneThread(OnceCell::new());
+
+#[cfg(target_feature = "atomics")]
+compile_error!("ERROR_CLASS assumes a single thread: a threaded wasm build needs a thread-local here");
+
+struct OneThread<T>(T);
+
+// SAFETY: without `atomics`, wasm32 has no threads, so no value here is ever shared between
+// threads (the compile_error above refuses a build where that could change).
+unsafe impl<T> Sync for OneThread<T> {}
 
 /// Called once by each JS entry point with the `SpikeError` constructor.
 #[wasm_bindgen(js_name = "__setErrorClass", skip_typescript)]
 pub fn set_error_class(class: Function) {
-    ERROR_CLASS.with(|cell| {
-        let _ = cell.set(class);
-    });
+    let _ = ERROR_CLASS.0.set(class);
 }
 
 /// `new SpikeError(code, message, { status })`, or a plain `Error` carrying `code` if the class
@@ -42,7 +51,7 @@ pub fn to_js_with(err: SdkError, cause: Option<&JsValue>, body: Option<&JsValue>
         let _ = Reflect::set(&options, &"body".into(), body);
     }
     let args = Array::of3(&err.code.as_str().into(), &err.message.as_str().into(), &options);
-    let constructed = ERROR_CLASS.with(|cell| cell.get().map(|class| Reflect::construct(class, &args)));
+    let constructed = ERROR_CLASS.0.get().map(|class| Reflect::construct(class, &args));
     match constructed {
         Some(Ok(value)) => value,
         _ => {

@@ -1,5 +1,6 @@
 //! `parseIntegrationRedirect` (both builds: the app's return page is in the browser).
 
+use alloc::string::String;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 

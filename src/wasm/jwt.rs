@@ -1,5 +1,6 @@
 //! `decodeToken` and `isTokenExpired`.
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use super::errors::to_js;

@@ -2,6 +2,8 @@
 // Some readers are only used by the server helpers (cargo feature `server`).
 #![cfg_attr(not(feature = "server"), allow(dead_code))]
 
+use alloc::string::String;
+use alloc::vec::Vec;
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

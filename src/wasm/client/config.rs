@@ -1,5 +1,8 @@
 //! Reading and checking `SpikeClient` options once, at construction.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
 use js_sys::{Array, Function, Object};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -94,7 +97,7 @@ impl Config {
             None => DEFAULT_TIMEOUT_MS,
         };
         let max_retries = match options::number(opts, "maxRetries", "maxRetries must be an integer 0..10")? {
-            Some(n) if n.fract() == 0.0 && (0.0..=10.0).contains(&n) => n as u32,
+            Some(n) if (0.0..=10.0).contains(&n) && n == f64::from(n as u32) => n as u32,
             Some(_) => return Err(invalid("maxRetries must be an integer 0..10")),
             None => DEFAULT_MAX_RETRIES,
         };

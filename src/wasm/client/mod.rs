@@ -7,6 +7,8 @@
 //! Sans-IO keeps the browser wasm small (no futures, closures or promise glue) and the hot path
 //! fast (a request makes two cheap calls into wasm with numbers and short strings).
 
+use alloc::string::String;
+
 mod config;
 mod requests;
 mod tokens;
@@ -19,7 +21,7 @@ use super::js;
 use crate::attempts::{Attempt, Next};
 use crate::error::{ErrorCode, SdkError};
 use crate::expiry::static_token_expired;
-use crate::retry;
+use crate::{num, retry};
 use crate::token::{Decision, TokenState};
 use config::{Config, Source};
 
@@ -140,9 +142,9 @@ impl SpikeCore {
         };
         let info = Object::new();
         js::set(&info, "claims", &js_sys::JSON::parse(claims_json).unwrap_or(JsValue::NULL));
-        let finite = |n: f64| if n.is_finite() { JsValue::from(n.round()) } else { JsValue::NULL };
+        let finite = |n: f64| if n.is_finite() { JsValue::from(num::round(n)) } else { JsValue::NULL };
         js::set(&info, "expiresAt", &finite(expires_at));
-        js::set(&info, "secondsLeft", &if seconds_left.is_finite() { JsValue::from(seconds_left.floor()) } else { JsValue::NULL });
+        js::set(&info, "secondsLeft", &if seconds_left.is_finite() { JsValue::from(num::floor(seconds_left)) } else { JsValue::NULL });
         info.into()
     }
 

@@ -1,5 +1,6 @@
 //! Request URLs and the errors for non-2xx answers.
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{ErrorCode, SdkError};

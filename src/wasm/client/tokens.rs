@@ -2,6 +2,7 @@
 //! endpoint's answer. Anything unusable is `token_provider_failed`, with a message that never
 //! contains the token.
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{ErrorCode, SdkError};
