@@ -13,7 +13,6 @@ mod config;
 mod requests;
 mod tokens;
 
-use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 use super::errors::to_js;
@@ -140,12 +139,12 @@ impl SpikeCore {
                 None => return JsValue::NULL,
             },
         };
-        let info = Object::new();
-        js::set(&info, "claims", &js_sys::JSON::parse(claims_json).unwrap_or(JsValue::NULL));
+        let info = js::object();
+        js::set(&info, "claims", &js::parse_json(claims_json).unwrap_or(JsValue::NULL));
         let finite = |n: f64| if n.is_finite() { JsValue::from(num::round(n)) } else { JsValue::NULL };
         js::set(&info, "expiresAt", &finite(expires_at));
         js::set(&info, "secondsLeft", &if seconds_left.is_finite() { JsValue::from(num::floor(seconds_left)) } else { JsValue::NULL });
-        info.into()
+        info
     }
 
     /// After an HTTP answer: `DONE`, `TOKEN_RETRY`, or the delay before a transient retry.

@@ -35,7 +35,7 @@ pub fn from_endpoint_answer(status: u16, text: &str) -> Result<(String, Option<f
     if !(200..300).contains(&status) {
         return Err(provider_failed(&cat(&["the token endpoint answered HTTP ", &uint(status.into())]), Some(status)));
     }
-    let body = js_sys::JSON::parse(text).map_err(|_| {
+    let body = js::parse_json(text).map_err(|_| {
         let what = if text.trim_start().starts_with('<') { "HTML" } else { "something that is not JSON" };
         provider_failed(&cat(&["the token endpoint answered ", what, " instead of { token }"]), Some(status))
     })?;
