@@ -5,6 +5,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 use crate::error::SdkError;
+use crate::text::{split, split_once};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IntegrationRedirect {
@@ -22,9 +23,8 @@ fn decode_component(raw: &str) -> Option<String> {
         match b {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = bytes.get(i + 1..i + 3)?;
-                let text = core::str::from_utf8(hex).ok()?;
-                out.push(u8::from_str_radix(text, 16).ok()?);
+                let hex = |at: usize| bytes.get(at).and_then(|&h| char::from(h).to_digit(16));
+                out.push(u8::try_from(hex(i + 1)? * 16 + hex(i + 2)?).ok()?);
                 i += 2;
             }
             _ => out.push(b),
@@ -36,11 +36,11 @@ fn decode_component(raw: &str) -> Option<String> {
 
 /// Parses the return URL (absolute, relative, or just `?query`). Repeated keys keep the first.
 pub fn parse_integration_redirect(url: &str) -> Result<IntegrationRedirect, SdkError> {
-    let query = url.split_once('?').map_or("", |(_, q)| q);
-    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    let query = split_once(url, b'?').map_or("", |(_, q)| q);
+    let query = split_once(query, b'#').map_or(query, |(q, _)| q);
     let mut out = IntegrationRedirect::default();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+    for pair in split(query, b'&').filter(|p| !p.is_empty()) {
+        let (key, value) = split_once(pair, b'=').unwrap_or((pair, ""));
         let slot = match decode_component(key).as_deref() {
             Some("user_id") => &mut out.user_id,
             Some("provider_slug") => &mut out.provider_slug,

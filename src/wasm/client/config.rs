@@ -8,6 +8,7 @@ use crate::expiry::DEFAULT_LEEWAY_SECS;
 use crate::json::TimeClaims;
 use crate::jwt;
 use crate::options::{token_source, TokenSourceKind};
+use crate::text::{is_http_url, trim};
 use crate::wasm::errors::to_js;
 use crate::wasm::{js, options};
 
@@ -39,9 +40,8 @@ pub fn invalid(message: &'static str) -> JsValue {
 
 /// `tokenEndpoint` as an absolute URL: as given, or resolved against the page in a browser.
 fn endpoint_url(path: &str) -> Result<String, JsValue> {
-    let lower = path.trim().to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        return Ok(path.trim().to_owned());
+    if is_http_url(trim(path)) {
+        return Ok(trim(path).to_owned());
     }
     // `get` on a missing `document`/`location` (Node, a worker) is `undefined`, so no string.
     let base = Some(js::get(&js::document(), "baseURI"))

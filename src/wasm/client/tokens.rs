@@ -36,7 +36,7 @@ pub fn from_endpoint_answer(status: u16, text: &str) -> Result<(String, Option<f
         return Err(provider_failed(&cat(&["the token endpoint answered HTTP ", &uint(status.into())]), Some(status)));
     }
     let body = js::parse_json(text).map_err(|_| {
-        let what = if text.trim_start().starts_with('<') { "HTML" } else { "something that is not JSON" };
+        let what = if crate::text::trim(text).as_bytes().first() == Some(&b'<') { "HTML" } else { "something that is not JSON" };
         provider_failed(&cat(&["the token endpoint answered ", what, " instead of { token }"]), Some(status))
     })?;
     if !body.is_object() {
