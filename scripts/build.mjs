@@ -20,9 +20,11 @@ const WASM_FEATURES = [
 
 /** Both builds: the browser one without Node-only helpers, the Node one with them. */
 /** (Each with its own cargo profile, see Cargo.toml: the browser one optimises for size.) */
+/** wasm-opt passes: the browser one also runs -Oz to a fixed point and drops the (unused) */
+/** target_features section, 0.3 KB gzip smaller (see `npm run size` for where bytes go). */
 const FLAVOURS = [
-  { name: 'web', features: [], bindgenTarget: 'web', profile: 'release-web' },
-  { name: 'node', features: ['server'], bindgenTarget: 'nodejs', profile: 'release' },
+  { name: 'web', features: [], bindgenTarget: 'web', profile: 'release-web', wasmOpt: ['-Oz', '--converge', '--strip-target-features'] },
+  { name: 'node', features: ['server'], bindgenTarget: 'nodejs', profile: 'release', wasmOpt: ['-Oz'] },
 ];
 
 function cargoBuild(flavour) {
@@ -40,7 +42,7 @@ function bindgen(flavour, wasmFile) {
   run('wasm-bindgen', ['--target', flavour.bindgenTarget, '--out-dir', outDir, '--out-name', 'spike_sdk', '--no-typescript', wasmFile]);
   const bg = join(outDir, 'spike_sdk_bg.wasm');
   const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
-  run(wasmOpt, ['-Oz', '--strip-debug', '--strip-producers', ...WASM_FEATURES, bg, '-o', bg]);
+  run(wasmOpt, [...flavour.wasmOpt, '--strip-debug', '--strip-producers', ...WASM_FEATURES, bg, '-o', bg]);
   return outDir;
 }
 
