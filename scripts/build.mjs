@@ -9,7 +9,7 @@ import { ensureBuildTools } from './setup.mjs';
 
 const TARGET = 'wasm32-unknown-unknown';
 // Features Rust enables by default for wasm32 today; wasm-opt must be allowed to keep them.
-const WASM_FEATURES = [
+export const WASM_FEATURES = [
   '--enable-bulk-memory',
   '--enable-mutable-globals',
   '--enable-nontrapping-float-to-int',
@@ -22,7 +22,7 @@ const WASM_FEATURES = [
 /** (Each with its own cargo profile, see Cargo.toml: the browser one optimises for size.) */
 /** wasm-opt passes: the browser one also runs -Oz to a fixed point and drops the (unused) */
 /** target_features section, 0.3 KB gzip smaller (see `npm run size` for where bytes go). */
-const FLAVOURS = [
+export const FLAVOURS = [
   { name: 'web', features: [], bindgenTarget: 'web', profile: 'release-web', wasmOpt: ['-Oz', '--converge', '--strip-target-features'] },
   { name: 'node', features: ['server'], bindgenTarget: 'nodejs', profile: 'release', wasmOpt: ['-Oz'] },
 ];
