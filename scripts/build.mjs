@@ -9,7 +9,7 @@ import { ensureBuildTools } from './setup.mjs';
 
 const TARGET = 'wasm32-unknown-unknown';
 // Features Rust enables by default for wasm32 today; wasm-opt must be allowed to keep them.
-const WASM_FEATURES = [
+export const WASM_FEATURES = [
   '--enable-bulk-memory',
   '--enable-mutable-globals',
   '--enable-nontrapping-float-to-int',
@@ -23,10 +23,12 @@ const WASM_FEATURES = [
  * server (`@spike/sdk/server`, with the `server` feature). Both go through wasm-bindgen's `web`
  * target without its default `new URL('*.wasm', import.meta.url)` fetch: each entry hands the
  * glue a compiled module itself (see js/load.js), so no tool ever has to find a .wasm file.
+ * wasm-opt: the client's also runs -Oz to a fixed point and drops the (unused) target_features
+ * section, 0.3 KB gzip smaller (`npm run size` shows where the bytes go).
  */
-const FLAVOURS = [
-  { name: 'client', features: [], profile: 'release-web' },
-  { name: 'server', features: ['server'], profile: 'release' },
+export const FLAVOURS = [
+  { name: 'client', features: [], profile: 'release-web', wasmOpt: ['-Oz', '--converge', '--strip-target-features'] },
+  { name: 'server', features: ['server'], profile: 'release', wasmOpt: ['-Oz'] },
 ];
 
 function cargoBuild(flavour) {
@@ -44,7 +46,7 @@ function bindgen(flavour, wasmFile) {
   run('wasm-bindgen', ['--target', 'web', '--omit-default-module-path', '--out-dir', outDir, '--out-name', 'spike_sdk', '--no-typescript', wasmFile]);
   const bg = join(outDir, 'spike_sdk_bg.wasm');
   const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
-  run(wasmOpt, ['-Oz', '--strip-debug', '--strip-producers', ...WASM_FEATURES, bg, '-o', bg]);
+  run(wasmOpt, [...flavour.wasmOpt, '--strip-debug', '--strip-producers', ...WASM_FEATURES, bg, '-o', bg]);
   return outDir;
 }
 

@@ -1,10 +1,14 @@
 // `npm run size`: raw, gzip -9 and brotli bytes of every file a browser loads for
 // `import ... from '@spike/sdk'` (the entry, with the wasm inlined as hex, and the shared modules
-// it imports). Each file is compressed on its own, as a server sends them.
-import { readFileSync } from 'node:fs';
+// it imports; each file compressed on its own, as a server sends them), then where the client
+// wasm's bytes go: per section, and its biggest functions (by name, from a copy built with the
+// same passes but names kept), so a regression shows what grew.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { packageDir } from './lib/paths.mjs';
+import { run } from './lib/run.mjs';
+import { buildDir, packageDir, root } from './lib/paths.mjs';
 
 /** The browser entry and everything it statically imports. */
 export function browserFiles() {
@@ -38,9 +42,127 @@ export function sizeReport() {
   return [...rows, total];
 }
 
+const SECTION_NAMES = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'elem', 'code', 'data', 'datacount'];
+
+/** Reads an unsigned LEB128 at `at`: [value, next offset]. */
+function leb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const byte = bytes[at++];
+    value += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (byte < 0x80) return [value, at];
+  }
+}
+
+/** The sections of a wasm binary: { name, start, end } (custom sections by their own name). */
+export function wasmSections(bytes) {
+  const sections = [];
+  for (let at = 8; at < bytes.length; ) {
+    const id = bytes[at];
+    const [size, start] = leb(bytes, at + 1);
+    let name = SECTION_NAMES[id] ?? `section ${id}`;
+    if (id === 0) {
+      const [len, nameAt] = leb(bytes, start);
+      name = `custom "${new TextDecoder().decode(bytes.subarray(nameAt, nameAt + len))}"`;
+    }
+    sections.push({ id, name, start, end: start + size });
+    at = start + size;
+  }
+  return sections;
+}
+
+/** Body size of every defined function, with its name when the binary has a "name" section. */
+export function functionSizes(bytes) {
+  const sections = wasmSections(bytes);
+  let imported = 0;
+  const imports = sections.find((s) => s.id === 2);
+  if (imports) {
+    let [count, at] = leb(bytes, imports.start);
+    for (; count > 0; count--) {
+      for (const _ of [0, 1]) {
+        const [len, next] = leb(bytes, at);
+        at = next + len; // module and field names
+      }
+      const kind = bytes[at++];
+      if (kind === 0) { imported++; at = leb(bytes, at)[1]; }
+      else if (kind === 1) { const flags = bytes[at + 1]; at = leb(bytes, at + 2)[1]; if (flags & 1) at = leb(bytes, at)[1]; }
+      else if (kind === 2) { const flags = bytes[at]; at = leb(bytes, at + 1)[1]; if (flags & 1) at = leb(bytes, at)[1]; }
+      else if (kind === 3) at += 2;
+      else if (kind === 4) at = leb(bytes, at + 1)[1];
+    }
+  }
+  const names = new Map();
+  const nameSection = sections.find((s) => s.name === 'custom "name"');
+  if (nameSection) {
+    let [len, at] = leb(bytes, nameSection.start);
+    for (at += len; at < nameSection.end; ) {
+      const kind = bytes[at];
+      const [size, start] = leb(bytes, at + 1);
+      if (kind === 1) {
+        let [count, p] = leb(bytes, start);
+        for (; count > 0; count--) {
+          const [index, q] = leb(bytes, p);
+          const [nameLen, r] = leb(bytes, q);
+          names.set(index, new TextDecoder().decode(bytes.subarray(r, r + nameLen)));
+          p = r + nameLen;
+        }
+      }
+      at = start + size;
+    }
+  }
+  const functions = [];
+  const code = sections.find((s) => s.id === 10);
+  if (code) {
+    let [count, at] = leb(bytes, code.start);
+    for (let i = 0; i < count; i++) {
+      const [size, body] = leb(bytes, at);
+      functions.push({ name: names.get(imported + i) ?? `function ${imported + i}`, size });
+      at = body + size;
+    }
+  }
+  return functions.sort((a, b) => b.size - a.size);
+}
+
+/** The client wasm per section (raw, and each section gzipped on its own). */
+export function sectionReport(file = join(packageDir, 'dist', 'client.wasm')) {
+  const bytes = readFileSync(file);
+  return wasmSections(bytes).map((s) => ({
+    section: s.name,
+    raw: s.end - s.start,
+    gzip: gzipSync(bytes.subarray(s.start, s.end), { level: 9 }).length,
+  }));
+}
+
+/** The client wasm's biggest functions: the cargo output through wasm-bindgen and the same
+ * wasm-opt passes as the build, with names kept (-g), so sizes match the shipped wasm's to a
+ * few bytes. */
+export async function biggestFunctions(count = 25) {
+  const { FLAVOURS, WASM_FEATURES } = await import('./build.mjs');
+  const web = FLAVOURS.find((f) => f.name === 'client');
+  const dir = mkdtempSync(join(tmpdir(), 'spike-size-'));
+  try {
+    const args = ['--target', 'web', '--out-dir', dir, '--out-name', 'named', '--no-typescript', '--keep-debug'];
+    run('wasm-bindgen', [...args, join(buildDir, 'wasm', `${web.name}.wasm`)]);
+    const wasm = join(dir, 'named_bg.wasm');
+    run(join(root, 'node_modules', '.bin', 'wasm-opt'), [...web.wasmOpt, '-g', ...WASM_FEATURES, wasm, '-o', wasm]);
+    const functions = functionSizes(readFileSync(wasm));
+    const total = functions.reduce((sum, f) => sum + f.size, 0);
+    return { total, count: functions.length, top: functions.slice(0, count) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { build } = await import('./build.mjs');
   await build(); // cargo is incremental: a no-op rebuild takes seconds, and figures are never stale
+  const functions = await biggestFunctions();
   console.log('\n| file (browser entry) | raw | gzip -9 | brotli |\n|---|---:|---:|---:|');
   for (const r of sizeReport()) console.log(`| ${r.file} | ${r.raw} | ${r.gzip} | ${r.brotli} |`);
+  console.log('\n| client wasm section | raw | gzip -9 (alone) |\n|---|---:|---:|');
+  for (const r of sectionReport()) console.log(`| ${r.section} | ${r.raw} | ${r.gzip} |`);
+  console.log(`\n| biggest of ${functions.count} functions (${functions.total} B of code) | bytes |\n|---|---:|`);
+  for (const f of functions.top) console.log(`| ${f.name.replaceAll('|', '\\|').slice(0, 110)} | ${f.size} |`);
 }

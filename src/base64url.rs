@@ -5,6 +5,8 @@
 //! hand (no crate) because it is twenty lines and keeps the browser wasm small.
 
 /// Decodes `input`; `None` when it is not base64 (bad character, bad length, misplaced `=`).
+use alloc::vec::Vec;
+
 pub fn decode(input: &str) -> Option<Vec<u8>> {
     let bytes = input.as_bytes();
     let unpadded = match bytes {

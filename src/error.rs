@@ -3,6 +3,7 @@
 //! The JS side turns an [`SdkError`] into a `SpikeError` instance; the string codes below are the
 //! stable public contract (they are what callers `switch` on), so never rename one.
 
+use alloc::string::String;
 use core::fmt;
 
 /// A stable, machine-readable error code. `as_str` is the value of `SpikeError.code`.
@@ -103,7 +104,7 @@ impl fmt::Display for SdkError {
     }
 }
 
-impl std::error::Error for SdkError {}
+impl core::error::Error for SdkError {}
 
 #[cfg(test)]
 mod tests {

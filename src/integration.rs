@@ -2,7 +2,10 @@
 //! provider: `user_id`, `provider_slug`, and `error` on failure. Works on the raw URL text, so it
 //! needs no URL parser in the browser build.
 
+use alloc::string::String;
+use alloc::vec::Vec;
 use crate::error::SdkError;
+use crate::text::{split, split_once};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IntegrationRedirect {
@@ -19,12 +22,8 @@ fn decode_bytes(raw: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        let escaped = (b == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| core::str::from_utf8(hex).ok())
-            .filter(|hex| hex.bytes().all(|h| h.is_ascii_hexdigit()))
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        let hex = |at: usize| bytes.get(at).and_then(|&h| char::from(h).to_digit(16));
+        let escaped = if b == b'%' { hex(i + 1).zip(hex(i + 2)).and_then(|(hi, lo)| u8::try_from(hi * 16 + lo).ok()) } else { None };
         match (b, escaped) {
             (b'%', Some(byte)) => {
                 out.push(byte);
@@ -51,11 +50,11 @@ fn decode_lenient(raw: &str) -> String {
 
 /// Parses the return URL (absolute, relative, or just `?query`). Repeated keys keep the first.
 pub fn parse_integration_redirect(url: &str) -> Result<IntegrationRedirect, SdkError> {
-    let query = url.split_once('?').map_or("", |(_, q)| q);
-    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    let query = split_once(url, b'?').map_or("", |(_, q)| q);
+    let query = split_once(query, b'#').map_or(query, |(q, _)| q);
     let mut out = IntegrationRedirect::default();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+    for pair in split(query, b'&').filter(|p| !p.is_empty()) {
+        let (key, value) = split_once(pair, b'=').unwrap_or((pair, ""));
         match decode_lenient(key).as_str() {
             "user_id" if out.user_id.is_none() => out.user_id = Some(strict(value)?),
             "provider_slug" if out.provider_slug.is_none() => out.provider_slug = Some(strict(value)?),

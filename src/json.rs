@@ -7,6 +7,8 @@
 //! Strict RFC 8259 grammar, nesting capped at [`MAX_DEPTH`] so hostile input cannot exhaust the
 //! (small, trapping) wasm stack. Never panics: all access goes through `get`.
 
+use crate::num::powi;
+
 /// Deepest nesting accepted; real JWT payloads use two or three levels.
 pub const MAX_DEPTH: usize = 64;
 
@@ -45,7 +47,7 @@ pub fn object_time_claims(text: &str) -> Result<TimeClaims, JsonError> {
     p.object(0, &mut |p, key| match TIME_CLAIMS.iter().position(|c| c.as_bytes() == key) {
         Some(i) => {
             let name = TIME_CLAIMS.get(i).copied().unwrap_or("exp");
-            if std::mem::replace(seen.get_mut(i).ok_or(JsonError::Syntax)?, true) {
+            if core::mem::replace(seen.get_mut(i).ok_or(JsonError::Syntax)?, true) {
                 return Err(JsonError::BadTimeClaim(name));
             }
             let value = p.time_value(name)?;
@@ -308,7 +310,7 @@ fn number_value(text: &[u8]) -> f64 {
     }
     // Clamped so the sum cannot overflow; anything past +-400 is already 0 or infinity.
     let power = (exponent_sign * exponent.min(1000) + scale).clamp(-1000, 1000);
-    let magnitude = if power >= 0 { mantissa * 10f64.powi(power) } else { mantissa / 10f64.powi(-power) };
+    let magnitude = if power >= 0 { mantissa * powi(10.0, power) } else { mantissa / powi(10.0, -power) };
     if negative { -magnitude } else { magnitude }
 }
 

@@ -7,6 +7,7 @@
 //!
 //! Error messages name the part that failed, never the token's content.
 
+use alloc::string::String;
 use crate::base64url;
 use crate::error::SdkError;
 use crate::json::{self, JsonError};
@@ -29,7 +30,7 @@ pub fn decode(token: &str) -> Result<DecodedToken, SdkError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(SdkError::invalid_token("Invalid token: longer than 65536 bytes"));
     }
-    let mut parts = token.split('.');
+    let mut parts = crate::text::split(token, b'.');
     let (Some(header), Some(payload), Some(_signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {

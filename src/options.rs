@@ -1,6 +1,9 @@
 //! Validation of `SpikeClient` options that does not need JS types.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
 use crate::error::SdkError;
+use crate::text::{strip_prefix_ignore_case, trim};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.spikelabs.com";
 
@@ -29,11 +32,13 @@ pub fn token_source(has_token: bool, has_provider: bool, has_endpoint: bool) -> 
 
 /// Normalises `baseUrl`: absolute http(s), no trailing slash (paths are joined with one).
 pub fn base_url(value: Option<&str>) -> Result<String, SdkError> {
-    let raw = value.unwrap_or(DEFAULT_BASE_URL).trim();
-    let lower = raw.to_ascii_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    let raw = trim(value.unwrap_or(DEFAULT_BASE_URL));
+    let rest = strip_prefix_ignore_case(raw, "https://").or_else(|| strip_prefix_ignore_case(raw, "http://"));
     match rest {
-        Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(raw.trim_end_matches('/').to_owned()),
+        Some(host) if !host.is_empty() && host.as_bytes().first() != Some(&b'/') => {
+            let slashes = raw.bytes().rev().take_while(|&b| b == b'/').count();
+            Ok(raw.get(..raw.len() - slashes).unwrap_or(raw).to_owned())
+        }
         _ => Err(SdkError::invalid_options("baseUrl must be an absolute http(s) URL")),
     }
 }

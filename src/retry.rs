@@ -1,6 +1,8 @@
 //! Which failures are retried, and how long to wait: capped exponential backoff with jitter,
 //! honouring `Retry-After` (seconds or an HTTP date), the way openai-node and stripe-node do.
 
+use crate::text::{digits, split, trim};
+
 /// First backoff step and its cap.
 pub const BASE_DELAY_MS: f64 = 500.0;
 pub const MAX_DELAY_MS: f64 = 8_000.0;
@@ -40,7 +42,7 @@ pub fn backoff_ms(retry: u32, retry_after_ms: Option<f64>, random: f64) -> f64 {
     if let Some(after) = retry_after_ms.filter(|ms| ms.is_finite() && *ms >= 0.0) {
         return after.min(MAX_RETRY_AFTER_MS);
     }
-    let exp = BASE_DELAY_MS * 2f64.powi(i32::try_from(retry.min(16)).unwrap_or(16));
+    let exp = BASE_DELAY_MS * f64::from(1u32 << retry.min(16));
     let capped = exp.min(MAX_DELAY_MS);
     capped * (1.0 - 0.25 * random.clamp(0.0, 1.0))
 }
@@ -48,16 +50,16 @@ pub fn backoff_ms(retry: u32, retry_after_ms: Option<f64>, random: f64) -> f64 {
 /// Parses `Retry-After`: delta-seconds, or an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`)
 /// compared with `now_ms`. A date in the past means "now" (0). Garbage is `None`.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
-    let value = value.trim();
+    let value = trim(value);
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<u32>().ok().map(|s| f64::from(s) * 1000.0).or(Some(f64::MAX));
+        return digits(value).and_then(|s| u32::try_from(s).ok()).map(|s| f64::from(s) * 1000.0).or(Some(f64::MAX));
     }
     http_date_ms(value).map(|at| (at - now_ms).max(0.0))
 }
 
 /// IMF-fixdate to milliseconds since the epoch.
 fn http_date_ms(value: &str) -> Option<f64> {
-    let mut parts = value.split(' ');
+    let mut parts = split(value, b' ');
     let (Some(weekday), Some(day), Some(month), Some(year), Some(time), Some("GMT"), None) =
         (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
     else {
@@ -67,9 +69,9 @@ fn http_date_ms(value: &str) -> Option<f64> {
         return None;
     }
     let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().position(|m| *m == month)?;
-    let num = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<i64>().ok()).flatten();
+    let num = |s: &str| digits(s).and_then(|n| i64::try_from(n).ok());
     let (day, year) = (num(day)?, num(year)?);
-    let mut hms = time.split(':');
+    let mut hms = split(time, b':');
     let (Some(h), Some(m), Some(s), None) = (hms.next(), hms.next(), hms.next(), hms.next()) else {
         return None;
     };

@@ -10,6 +10,7 @@
 //! Backoff: after a failed refresh the next one waits a little (doubling, capped), so a down
 //! token backend is not hammered but is used again within seconds once it is back.
 
+use alloc::string::String;
 use crate::expiry::Timing;
 
 pub const REFRESH_BACKOFF_BASE_MS: f64 = 250.0;
@@ -118,7 +119,7 @@ impl TokenState {
     pub fn refresh_failed(&mut self, now_ms: f64) {
         self.refreshing = false;
         self.failures = self.failures.saturating_add(1);
-        let step = REFRESH_BACKOFF_BASE_MS * 2f64.powi(i32::try_from(self.failures.min(8)).unwrap_or(8) - 1);
+        let step = REFRESH_BACKOFF_BASE_MS * f64::from(1u32 << self.failures.min(8).saturating_sub(1));
         self.not_before_ms = now_ms + step.min(REFRESH_BACKOFF_MAX_MS);
     }
 

@@ -1,32 +1,123 @@
-//! Small wrappers over the JS globals and property access the wasm layer needs.
+//! The JS built-ins the wasm layer calls, declared here instead of taken from `js-sys`: linking
+//! js-sys brings its futures/JSPI runtime, its lazily cached `globalThis` lookup and a table of
+//! closure shims into the browser wasm whether they are used or not. Property keys cross as
+//! `&str` (decoded by the glue), so no temporary JS string is made and dropped per key. The
+//! Node-only helpers (cargo feature `server`) still use js-sys.
 
-use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-pub fn global(name: &str) -> Option<JsValue> {
-    Reflect::get(&js_sys::global(), &name.into()).ok().filter(|v| !v.is_undefined())
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    fn reflect_get(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = set)]
+    fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> Result<bool, JsValue>;
+
+    /// `Reflect.construct(class, args)`.
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = construct)]
+    pub fn construct(class: &JsValue, args: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// `JSON.parse(text)`.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    pub fn parse_json(text: &str) -> Result<JsValue, JsValue>;
+
+    /// `Date.now()`.
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    pub fn now() -> f64;
+
+    /// `Object.entries(object)` (getters run, and may throw).
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    pub fn entries(object: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// `[]`.
+    #[wasm_bindgen(js_namespace = Array, js_name = of)]
+    pub fn empty_array() -> JsValue;
+
+    /// `array[index]`, for arrays this module made or got from a built-in (no getters run).
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
+    pub fn at(array: &JsValue, index: u32) -> JsValue;
+
+    /// `Array.of(code, message, options)`: the arguments of `new SpikeError(...)`.
+    #[wasm_bindgen(js_namespace = Array, js_name = of)]
+    pub fn error_args(code: &str, message: &str, options: &JsValue) -> JsValue;
+
+    #[wasm_bindgen(js_name = Object)]
+    type JsObject;
+
+    #[wasm_bindgen(constructor, js_class = "Object")]
+    fn new() -> JsObject;
+
+    #[wasm_bindgen(js_name = Error)]
+    type JsError;
+
+    #[wasm_bindgen(constructor, js_class = "Error")]
+    fn new(message: &str) -> JsError;
+
+    #[wasm_bindgen(js_name = URL)]
+    type Url;
+
+    #[wasm_bindgen(catch, constructor, js_class = "URL")]
+    fn new(url: &str, base: &JsValue) -> Result<Url, JsValue>;
+
+    #[wasm_bindgen(js_name = globalThis)]
+    type Global;
+
+    #[wasm_bindgen(static_method_of = Global, js_class = "globalThis", getter)]
+    fn document() -> JsValue;
+
+    #[wasm_bindgen(static_method_of = Global, js_class = "globalThis", getter)]
+    fn location() -> JsValue;
 }
 
+/// `{}`.
+pub fn object() -> JsValue {
+    JsObject::new().into()
+}
+
+/// `new Error(message)`.
+pub fn error(message: &str) -> JsValue {
+    JsError::new(message).into()
+}
+
+/// `new URL(url, base)`; `Err` for a bad URL, or where there is no `URL` class.
+pub fn url(url: &str, base: &JsValue) -> Result<JsValue, JsValue> {
+    Url::new(url, base).map(Into::into)
+}
+
+/// `globalThis.document` (`undefined` outside a page).
+pub fn document() -> JsValue {
+    Global::document()
+}
+
+/// `globalThis.location` (`undefined` where there is none).
+pub fn location() -> JsValue {
+    Global::location()
+}
+
+/// `target[key]`; `undefined` when reading it throws (a getter, a proxy) or `target` is not an
+/// object.
 pub fn get(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &key.into()).unwrap_or(JsValue::UNDEFINED)
+    reflect_get(target, key).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// `target[key] = value`; ignores a failure (a frozen object, a setter that throws).
 pub fn set(target: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &key.into(), value);
+    let _ = reflect_set(target, key, value);
 }
 
-/// `new globalThis[class](...args)`.
-pub fn construct(class: &str, args: &Array) -> Result<JsValue, JsValue> {
-    let ctor = global(class).ok_or_else(|| JsValue::from_str(class))?;
-    Reflect::construct(&ctor.unchecked_into::<Function>(), args)
+/// `globalThis[name]`, when defined.
+#[cfg(feature = "server")]
+pub fn global(name: &str) -> Option<JsValue> {
+    Some(get(&js_sys::global(), name)).filter(|v| !v.is_undefined())
 }
 
 /// Calls `target[method](...args)`.
 #[cfg(feature = "server")]
-pub fn call_method(target: &JsValue, method: &str, args: &Array) -> Result<JsValue, JsValue> {
-    let f: Function = get(target, method).dyn_into()?;
-    Reflect::apply(&f, target, args)
+pub fn call_method(target: &JsValue, method: &str, args: &js_sys::Array) -> Result<JsValue, JsValue> {
+    use wasm_bindgen::JsCast;
+    let f: js_sys::Function = get(target, method).dyn_into()?;
+    js_sys::Reflect::apply(&f, target, args)
 }
 
 /// Awaits any value (a promise, a thenable or a plain value).

@@ -1,5 +1,6 @@
 //! `decodeToken` and `isTokenExpired`.
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use super::errors::to_js;
@@ -19,7 +20,7 @@ pub fn decode_token(token: &JsValue) -> Result<JsValue, JsValue> {
     let decoded = jwt::decode(&token_arg(token)?).map_err(to_js)?;
     // Rust has validated the JSON; the engine's own parser builds the object fastest and keeps
     // every claim exactly as issued.
-    js_sys::JSON::parse(&decoded.payload_json)
+    super::js::parse_json(&decoded.payload_json)
         .map_err(|_| to_js(SdkError::invalid_token("Invalid token: part #2 (payload) is not valid JSON")))
 }
 
@@ -27,5 +28,5 @@ pub fn decode_token(token: &JsValue) -> Result<JsValue, JsValue> {
 pub fn is_token_expired(token: &JsValue, leeway_seconds: &JsValue) -> Result<bool, JsValue> {
     let leeway = super::options::non_negative_seconds(leeway_seconds, "leewaySeconds must be a finite number >= 0")?.unwrap_or(0.0);
     let decoded = jwt::decode(&token_arg(token)?).map_err(to_js)?;
-    Ok(jwt::is_expired(&decoded.times, js_sys::Date::now() / 1000.0, leeway))
+    Ok(jwt::is_expired(&decoded.times, super::js::now() / 1000.0, leeway))
 }

@@ -2,11 +2,14 @@
 // Some readers are only used by the server helpers (cargo feature `server`).
 #![cfg_attr(not(feature = "server"), allow(dead_code))]
 
-use js_sys::{Array, Function, Reflect};
+use alloc::string::String;
+#[cfg(feature = "server")]
+use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::errors::to_js;
+use super::js;
 use crate::error::SdkError;
 
 fn invalid(message: &'static str) -> JsValue {
@@ -15,7 +18,7 @@ fn invalid(message: &'static str) -> JsValue {
 
 /// `options[name]`, with `undefined` and `null` read as absent.
 pub fn get(options: &JsValue, name: &str) -> Option<JsValue> {
-    Reflect::get(options, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
+    Some(js::get(options, name)).filter(|v| !v.is_null_or_undefined())
 }
 
 /// Requires an options object.
@@ -31,21 +34,24 @@ pub fn number(options: &JsValue, name: &str, error: &'static str) -> Result<Opti
     get(options, name).map(|v| v.as_f64().filter(|n| n.is_finite()).ok_or_else(|| invalid(error))).transpose()
 }
 
-pub fn function(options: &JsValue, name: &str, error: &'static str) -> Result<Option<Function>, JsValue> {
-    get(options, name).map(|v| v.dyn_into::<Function>().map_err(|_| invalid(error))).transpose()
+/// A function option (`typeof value === 'function'`), as the JS type the caller names
+/// (`js_sys::Function` in the Node helpers, a plain `JsValue` in the browser client).
+pub fn function<F: JsCast>(options: &JsValue, name: &str, error: &'static str) -> Result<Option<F>, JsValue> {
+    get(options, name).map(|v| if v.is_function() { Ok(v.unchecked_into()) } else { Err(invalid(error)) }).transpose()
 }
 
+#[cfg(feature = "server")]
 pub fn string_array(options: &JsValue, name: &str, error: &'static str) -> Result<Option<Vec<String>>, JsValue> {
     let Some(value) = get(options, name) else { return Ok(None) };
-    if !Array::is_array(&value) {
+    if !value.is_array() {
         return Err(invalid(error));
     }
-    Array::from(&value).iter().map(|v| v.as_string().ok_or_else(|| invalid(error))).collect::<Result<Vec<_>, _>>().map(Some)
+    js_sys::Array::from(&value).iter().map(|v| v.as_string().ok_or_else(|| invalid(error))).collect::<Result<Vec<_>, _>>().map(Some)
 }
 
 /// `undefined`/`null` -> `None`; a finite number >= 0 -> `Some`; anything else is `error`.
 pub fn non_negative_seconds(value: &JsValue, error: &'static str) -> Result<Option<f64>, JsValue> {
-    if value.is_undefined() || value.is_null() {
+    if value.is_null_or_undefined() {
         return Ok(None);
     }
     match value.as_f64() {

@@ -1,13 +1,14 @@
 //! Reading and checking `SpikeClient` options once, at construction.
 
-use js_sys::{Array, Function, Object};
+use alloc::borrow::ToOwned;
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::expiry::DEFAULT_LEEWAY_SECS;
 use crate::json::TimeClaims;
 use crate::jwt;
 use crate::options::{token_source, TokenSourceKind};
+use crate::text::{is_http_url, trim};
 use crate::wasm::errors::to_js;
 use crate::wasm::{js, options};
 
@@ -16,7 +17,8 @@ pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
 pub enum Source {
     Static { token: String, times: TimeClaims, claims_json: String },
-    Provider(Function),
+    /// The `tokenProvider` function.
+    Provider(JsValue),
     Endpoint(String),
 }
 
@@ -26,8 +28,10 @@ pub struct Config {
     pub leeway_secs: f64,
     pub timeout_ms: f64,
     pub max_retries: u32,
-    pub fetch: Option<Function>,
-    pub headers: Vec<(String, String)>,
+    /// The `fetch` option (a function).
+    pub fetch: Option<JsValue>,
+    /// `[[name, value]]`, every value a string.
+    pub headers: JsValue,
 }
 
 pub fn invalid(message: &'static str) -> JsValue {
@@ -36,35 +40,34 @@ pub fn invalid(message: &'static str) -> JsValue {
 
 /// `tokenEndpoint` as an absolute URL: as given, or resolved against the page in a browser.
 fn endpoint_url(path: &str) -> Result<String, JsValue> {
-    let lower = path.trim().to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        return Ok(path.trim().to_owned());
+    if is_http_url(trim(path)) {
+        return Ok(trim(path).to_owned());
     }
-    let base = js::global("document")
-        .map(|d| js::get(&d, "baseURI"))
+    // `get` on a missing `document`/`location` (Node, a worker) is `undefined`, so no string.
+    let base = Some(js::get(&js::document(), "baseURI"))
         .filter(|b| b.is_string())
-        .or_else(|| js::global("location").map(|l| js::get(&l, "href")))
+        .or_else(|| Some(js::get(&js::location(), "href")))
         .filter(|b| b.is_string())
         .ok_or_else(|| invalid("tokenEndpoint must be an absolute http(s) URL outside a browser (there is no page to resolve a path against)"))?;
-    let url = js::construct("URL", &Array::of2(&path.into(), &base)).map_err(|_| invalid("tokenEndpoint is not a valid URL"))?;
+    let url = js::url(path, &base).map_err(|_| invalid("tokenEndpoint is not a valid URL"))?;
     js::get(&url, "href").as_string().ok_or_else(|| invalid("tokenEndpoint is not a valid URL"))
 }
 
-fn read_headers(opts: &JsValue) -> Result<Vec<(String, String)>, JsValue> {
-    let Some(value) = options::get(opts, "headers") else { return Ok(Vec::new()) };
-    if !value.is_object() || Array::is_array(&value) {
-        return Err(invalid("headers must be an object of header names to string values"));
+/// `Object.entries(headers)`, once every value is checked to be a string (the names are).
+fn read_headers(opts: &JsValue) -> Result<JsValue, JsValue> {
+    let Some(value) = options::get(opts, "headers") else { return Ok(js::empty_array()) };
+    let bad = || invalid("headers must be an object of header names to string values");
+    if !value.is_object() || value.is_array() {
+        return Err(bad());
     }
-    Object::entries(value.unchecked_ref())
-        .iter()
-        .map(|pair| {
-            let pair = Array::from(&pair);
-            match (pair.get(0).as_string(), pair.get(1).as_string()) {
-                (Some(k), Some(v)) => Ok((k, v)),
-                _ => Err(invalid("headers must be an object of header names to string values")),
-            }
-        })
-        .collect()
+    let entries = js::entries(&value)?;
+    let len = js::get(&entries, "length").as_f64().unwrap_or(0.0) as u32;
+    for i in 0..len {
+        if !js::at(&js::at(&entries, i), 1).is_string() {
+            return Err(bad());
+        }
+    }
+    Ok(entries)
 }
 
 impl Config {
@@ -94,7 +97,7 @@ impl Config {
             None => DEFAULT_TIMEOUT_MS,
         };
         let max_retries = match options::number(opts, "maxRetries", "maxRetries must be an integer 0..10")? {
-            Some(n) if n.fract() == 0.0 && (0.0..=10.0).contains(&n) => n as u32,
+            Some(n) if (0.0..=10.0).contains(&n) && n == f64::from(n as u32) => n as u32,
             Some(_) => return Err(invalid("maxRetries must be an integer 0..10")),
             None => DEFAULT_MAX_RETRIES,
         };
@@ -116,7 +119,7 @@ impl Config {
     /// What the JS driver needs to do the IO: `{ baseUrl, source, token?, provider?, endpoint?,
     /// fetch?, headers: [[name, value]], timeoutMs }`.
     pub fn to_js(&self) -> JsValue {
-        let out = Object::new();
+        let out = js::object();
         js::set(&out, "baseUrl", &self.base_url.as_str().into());
         let kind = match &self.source {
             Source::Static { token, .. } => {
@@ -136,12 +139,8 @@ impl Config {
         if let Some(f) = &self.fetch {
             js::set(&out, "fetch", f);
         }
-        let headers = Array::new();
-        for (k, v) in &self.headers {
-            headers.push(&Array::of2(&k.into(), &v.into()));
-        }
-        js::set(&out, "headers", &headers);
+        js::set(&out, "headers", &self.headers);
         js::set(&out, "timeoutMs", &self.timeout_ms.into());
-        out.into()
+        out
     }
 }

@@ -7,11 +7,12 @@
 //! Sans-IO keeps the browser wasm small (no futures, closures or promise glue) and the hot path
 //! fast (a request makes two cheap calls into wasm with numbers and short strings).
 
+use alloc::string::String;
+
 mod config;
 mod requests;
 mod tokens;
 
-use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 use super::errors::to_js;
@@ -19,7 +20,7 @@ use super::js;
 use crate::attempts::{Attempt, Next};
 use crate::error::{ErrorCode, SdkError};
 use crate::expiry::static_token_expired;
-use crate::retry;
+use crate::{num, retry};
 use crate::token::{Decision, TokenState};
 use config::{Config, Source};
 
@@ -138,12 +139,12 @@ impl SpikeCore {
                 None => return JsValue::NULL,
             },
         };
-        let info = Object::new();
-        js::set(&info, "claims", &js_sys::JSON::parse(claims_json).unwrap_or(JsValue::NULL));
-        let finite = |n: f64| if n.is_finite() { JsValue::from(n.round()) } else { JsValue::NULL };
+        let info = js::object();
+        js::set(&info, "claims", &js::parse_json(claims_json).unwrap_or(JsValue::NULL));
+        let finite = |n: f64| if n.is_finite() { JsValue::from(num::round(n)) } else { JsValue::NULL };
         js::set(&info, "expiresAt", &finite(expires_at));
-        js::set(&info, "secondsLeft", &if seconds_left.is_finite() { JsValue::from(seconds_left.floor()) } else { JsValue::NULL });
-        info.into()
+        js::set(&info, "secondsLeft", &if seconds_left.is_finite() { JsValue::from(num::floor(seconds_left)) } else { JsValue::NULL });
+        info
     }
 
     /// After an HTTP answer: `DONE`, `TOKEN_RETRY`, or the delay before a transient retry.

@@ -1,9 +1,10 @@
 //! Request URLs and the errors for non-2xx answers.
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{ErrorCode, SdkError};
-use crate::text::{cat, uint};
+use crate::text::{cat, is_http_url, uint};
 use crate::wasm::errors::{to_js, to_js_with};
 use crate::wasm::js;
 
@@ -11,8 +12,7 @@ use crate::wasm::js;
 /// else is refused so the token is never sent to another host.
 pub fn resolve_url(base_url: &str, path: &JsValue) -> Result<String, JsValue> {
     let path = path.as_string().ok_or_else(|| to_js(SdkError::invalid_options("the path must be a string such as '/platform/api/workspaces'")))?;
-    let lower = path.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
+    if is_http_url(&path) || path.starts_with("//") {
         let same_origin = path.get(..base_url.len()).is_some_and(|p| p.eq_ignore_ascii_case(base_url))
             && matches!(path.as_bytes().get(base_url.len()), None | Some(b'/' | b'?' | b'#'));
         return if same_origin {
@@ -21,7 +21,7 @@ pub fn resolve_url(base_url: &str, path: &JsValue) -> Result<String, JsValue> {
             Err(to_js(SdkError::invalid_options("absolute URLs must be on the client's baseUrl; the token is never sent to another origin")))
         };
     }
-    Ok(if path.starts_with('/') { cat(&[base_url, &path]) } else { cat(&[base_url, "/", &path]) })
+    Ok(if path.as_bytes().first() == Some(&b'/') { cat(&[base_url, &path]) } else { cat(&[base_url, "/", &path]) })
 }
 
 /// `request()`'s error for a non-2xx answer: the API's 401 code when it sent one, else

@@ -2,6 +2,7 @@
 //! endpoint's answer. Anything unusable is `token_provider_failed`, with a message that never
 //! contains the token.
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{ErrorCode, SdkError};
@@ -34,8 +35,8 @@ pub fn from_endpoint_answer(status: u16, text: &str) -> Result<(String, Option<f
     if !(200..300).contains(&status) {
         return Err(provider_failed(&cat(&["the token endpoint answered HTTP ", &uint(status.into())]), Some(status)));
     }
-    let body = js_sys::JSON::parse(text).map_err(|_| {
-        let what = if text.trim_start().starts_with('<') { "HTML" } else { "something that is not JSON" };
+    let body = js::parse_json(text).map_err(|_| {
+        let what = if crate::text::trim(text).as_bytes().first() == Some(&b'<') { "HTML" } else { "something that is not JSON" };
         provider_failed(&cat(&["the token endpoint answered ", what, " instead of { token }"]), Some(status))
     })?;
     if !body.is_object() {
