@@ -16,7 +16,7 @@ const TOKEN = [{ alg: 'RS256', typ: 'JWT' }, { sub: 't:u', user_id: 'u', iat: 17
   .join('.');
 
 const NODE_IMPORTS = {
-  sdk: [pathToFileURL(join(packageDir, 'dist', 'index.node.mjs')).href, 'decodeToken'],
+  sdk: [pathToFileURL(join(packageDir, 'dist', 'index.mjs')).href, 'decodeToken'],
   'jwt-decode': [pathToFileURL(join(root, 'node_modules', 'jwt-decode', 'build', 'esm', 'index.js')).href, 'jwtDecode'],
 };
 

@@ -2,7 +2,7 @@
 // Buffer + JSON.parse (no validation at all) as the native floor.
 import { jwtDecode } from 'jwt-decode';
 import { decodeJwt } from 'jose';
-import { decodeToken } from '../build/package/dist/index.node.mjs';
+import { decodeToken } from '../build/package/dist/index.mjs';
 import { startEmulator } from '../build/package/dist/testing.mjs';
 import { compareSync } from './lib/measure.mjs';
 

@@ -1,6 +1,6 @@
 // Rows 1 and 2: what a request through the client costs over a hand-written fetch with the same
 // header, against the emulator (its own process) on 127.0.0.1; and the token check on the hot path.
-import { SpikeClient } from '../build/package/dist/index.node.mjs';
+import { SpikeClient } from '../build/package/dist/index.mjs';
 import { mintToken } from '../build/package/dist/server.node.mjs';
 import { startEmulatorProcess } from './lib/emulator-process.mjs';
 import { compareAsync, interleave, median, percentile } from './lib/measure.mjs';

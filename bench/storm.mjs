@@ -2,7 +2,7 @@
 // concurrent requests answered 401 token_expired, each counted in token fetches. Beside the SDK,
 // the hand-written wrapper most apps start with: check expiry, fetch a token if needed, and on a
 // 401 fetch a token and retry (no single flight).
-import { SpikeClient, isTokenExpired } from '../build/package/dist/index.node.mjs';
+import { SpikeClient, isTokenExpired } from '../build/package/dist/index.mjs';
 import { mintToken } from '../build/package/dist/server.node.mjs';
 import { startEmulator } from '../build/package/dist/testing.mjs';
 

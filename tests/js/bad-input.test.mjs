@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import * as sdk from '../../build/package/dist/index.node.mjs';
+import * as sdk from '../../build/package/dist/index.mjs';
 import * as server from '../../build/package/dist/server.node.mjs';
 import { startEmulator } from '../../build/package/dist/testing.mjs';
 import * as testing from '../../build/package/dist/testing.mjs';

@@ -6,7 +6,7 @@
 // plus a few forced by two rejections in a row (3% twice running: about 2 in 2,000 calls).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { SpikeClient, SpikeError } from '../../build/package/dist/index.node.mjs';
+import { SpikeClient, SpikeError } from '../../build/package/dist/index.mjs';
 import { mintToken } from '../../build/package/dist/server.node.mjs';
 import { startEmulator } from '../../build/package/dist/testing.mjs';
 

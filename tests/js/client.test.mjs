@@ -1,6 +1,6 @@
 // The shared client cases in Node, against the emulator behind the harness.
 import { after, before, test } from 'node:test';
-import * as api from '../../build/package/dist/index.node.mjs';
+import * as api from '../../build/package/dist/index.mjs';
 import { runCases } from '../cases/check.js';
 import { clientCases } from '../cases/client.js';
 import { startHarness } from '../lib/harness.mjs';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { decodeToken, SpikeError } from '../../build/package/dist/index.node.mjs';
+import { decodeToken, SpikeError } from '../../build/package/dist/index.mjs';
 import { startEmulator } from '../../build/package/dist/testing.mjs';
 
 let emu;

@@ -2,7 +2,7 @@
 // with linear-memory pages read from the instance before, midway and after. Prints the figures.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { SpikeClient, decodeToken } from '../../build/package/dist/index.node.mjs';
+import { SpikeClient, decodeToken } from '../../build/package/dist/index.mjs';
 import { startEmulator } from '../../build/package/dist/testing.mjs';
 
 const pages = () => SpikeClient.__memoryPages();

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import * as server from '../../build/package/dist/server.node.mjs';
 import { startEmulator } from '../../build/package/dist/testing.mjs';
-import { SpikeError } from '../../build/package/dist/index.node.mjs';
+import { SpikeError } from '../../build/package/dist/index.mjs';
 
 const isCode = (code) => (err) => err instanceof SpikeError && err.code === code;
 

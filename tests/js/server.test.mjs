@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import * as server from '../../build/package/dist/server.node.mjs';
 import { startEmulator } from '../../build/package/dist/testing.mjs';
-import { SpikeClient, SpikeError } from '../../build/package/dist/index.node.mjs';
+import { SpikeClient, SpikeError } from '../../build/package/dist/index.mjs';
 
 const API_KEY = 'sk_test_super_secret_api_key_0123456789';
 let emu;

@@ -50,7 +50,7 @@ after(async () => {
 });
 
 test('the tarball holds the built package and nothing else', () => {
-  const entries = ['index', 'index.node', 'server', 'server.node', 'server.browser', 'testing', 'testing.browser'].map((e) => `dist/${e}.mjs`);
+  const entries = ['index', 'server', 'server.node', 'server.browser', 'testing', 'testing.browser'].map((e) => `dist/${e}.mjs`);
   for (const file of ['package.json', 'README.md', 'LICENSE', ...entries, 'dist/index.cjs', 'dist/index.workerd.mjs', 'dist/index.edge.mjs', 'dist/client.wasm', 'dist/server.wasm', 'types/index.d.ts', 'types/index.d.cts', 'server/package.json', 'testing/package.json']) {
     assert.ok(packed.files.includes(file), `missing ${file}`);
   }
@@ -61,7 +61,7 @@ test('the tarball holds the built package and nothing else', () => {
 test('Node ESM: import works with no init call', () => {
   const { results, resolved, sameError } = nodeScript(join(project, 'esm.mjs'));
   assert.ok(resolved.startsWith(join(project, 'node_modules')), `resolved to ${resolved}`);
-  assert.ok(resolved.endsWith('dist/index.node.mjs'), resolved);
+  assert.ok(resolved.endsWith('dist/index.mjs'), resolved);
   assert.ok(sameError, 'every entry shares one SpikeError');
   assertAllPassed(results, 'Node ESM');
 });
