@@ -63,7 +63,8 @@ fn endpoint_url(path: &str) -> Result<String, JsValue> {
         .filter(|b| b.is_string())
         .ok_or_else(|| invalid("tokenEndpoint must be an absolute http(s) URL outside a browser (there is no page to resolve a path against)"))?;
     let url = js::url(path, &base).map_err(|_| invalid("tokenEndpoint is not a valid URL"))?;
-    js::get(&url, "href").as_string().ok_or_else(|| invalid("tokenEndpoint is not a valid URL"))
+    // A path, or a URL the page's base lets through as is (`ftp:`, `data:`): only http(s) is fetched.
+    js::get(&url, "href").as_string().filter(|href| is_http_url(href)).ok_or_else(|| invalid("tokenEndpoint must be an http(s) URL or a path"))
 }
 
 const ENDPOINT_SHAPE: &str = "tokenEndpoint must be a URL string or { url, method?, headers?, credentials?, body? }";
