@@ -277,17 +277,47 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       }
     }
 
-    /** GETs the app's token endpoint (which knows the user by its session cookie). */
+    /**
+     * Fetches the app's token endpoint (`tokenEndpoint`: its method, credentials, headers and body).
+     * A forced refresh always says `Cache-Control: no-cache`, whatever the method, so neither the
+     * backend's token cache nor one in between answers the token the API just rejected.
+     */
     async #fromEndpoint(forced) {
-      const headers = forced ? { accept: 'application/json', 'cache-control': 'no-cache' } : { accept: 'application/json' };
+      const { url, method, credentials, headers: given, body, json } = this.#config.endpoint;
+      const headers = typeof given === 'function' ? await this.#endpointHeaders(given, forced) : new Headers(given);
+      if (!headers.has('accept')) headers.set('accept', 'application/json');
+      if (json && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      if (forced) headers.set('cache-control', 'no-cache');
       let response;
       try {
-        response = await this.#attempt(this.#config.endpoint, { method: 'GET', headers, credentials: 'same-origin' });
+        response = await this.#attempt(url, { method, headers, credentials, body });
       } catch (cause) {
         throw providerFailed('the token endpoint could not be reached', cause);
       }
       const text = await response.text().catch(() => '');
       return this.#core.installFromEndpoint(response.status, text, Date.now());
+    }
+
+    /** `tokenEndpoint.headers` as a function, run per token fetch; it gets `timeoutMs`, like a provider. */
+    async #endpointHeaders(headersFn, forceRefresh) {
+      const ms = this.#config.timeoutMs;
+      let timer;
+      const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(providerFailed(`tokenEndpoint.headers did not answer within ${Math.round(ms)} ms`)), ms);
+      });
+      try {
+        const called = (async () => headersFn({ forceRefresh }))().catch((cause) => {
+          throw providerFailed('tokenEndpoint.headers threw or rejected', cause);
+        });
+        const given = await Promise.race([called, timeout]);
+        try {
+          return new Headers(given ?? undefined);
+        } catch (cause) {
+          throw providerFailed('tokenEndpoint.headers gave something that is not headers', cause);
+        }
+      } finally {
+        clearTimeout(timer);
+      }
     }
 
     /** One fetch with `timeoutMs`, aborted if the caller's signal fires (which stays linked to the body). */

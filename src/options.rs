@@ -43,6 +43,27 @@ pub fn base_url(value: Option<&str>) -> Result<String, SdkError> {
     }
 }
 
+/// `tokenEndpoint.method`: the two methods a token endpoint is fetched with, in any case.
+pub fn endpoint_method(value: Option<&str>) -> Result<&'static str, SdkError> {
+    match value.map(trim) {
+        None => Ok("GET"),
+        Some(m) if m.eq_ignore_ascii_case("GET") => Ok("GET"),
+        Some(m) if m.eq_ignore_ascii_case("POST") => Ok("POST"),
+        Some(_) => Err(SdkError::invalid_options("tokenEndpoint.method must be 'GET' or 'POST'")),
+    }
+}
+
+/// `tokenEndpoint.credentials`, fetch's `RequestCredentials` (exact, as fetch reads them).
+/// Default `same-origin`: the session cookie of a backend on the page's own origin.
+pub fn endpoint_credentials(value: Option<&str>) -> Result<&'static str, SdkError> {
+    match value {
+        None | Some("same-origin") => Ok("same-origin"),
+        Some("include") => Ok("include"),
+        Some("omit") => Ok("omit"),
+        Some(_) => Err(SdkError::invalid_options("tokenEndpoint.credentials must be 'same-origin', 'include' or 'omit'")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +76,22 @@ mod tests {
         assert_eq!(token_source(false, false, true).unwrap(), TokenSourceKind::Endpoint);
         for (a, b, c) in [(false, false, false), (true, true, false), (true, false, true), (false, true, true), (true, true, true)] {
             assert_eq!(token_source(a, b, c).unwrap_err().code, ErrorCode::InvalidOptions);
+        }
+    }
+
+    #[test]
+    fn endpoint_method_and_credentials() {
+        assert_eq!(endpoint_method(None).unwrap(), "GET");
+        assert_eq!(endpoint_method(Some("post")).unwrap(), "POST");
+        assert_eq!(endpoint_method(Some(" Get ")).unwrap(), "GET");
+        for bad in ["", "PUT", "DELETE", "OPTIONS", "GETX"] {
+            assert_eq!(endpoint_method(Some(bad)).unwrap_err().code, ErrorCode::InvalidOptions, "{bad}");
+        }
+        assert_eq!(endpoint_credentials(None).unwrap(), "same-origin");
+        assert_eq!(endpoint_credentials(Some("include")).unwrap(), "include");
+        assert_eq!(endpoint_credentials(Some("omit")).unwrap(), "omit");
+        for bad in ["", "Include", "true", "cors"] {
+            assert_eq!(endpoint_credentials(Some(bad)).unwrap_err().code, ErrorCode::InvalidOptions, "{bad}");
         }
     }
 

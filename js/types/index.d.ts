@@ -57,6 +57,39 @@ export interface SpikeClaims {
  */
 export type TokenProviderResult = string | { token: string; expires_at?: string; expires_in?: number };
 
+/**
+ * `tokenEndpoint` as an object. Checked at construction (`invalid_options`): the method, the
+ * credentials, static headers and the body. Every token fetch sends `Accept: application/json`
+ * (unless given) and, on a forced refresh (the API rejected the token, or `invalidateToken()`),
+ * `Cache-Control: no-cache`, whatever the method. A backend on another origin must answer CORS:
+ * `createTokenHandler({ cors })` does (see `@spike/sdk/server`).
+ */
+export interface TokenEndpointOptions {
+  /** A path (browsers only) or an absolute http(s) URL. */
+  url: string;
+  /** Default `'GET'`. */
+  method?: 'GET' | 'POST';
+  /**
+   * Sent with every token fetch. A function runs once per token fetch (a bearer from your
+   * identity provider, which changes over time); if it throws, rejects, gives something that is
+   * not headers or does not settle within `timeoutMs`, the fetch fails with
+   * `token_provider_failed` (the error's `cause` says why). Static headers are copied at
+   * construction.
+   */
+  headers?: HeadersInit | ((context: { forceRefresh: boolean }) => HeadersInit | Promise<HeadersInit>);
+  /**
+   * fetch's `credentials`. Default `'same-origin'`. `'include'` sends your backend's cookies to
+   * another origin (the backend must allow credentials, for your page's exact origin).
+   */
+  credentials?: RequestCredentials;
+  /**
+   * `POST` only, sent on every token fetch: a string, `URLSearchParams`, `FormData`, `Blob`,
+   * `ArrayBuffer`/view, or a plain object or array (encoded as JSON at construction, with
+   * `Content-Type: application/json` unless given). Not a stream: it could not be sent again.
+   */
+  body?: string | URLSearchParams | FormData | Blob | ArrayBuffer | ArrayBufferView | Record<string, unknown> | unknown[];
+}
+
 export interface SpikeClientOptions {
   /** Default `https://api.spikelabs.com`. The token is only ever sent to this origin. */
   baseUrl?: string;
@@ -67,8 +100,13 @@ export interface SpikeClientOptions {
    * the API rejected the current token or `invalidateToken()` was called: do not return a cached copy.
    */
   tokenProvider?: (context: { forceRefresh: boolean }) => Promise<TokenProviderResult> | TokenProviderResult;
-  /** Your backend's token URL (GET -> `{ token, expires_at?, expires_in? }`): a path in browsers, absolute in Node. */
-  tokenEndpoint?: string;
+  /**
+   * Your backend's token URL, answering `{ token, expires_at?, expires_in? }`: a path in browsers
+   * (resolved against the page), absolute in Node. A string is fetched with `GET` and
+   * `credentials: 'same-origin'`; pass a {@link TokenEndpointOptions} for another origin, a bearer
+   * header, or a `POST`.
+   */
+  tokenEndpoint?: string | TokenEndpointOptions;
   /** Refresh when less than this many seconds remain (capped at half the token's lifetime). Default 60. */
   refreshLeewaySeconds?: number;
   /** Per attempt. Default 30000. */

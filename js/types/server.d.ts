@@ -53,6 +53,25 @@ export interface TokenHandlerOptions {
    * never carries these details. What it throws or rejects with is ignored.
    */
   onError?: (error: unknown) => void | Promise<void>;
+  /** For pages on other origins than the handler. Off by default (no CORS headers at all). */
+  cors?: TokenHandlerCors;
+}
+
+/**
+ * CORS for `createTokenHandler`. A request whose `Origin` is on the list gets
+ * `Access-Control-Allow-Origin: <that origin>` (never `*`) and, unless `credentials: false`,
+ * `Access-Control-Allow-Credentials: true`; preflights (`OPTIONS`) are answered 204 with the
+ * allowed methods (`GET, POST`) and headers, without calling `getUser`. Any other origin gets no
+ * CORS headers, so its browser refuses to hand the answer to the page. Every answer says
+ * `Vary: Origin`. Bad entries throw `invalid_options` at creation.
+ */
+export interface TokenHandlerCors {
+  /** Exact origins, like `'https://app.example.com'` or `'http://localhost:5173'`: no path, no trailing slash, no `*`. */
+  origins: string[];
+  /** Whether the pages may send cookies (`credentials: 'include'`). Default true. */
+  credentials?: boolean;
+  /** Request headers to allow besides `Authorization`, `Cache-Control` and `Content-Type` (a CSRF header, say). */
+  allowHeaders?: string[];
 }
 
 /**

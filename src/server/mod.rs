@@ -2,6 +2,7 @@
 //! browser wasm). Pure Rust: the wasm layer in `src/wasm/server/` only converts values.
 
 pub mod allowed;
+pub mod cors;
 pub mod mint;
 pub mod scheme;
 pub mod secret;

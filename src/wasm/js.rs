@@ -22,6 +22,14 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     pub fn parse_json(text: &str) -> Result<JsValue, JsValue>;
 
+    /// `JSON.stringify(value)`; throws on a cycle or a BigInt.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = stringify)]
+    pub fn stringify_json(value: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// `Object.getPrototypeOf(value)`.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
+    fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
+
     /// `Date.now()`.
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     pub fn now() -> f64;
@@ -60,6 +68,12 @@ extern "C" {
     #[wasm_bindgen(catch, constructor, js_class = "URL")]
     fn new(url: &str, base: &JsValue) -> Result<Url, JsValue>;
 
+    #[wasm_bindgen(js_name = Headers)]
+    type JsHeaders;
+
+    #[wasm_bindgen(catch, constructor, js_class = "Headers")]
+    fn new(init: &JsValue) -> Result<JsHeaders, JsValue>;
+
     #[wasm_bindgen(js_name = globalThis)]
     type Global;
 
@@ -83,6 +97,22 @@ pub fn error(message: &str) -> JsValue {
 /// `new URL(url, base)`; `Err` for a bad URL, or where there is no `URL` class.
 pub fn url(url: &str, base: &JsValue) -> Result<JsValue, JsValue> {
     Url::new(url, base).map(Into::into)
+}
+
+/// `new Headers(init)`; `Err` for what fetch would refuse as headers, or where there is no
+/// `Headers` class.
+pub fn headers(init: &JsValue) -> Result<JsValue, JsValue> {
+    JsHeaders::new(init).map(Into::into)
+}
+
+/// Whether `value` is a plain object (`{...}` or `Object.create(null)`), the kind of body that is
+/// sent as JSON.
+pub fn is_plain_object(value: &JsValue) -> bool {
+    if !value.is_object() {
+        return false;
+    }
+    let proto = prototype_of(value).unwrap_or(JsValue::UNDEFINED);
+    proto.is_null() || prototype_of(&object()).is_ok_and(|object_proto| proto == object_proto)
 }
 
 /// `globalThis.document` (`undefined` outside a page).

@@ -280,6 +280,114 @@ describe('createTokenHandler', () => {
     assert.throws(() => server.createTokenHandler({ apiKey: API_KEY, getUser, expSeconds: 0 }), isCode('invalid_options'));
   });
 
+  describe('cors', () => {
+    const APP = 'https://app.example.com';
+    const cors = (extra = {}) => server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser, cors: { origins: [APP, 'http://localhost:5173'], ...extra } });
+    const from = (origin, init = {}) =>
+      new Request('http://127.0.0.1/api/spike-token', { ...init, headers: { cookie: 'demo_user=cora', ...(origin ? { origin } : {}), ...init.headers } });
+    const corsHeaders = (res) => [...res.headers].filter(([name]) => name.startsWith('access-control-'));
+
+    test('off by default: no CORS headers, whoever asks', async () => {
+      const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser });
+      const res = await handler(from(APP));
+      assert.equal(res.status, 200);
+      assert.deepEqual(corsHeaders(res), []);
+    });
+
+    test('a listed origin gets itself back, with credentials and Vary: Origin; never *', async () => {
+      const res = await cors()(from(APP));
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('access-control-allow-origin'), APP);
+      assert.equal(res.headers.get('access-control-allow-credentials'), 'true');
+      assert.equal(res.headers.get('vary'), 'Origin');
+      assert.ok((await res.json()).token);
+      const second = await cors()(from('http://localhost:5173'));
+      assert.equal(second.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+      // Errors carry them too, so the page can read the 401 instead of a CORS failure.
+      const anon = await cors()(new Request('http://127.0.0.1/api/spike-token', { headers: { origin: APP } }));
+      assert.equal(anon.status, 401);
+      assert.equal(anon.headers.get('access-control-allow-origin'), APP);
+    });
+
+    test('credentials: false leaves out Access-Control-Allow-Credentials', async () => {
+      const res = await cors({ credentials: false })(from(APP));
+      assert.equal(res.headers.get('access-control-allow-origin'), APP);
+      assert.equal(res.headers.get('access-control-allow-credentials'), null);
+    });
+
+    test('an origin not on the list, or none, gets no CORS headers (Vary: Origin still)', async () => {
+      for (const origin of ['https://evil.example', 'https://app.example.com.evil.example', 'http://app.example.com', 'null', undefined]) {
+        const res = await cors()(from(origin));
+        assert.deepEqual(corsHeaders(res), [], String(origin));
+        assert.equal(res.headers.get('vary'), 'Origin', String(origin));
+      }
+    });
+
+    test('preflight: 204 without calling getUser; the listed origin gets methods, headers and max-age', async () => {
+      let calls = 0;
+      const handler = server.createTokenHandler({
+        apiKey: API_KEY,
+        baseUrl: emu.url,
+        getUser: () => { calls += 1; return 'pia'; },
+        cors: { origins: [APP], allowHeaders: ['X-CSRF-Token'] },
+      });
+      const preflight = (origin) => handler(from(origin, { method: 'OPTIONS', headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, cache-control' } }));
+      const ok = await preflight(APP);
+      assert.equal(ok.status, 204);
+      assert.equal(ok.headers.get('access-control-allow-origin'), APP);
+      assert.equal(ok.headers.get('access-control-allow-credentials'), 'true');
+      assert.equal(ok.headers.get('access-control-allow-methods'), 'GET, POST');
+      assert.equal(ok.headers.get('access-control-allow-headers'), 'authorization, cache-control, content-type, x-csrf-token');
+      assert.equal(ok.headers.get('access-control-max-age'), '600');
+      assert.equal(ok.headers.get('vary'), 'Origin');
+      const refused = await preflight('https://evil.example');
+      assert.equal(refused.status, 204);
+      assert.deepEqual(corsHeaders(refused), []);
+      assert.equal(calls, 0, 'getUser never ran for a preflight');
+    });
+
+    test('through toNodeHandler on node:http', async () => {
+      const http = createServer(server.toNodeHandler(cors()));
+      await new Promise((r) => http.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${http.address().port}/api/spike-token`;
+      try {
+        const pre = await fetch(url, { method: 'OPTIONS', headers: { origin: APP, 'access-control-request-method': 'GET' } });
+        assert.equal(pre.status, 204);
+        assert.equal(pre.headers.get('access-control-allow-origin'), APP);
+        const res = await fetch(url, { headers: { origin: APP, cookie: 'demo_user=cora' } });
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get('access-control-allow-origin'), APP);
+      } finally {
+        await new Promise((r) => http.close(r));
+      }
+    });
+
+    test('bad cors options throw invalid_options at creation', () => {
+      const make = (value) => () => server.createTokenHandler({ apiKey: API_KEY, getUser, cors: value });
+      for (const bad of [
+        true,
+        [APP],
+        {},
+        { origins: [] },
+        { origins: APP },
+        { origins: ['*'] },
+        { origins: ['https://*.example.com'] },
+        { origins: ['app.example.com'] },
+        { origins: ['https://app.example.com/'] },
+        { origins: ['https://app.example.com/token'] },
+        { origins: ['https://user@app.example.com'] },
+        { origins: ['null'] },
+        { origins: [42] },
+        { origins: [APP], credentials: 'yes' },
+        { origins: [APP], allowHeaders: ['x header'] },
+        { origins: [APP], allowHeaders: 'x-csrf-token' },
+      ]) {
+        assert.throws(make(bad), isCode('invalid_options'), JSON.stringify(bad));
+      }
+      assert.doesNotThrow(make({ origins: ['HTTPS://App.Example.com', 'http://127.0.0.1:8080', 'http://[::1]:3000'] }));
+    });
+  });
+
   test('works behind node:http through toNodeHandler', async () => {
     const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser });
     const http = createServer(server.toNodeHandler(handler));

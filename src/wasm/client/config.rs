@@ -19,7 +19,20 @@ pub enum Source {
     Static { token: String, times: TimeClaims, claims_json: String },
     /// The `tokenProvider` function.
     Provider(JsValue),
-    Endpoint(String),
+    Endpoint(Endpoint),
+}
+
+/// `tokenEndpoint`, checked: a URL string, or `{ url, method?, headers?, credentials?, body? }`.
+pub struct Endpoint {
+    /// Absolute (a path was resolved against the page).
+    url: String,
+    method: &'static str,
+    credentials: &'static str,
+    /// A `Headers` snapshot of the option, or the function that gives the headers per fetch.
+    headers: Option<JsValue>,
+    /// What a `POST` sends: as given, or a plain object/array as JSON text.
+    body: Option<JsValue>,
+    json: bool,
 }
 
 pub struct Config {
@@ -50,7 +63,76 @@ fn endpoint_url(path: &str) -> Result<String, JsValue> {
         .filter(|b| b.is_string())
         .ok_or_else(|| invalid("tokenEndpoint must be an absolute http(s) URL outside a browser (there is no page to resolve a path against)"))?;
     let url = js::url(path, &base).map_err(|_| invalid("tokenEndpoint is not a valid URL"))?;
-    js::get(&url, "href").as_string().ok_or_else(|| invalid("tokenEndpoint is not a valid URL"))
+    // A path, or a URL the page's base lets through as is (`ftp:`, `data:`): only http(s) is fetched.
+    js::get(&url, "href").as_string().filter(|href| is_http_url(href)).ok_or_else(|| invalid("tokenEndpoint must be an http(s) URL or a path"))
+}
+
+const ENDPOINT_SHAPE: &str = "tokenEndpoint must be a URL string or { url, method?, headers?, credentials?, body? }";
+
+impl Endpoint {
+    fn from_option(value: &JsValue) -> Result<Endpoint, JsValue> {
+        if let Some(url) = value.as_string() {
+            return Ok(Endpoint { url: endpoint_url(&url)?, method: "GET", credentials: "same-origin", headers: None, body: None, json: false });
+        }
+        if !value.is_object() || value.is_array() {
+            return Err(invalid(ENDPOINT_SHAPE));
+        }
+        let url = options::string(value, "url", "tokenEndpoint.url must be a string")?.ok_or_else(|| invalid("tokenEndpoint.url is required"))?;
+        let url = endpoint_url(&url)?;
+        let method = options::string(value, "method", "tokenEndpoint.method must be 'GET' or 'POST'")?;
+        let method = crate::options::endpoint_method(method.as_deref()).map_err(to_js)?;
+        let credentials = options::string(value, "credentials", "tokenEndpoint.credentials must be 'same-origin', 'include' or 'omit'")?;
+        let credentials = crate::options::endpoint_credentials(credentials.as_deref()).map_err(to_js)?;
+        let headers = match options::get(value, "headers") {
+            None => None,
+            Some(f) if f.is_function() => Some(f),
+            // Copied now: what fetch would refuse is refused at construction, and later changes to
+            // the caller's object do not leak into token fetches.
+            Some(h) if h.is_object() => Some(js::headers(&h).map_err(|_| invalid(ENDPOINT_HEADERS))?),
+            Some(_) => return Err(invalid(ENDPOINT_HEADERS)),
+        };
+        let (body, json) = match options::get(value, "body") {
+            None => (None, false),
+            Some(_) if method != "POST" => return Err(invalid("tokenEndpoint.body needs method: 'POST' (a GET has no body)")),
+            Some(b) => endpoint_body(b)?,
+        };
+        Ok(Endpoint { url, method, credentials, headers, body, json })
+    }
+
+    /// `{ url, method, credentials, headers?, body?, json }` for the driver's token fetch.
+    fn to_js(&self) -> JsValue {
+        let out = js::object();
+        js::set(&out, "url", &self.url.as_str().into());
+        js::set(&out, "method", &self.method.into());
+        js::set(&out, "credentials", &self.credentials.into());
+        if let Some(headers) = &self.headers {
+            js::set(&out, "headers", headers);
+        }
+        if let Some(body) = &self.body {
+            js::set(&out, "body", body);
+        }
+        js::set(&out, "json", &self.json.into());
+        out
+    }
+}
+
+const ENDPOINT_HEADERS: &str = "tokenEndpoint.headers must be headers (an object, [name, value] pairs or Headers) or a function returning them";
+
+/// The body of a `POST` token endpoint, sent again on every token fetch: a string or a body fetch
+/// can replay (URLSearchParams, FormData, Blob, ArrayBuffer), or a plain object/array, encoded as
+/// JSON now. A stream can be read only once, so it is refused.
+fn endpoint_body(body: JsValue) -> Result<(Option<JsValue>, bool), JsValue> {
+    if body.is_string() {
+        return Ok((Some(body), false));
+    }
+    if !body.is_object() || js::get(&body, "getReader").is_function() {
+        return Err(invalid("tokenEndpoint.body must be a string, URLSearchParams, FormData, Blob, ArrayBuffer or a plain object (sent as JSON); a stream cannot be sent again"));
+    }
+    if body.is_array() || js::is_plain_object(&body) {
+        let text = js::stringify_json(&body).map_err(|_| invalid("tokenEndpoint.body cannot be encoded as JSON (a cycle or a BigInt?)"))?;
+        return Ok((Some(text), true));
+    }
+    Ok((Some(body), false))
 }
 
 /// `Object.entries(headers)`, once every value is checked to be a string (the names are).
@@ -75,7 +157,7 @@ impl Config {
         options::object(opts, "SpikeClient options must be an object")?;
         let token = options::string(opts, "token", "token must be a string")?;
         let provider = options::function(opts, "tokenProvider", "tokenProvider must be a function")?;
-        let endpoint = options::string(opts, "tokenEndpoint", "tokenEndpoint must be a string")?;
+        let endpoint = options::get(opts, "tokenEndpoint");
         let kind = token_source(token.is_some(), provider.is_some(), endpoint.is_some()).map_err(to_js)?;
         // Options first, then the token: a bad option is reported as such even with a bad token.
         let base_url = options::string(opts, "baseUrl", "baseUrl must be a string")?;
@@ -86,7 +168,7 @@ impl Config {
                 Source::Static { token, times: decoded.times, claims_json: decoded.payload_json }
             }
             (TokenSourceKind::Provider, _, Some(f), _) => Source::Provider(f),
-            (TokenSourceKind::Endpoint, _, _, Some(e)) => Source::Endpoint(endpoint_url(&e)?),
+            (TokenSourceKind::Endpoint, _, _, Some(e)) => Source::Endpoint(Endpoint::from_option(&e)?),
             _ => return Err(invalid("SpikeClient needs one token source: token, tokenProvider or tokenEndpoint")),
         };
         let leeway_secs = options::non_negative_seconds(&js::get(opts, "refreshLeewaySeconds"), "refreshLeewaySeconds must be a finite number >= 0")?
@@ -116,8 +198,8 @@ impl Config {
         !matches!(self.source, Source::Static { .. })
     }
 
-    /// What the JS driver needs to do the IO: `{ baseUrl, source, token?, provider?, endpoint?,
-    /// fetch?, headers: [[name, value]], timeoutMs }`.
+    /// What the JS driver needs to do the IO: `{ baseUrl, source, token?, provider?, endpoint?
+    /// (see `Endpoint::to_js`), fetch?, headers: [[name, value]], timeoutMs }`.
     pub fn to_js(&self) -> JsValue {
         let out = js::object();
         js::set(&out, "baseUrl", &self.base_url.as_str().into());
@@ -130,8 +212,8 @@ impl Config {
                 js::set(&out, "provider", f);
                 "tokenProvider"
             }
-            Source::Endpoint(url) => {
-                js::set(&out, "endpoint", &url.as_str().into());
+            Source::Endpoint(endpoint) => {
+                js::set(&out, "endpoint", &endpoint.to_js());
                 "tokenEndpoint"
             }
         };

@@ -9,6 +9,10 @@
 //! The answer goes to a browser, so no text from elsewhere ever reaches it: errors are a fixed
 //! `{ error, message }` per case, and the details (the `SpikeError` of a failed mint, what
 //! `getUser` threw) go to the server-side `onError(error)` option.
+//!
+//! With the `cors` option, pages on the listed origins may fetch it cross-origin: preflights are
+//! answered here (without calling `getUser`), and every answer carries the CORS headers that
+//! `crate::server::cors` decides for the request's `Origin`.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -22,6 +26,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use super::mint::{mint_request, response_object, MintConfig};
 use crate::error::SdkError;
 use crate::jwt;
+use crate::server::cors::CorsPolicy;
 use crate::server::mint::{self, MintRequest};
 use crate::server::token_cache::{TokenCache, DEFAULT_CAPACITY};
 use crate::wasm::errors::to_js;
@@ -38,6 +43,7 @@ struct Inner {
     exp_seconds: Option<u32>,
     scopes: Option<Vec<String>>,
     on_error: Option<Function>,
+    cors: Option<CorsPolicy>,
     cache: RefCell<TokenCache>,
     in_flight: RefCell<HashMap<String, Promise>>,
 }
@@ -60,13 +66,51 @@ fn json_response(status: u16, body: &JsValue) -> Result<JsValue, JsValue> {
     Reflect::construct(&class.into(), &js_sys::Array::of2(&text, &init))
 }
 
+/// `request.headers.get(name)` (or `response.headers`), when there is such a header.
+fn header(message: &JsValue, name: &str) -> Option<String> {
+    let headers = Reflect::get(message, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
+    let get = Reflect::get(&headers, &"get".into()).ok().and_then(|g| g.dyn_into::<Function>().ok());
+    get.and_then(|g| g.call1(&headers, &name.into()).ok()).and_then(|v| v.as_string())
+}
+
 /// Whether the request says `Cache-Control: no-cache` (the client's "the API rejected my token").
 fn no_cache(request: &JsValue) -> bool {
-    let headers = Reflect::get(request, &"headers".into()).unwrap_or(JsValue::UNDEFINED);
-    let get = Reflect::get(&headers, &"get".into()).ok().and_then(|g| g.dyn_into::<Function>().ok());
-    get.and_then(|g| g.call1(&headers, &"cache-control".into()).ok())
-        .and_then(|v| v.as_string())
-        .is_some_and(|v| v.to_ascii_lowercase().contains("no-cache"))
+    header(request, "cache-control").is_some_and(|v| v.to_ascii_lowercase().contains("no-cache"))
+}
+
+/// Sets `headers` on a response the handler made (its headers are mutable).
+fn with_headers(response: JsValue, headers: &[(&'static str, String)]) -> Result<JsValue, JsValue> {
+    let target = Reflect::get(&response, &"headers".into())?;
+    let set: Function = Reflect::get(&target, &"set".into())?.dyn_into()?;
+    for (name, value) in headers {
+        set.call2(&target, &(*name).into(), &value.as_str().into())?;
+    }
+    Ok(response)
+}
+
+/// `new Response(null, { status: 204 })`: the answer to a preflight.
+fn no_content() -> Result<JsValue, JsValue> {
+    let init = Object::new();
+    Reflect::set(&init, &"status".into(), &204.into())?;
+    let class = Reflect::get(&js_sys::global(), &"Response".into())?;
+    Reflect::construct(&class.into(), &js_sys::Array::of2(&JsValue::NULL, &init))
+}
+
+/// The `cors` option: `{ origins: string[], credentials?: boolean (default true), allowHeaders?: string[] }`.
+fn cors_option(opts: &JsValue) -> Result<Option<CorsPolicy>, JsValue> {
+    let Some(cors) = options::get(opts, "cors") else { return Ok(None) };
+    const SHAPE: &str = "cors must be { origins: string[], credentials?: boolean, allowHeaders?: string[] }";
+    if !cors.is_object() || cors.is_array() {
+        return Err(to_js(SdkError::invalid_options(SHAPE)));
+    }
+    let origins = options::string_array(&cors, "origins", "cors.origins must be an array of origins like https://app.example.com")?
+        .ok_or_else(|| to_js(SdkError::invalid_options("cors.origins is required: the origins of the pages that fetch tokens")))?;
+    let credentials = match options::get(&cors, "credentials") {
+        None => true,
+        Some(v) => v.as_bool().ok_or_else(|| to_js(SdkError::invalid_options("cors.credentials must be a boolean")))?,
+    };
+    let extra = options::string_array(&cors, "allowHeaders", "cors.allowHeaders must be an array of header names")?.unwrap_or_default();
+    CorsPolicy::new(&origins, credentials, &extra).map(Some).map_err(to_js)
 }
 
 fn error_response(status: u16, code: &str, message: &str) -> Result<JsValue, JsValue> {
@@ -118,6 +162,19 @@ impl Inner {
             request.scopes = self.scopes.clone();
         }
         Ok(Some(request))
+    }
+
+    /// The answer with CORS, when configured: a preflight is answered here, without `getUser`.
+    async fn answer(self: Rc<Self>, request: JsValue) -> Result<JsValue, JsValue> {
+        if self.cors.is_none() {
+            return self.handle(request).await;
+        }
+        let origin = header(&request, "origin");
+        let method = Reflect::get(&request, &"method".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+        let response = if method.eq_ignore_ascii_case("OPTIONS") { no_content()? } else { Rc::clone(&self).handle(request).await? };
+        let Some(cors) = &self.cors else { return Ok(response) };
+        let headers = if method.eq_ignore_ascii_case("OPTIONS") { cors.preflight_headers(origin.as_deref()) } else { cors.response_headers(origin.as_deref()) };
+        with_headers(response, &headers)
     }
 
     async fn handle(self: Rc<Self>, request: JsValue) -> Result<JsValue, JsValue> {
@@ -218,6 +275,7 @@ impl TokenHandler {
         let scopes = options::string_array(opts, "scopes", "scopes must be an array of strings")?;
         let capacity = options::number(opts, "cacheSize", "cacheSize must be a number")?.map_or(DEFAULT_CAPACITY, |n| n.max(1.0) as usize);
         let on_error = options::function(opts, "onError", "onError must be a function (error) => void")?;
+        let cors = cors_option(opts)?;
         Ok(TokenHandler {
             inner: Rc::new(Inner {
                 config,
@@ -225,6 +283,7 @@ impl TokenHandler {
                 exp_seconds,
                 scopes,
                 on_error,
+                cors,
                 cache: RefCell::new(TokenCache::new(capacity)),
                 in_flight: RefCell::new(HashMap::new()),
             }),
@@ -234,6 +293,6 @@ impl TokenHandler {
     /// Answers one request; never rejects (failures are JSON error responses).
     pub fn handle(&self, request: JsValue) -> Promise {
         let inner = Rc::clone(&self.inner);
-        future_to_promise(inner.handle(request))
+        future_to_promise(inner.answer(request))
     }
 }
