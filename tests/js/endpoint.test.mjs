@@ -2,7 +2,7 @@
 // tests/lib/cross-origin.mjs (createTokenHandler with `cors`). The cookie and third-origin cases
 // need a browser: tests/browser/endpoint.test.mjs.
 import { after, before, test } from 'node:test';
-import * as api from '../../build/package/dist/index.node.mjs';
+import * as api from '../../build/package/dist/index.mjs';
 import { runCases } from '../cases/check.js';
 import { endpointCases } from '../cases/endpoint.js';
 import { startCrossOrigin } from '../lib/cross-origin.mjs';
