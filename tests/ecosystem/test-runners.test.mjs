@@ -102,3 +102,8 @@ test('Vitest 4, node environment: import client and server, all cases pass', { s
 
 test('Vitest 4, jsdom environment: import the client, client cases pass', { skip: !projects.vitest }, () =>
   vitest('jsdom.spec.js', 'vitest (jsdom)', 1 + CLIENT_CASES));
+
+// The README's "Testing your app" recipes, as written there (emulator, faults, fake timers, a
+// fetch mock, msw).
+test('Vitest 4: the README testing recipes run', { skip: !projects.vitest }, () =>
+  vitest('recipes.spec.js', 'vitest (recipes)', 6));
