@@ -142,3 +142,19 @@ export function ensureDir(path) {
   mkdirSync(path, { recursive: true });
   return path;
 }
+
+/** `limited(fn)` runs at most `max` of the fns at a time (installs and builds on a shared 2-core machine). */
+export function concurrencyLimit(max) {
+  const waiting = [];
+  let running = 0;
+  return async function limited(fn) {
+    if (running >= max) await new Promise((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await fn();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLIENT_CASES, assertResults, exec, makeProject, startFixtureEmulator } from '../../ecosystem-tests/lib/harness.mjs';
+import { CLIENT_CASES, assertResults, concurrencyLimit, exec, makeProject, startFixtureEmulator } from '../../ecosystem-tests/lib/harness.mjs';
 import { startStaticServer } from '../../scripts/lib/static-server.mjs';
 import { collectPageResults, launchChromium } from '../lib/chromium.mjs';
 
@@ -33,18 +33,7 @@ const only = process.env.SPIKE_BUNDLERS?.split(',').map((s) => s.trim()).filter(
 const selected = Object.keys(TOOLS).filter((name) => !only || only.includes(name));
 
 // Two installs/builds at a time: the machine is shared, and npm is mostly waiting on disk.
-const slots = [];
-let running = 0;
-async function limited(fn) {
-  if (running >= 2) await new Promise((resolve) => slots.push(resolve));
-  running += 1;
-  try {
-    return await fn();
-  } finally {
-    running -= 1;
-    slots.shift()?.();
-  }
-}
+const limited = concurrencyLimit(2);
 
 /** Installs the fixture, then runs each of its build scripts; a failed build is kept, not thrown. */
 function prepare(name) {

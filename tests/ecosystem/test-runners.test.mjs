@@ -8,25 +8,14 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLIENT_CASES, SERVER_CASES, assertResults, exec, makeProject, startFixtureEmulator } from '../../ecosystem-tests/lib/harness.mjs';
+import { CLIENT_CASES, SERVER_CASES, assertResults, concurrencyLimit, exec, makeProject, startFixtureEmulator } from '../../ecosystem-tests/lib/harness.mjs';
 
 const FIXTURES = ['jest-node', 'jest-jsdom', 'vitest'];
 const only = process.env.SPIKE_RUNNERS?.split(',').map((s) => s.trim()).filter(Boolean);
 const selected = FIXTURES.filter((name) => !only || only.includes(name));
 
 // Two installs at a time: the machine is shared.
-const slots = [];
-let running = 0;
-async function limited(fn) {
-  if (running >= 2) await new Promise((resolve) => slots.push(resolve));
-  running += 1;
-  try {
-    return await fn();
-  } finally {
-    running -= 1;
-    slots.shift()?.();
-  }
-}
+const limited = concurrencyLimit(2);
 
 const projects = Object.fromEntries(selected.map((name) => [name, limited(() => makeProject(name))]));
 for (const p of Object.values(projects)) p.catch(() => {}); // awaited by the tests

@@ -1,6 +1,7 @@
 // Packs the staged package with npm, installs the tarball into a fresh temp project (no
-// workspace links), and uses it the ways our users do: Node ESM, Node CJS, tsc --strict against
-// the installed types, a Vite production build in Chromium, and a plain page with an import map.
+// workspace links), and uses it the ways our users do: Node ESM, Node CJS, a Vite production
+// build in Chromium, and a plain page with an import map. (Types under every moduleResolution:
+// tests/ecosystem/types-and-lint.test.mjs.)
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,16 +72,6 @@ test('Node CJS: require works with no init call', () => {
   assert.ok(resolved.endsWith('dist/index.cjs'), resolved);
   assert.ok(sameError, 'every entry shares one SpikeError');
   assertAllPassed(results, 'Node CJS');
-});
-
-test('tsc --strict accepts typed usage against the installed types (nodenext ESM + CJS, bundler)', () => {
-  const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  writeFileSync(join(project, 'usage.ts'), fx.TYPED_USAGE);
-  writeFileSync(join(project, 'usage.cts'), fx.TYPED_USAGE);
-  writeFileSync(join(project, 'tsconfig.json'), fx.tsconfig(['usage.ts', 'usage.cts'], { module: 'nodenext', moduleResolution: 'nodenext' }));
-  writeFileSync(join(project, 'tsconfig.bundler.json'), fx.tsconfig(['usage.ts'], { module: 'esnext', moduleResolution: 'bundler' }));
-  run(process.execPath, [tsc, '--noEmit', '--strict', '-p', 'tsconfig.json'], { cwd: project, ...TOOL_TIMEOUT });
-  run(process.execPath, [tsc, '--noEmit', '--strict', '-p', 'tsconfig.bundler.json'], { cwd: project, ...TOOL_TIMEOUT });
 });
 
 test('Vite production build runs in Chromium', async () => {
