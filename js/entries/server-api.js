@@ -42,6 +42,19 @@ export function serverApi(glue, getModule, { nativeHmac } = {}) {
       ensure();
       return glue[name](...args);
     };
+  // Promise-returning helpers reject, never throw, whatever fails (the wasm not starting included).
+  const wasmAsync = (name) =>
+    async function (...args) {
+      ensure();
+      return glue[name](...args);
+    };
+  // Webhook bodies: the wasm reads strings and Uint8Arrays; an ArrayBuffer (`request.arrayBuffer()`),
+  // a DataView or another typed array is viewed as bytes instead of being refused.
+  const asBytes = (body) => {
+    if (body instanceof ArrayBuffer) return new Uint8Array(body);
+    if (ArrayBuffer.isView(body) && !(body instanceof Uint8Array)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    return body;
+  };
 
   /** `(Request) => Promise<Response>` answering `{ token, expires_at }` for the signed-in user. */
   function createTokenHandler(options) {
@@ -116,11 +129,17 @@ export function serverApi(glue, getModule, { nativeHmac } = {}) {
   }
 
   return {
-    mintToken: wasm('mintToken'),
+    mintToken: wasmAsync('mintToken'),
     createTokenHandler,
     signUserId: wasm('signUserId'),
-    verifyWebhookSignature: wasm('verifyWebhookSignature'),
-    parseWebhookEvents: wasm('parseWebhookEvents'),
+    verifyWebhookSignature(signatureKey, rawBody, header) {
+      ensure();
+      return glue.verifyWebhookSignature(signatureKey, asBytes(rawBody), header);
+    },
+    parseWebhookEvents(rawBody) {
+      ensure();
+      return glue.parseWebhookEvents(asBytes(rawBody));
+    },
     createWebhookHandler,
     buildRedirectUrl: wasm('buildRedirectUrl'),
     parseIntegrationRedirect: wasm('parseIntegrationRedirect'),

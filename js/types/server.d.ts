@@ -91,7 +91,7 @@ export declare function signUserId(hmacKey: string, userId: string): string;
  * Checks `X-Body-Signature` in constant time. Malformed headers give `false`. A missing key, or
  * one that starts or ends with whitespace or a control character, throws `invalid_options`.
  */
-export declare function verifyWebhookSignature(signatureKey: string, rawBody: string | Uint8Array, signatureHeader: string | null | undefined): boolean;
+export declare function verifyWebhookSignature(signatureKey: string, rawBody: string | Uint8Array | ArrayBuffer | ArrayBufferView, signatureHeader: string | null | undefined): boolean;
 
 export type WebhookEventType = 'record_change' | 'provider_integration_created' | 'provider_integration_deleted';
 
@@ -109,7 +109,7 @@ export interface WebhookEvent {
 }
 
 /** An array of events, `{ events: [...] }` or one event. Throws `invalid_options` otherwise. */
-export declare function parseWebhookEvents(rawBody: string | Uint8Array): WebhookEvent[];
+export declare function parseWebhookEvents(rawBody: string | Uint8Array | ArrayBuffer | ArrayBufferView): WebhookEvent[];
 
 export interface WebhookHandlerOptions {
   signatureKey: string;

@@ -57,20 +57,40 @@ pub fn check_api_key(key: &str) -> Result<(), SdkError> {
 }
 
 /// Every form in which `secret` may come back in a response: as given, trimmed, and each of
-/// those percent-encoded (`encodeURIComponent`, as when it is quoted in a URL).
+/// those percent-encoded (`encodeURIComponent`, as when it is quoted in a URL), with upper- and
+/// with lower-case hex digits (servers write either).
 fn forms(secret: &str) -> Vec<Vec<char>> {
     let trimmed = secret.trim_matches(is_padding);
-    let mut out: Vec<String> = Vec::with_capacity(4);
+    let mut out: Vec<String> = Vec::with_capacity(6);
     for form in [secret, trimmed] {
         let mut encoded = String::with_capacity(form.len() * 3);
         encode_component(form, &mut encoded);
-        for candidate in [form.to_owned(), encoded] {
+        let lower = lowercase_escapes(&encoded);
+        for candidate in [form.to_owned(), encoded, lower] {
             if !candidate.is_empty() && !out.contains(&candidate) {
                 out.push(candidate);
             }
         }
     }
     out.into_iter().map(|s| s.chars().collect()).collect()
+}
+
+/// `%2F` -> `%2f`: the two characters after each `%` in lower case.
+fn lowercase_escapes(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut after_percent = 0;
+    for c in encoded.chars() {
+        if after_percent > 0 {
+            out.push(c.to_ascii_lowercase());
+            after_percent -= 1;
+        } else {
+            out.push(c);
+            if c == '%' {
+                after_percent = 2;
+            }
+        }
+    }
+    out
 }
 
 /// Marks in `mask` every character of `text` inside a run of at least `min(MIN_LEAK_CHARS, len)`
@@ -132,6 +152,15 @@ mod tests {
     fn windows(key: &str) -> Vec<String> {
         let chars: Vec<char> = key.chars().collect();
         chars.windows(MIN_LEAK_CHARS).map(|w| w.iter().collect()).collect()
+    }
+
+    #[test]
+    fn lower_case_percent_escapes_are_redacted_too() {
+        let key = "abc/def/ghi/jkl/mno/pqr/stu";
+        for quoted in ["abc%2Fdef%2Fghi%2Fjkl%2Fmno%2Fpqr%2Fstu", "abc%2fdef%2fghi%2fjkl%2fmno%2fpqr%2fstu"] {
+            let out = redact(&format!("unknown key {quoted}"), &[key]);
+            assert!(!out.contains("%2f") && !out.contains("%2F") && !out.contains("def"), "{out}");
+        }
     }
 
     #[test]

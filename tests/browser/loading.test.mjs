@@ -53,6 +53,21 @@ test('without Buffer or Uint8Array.fromHex, the hex decodes by hand and the SDK 
   assert.deepEqual(JSON.parse(out.trim()), { user_id: 'zack' });
 });
 
+test('without WebAssembly, mintToken rejects (never throws) with unsupported_runtime', () => {
+  const script = `
+    const server = await import(process.argv[1]);
+    let outcome;
+    try {
+      outcome = await server.mintToken({ apiKey: 'sk_test_x', userId: 'u' }).then(() => 'resolved', (err) => 'rejected ' + err.code);
+    } catch (err) {
+      outcome = 'threw ' + err.code;
+    }
+    console.log(outcome);
+  `;
+  const out = execFileSync(process.execPath, ['--jitless', '--input-type=module', '-e', script, `${root}/build/package/dist/server.mjs`], { encoding: 'utf8' });
+  assert.equal(out.trim(), 'rejected unsupported_runtime');
+});
+
 async function underPolicy(policy) {
   const url = `${server.url}/tests/browser/csp.html?csp=${encodeURIComponent(policy)}`;
   const { results, page } = await collectPageResults(browser, url);

@@ -55,7 +55,7 @@ describe('signUserId', () => {
 });
 
 describe('verifyWebhookSignature', () => {
-  test('agrees with node:crypto for string, Uint8Array and Buffer bodies, either hex case', () => {
+  test('agrees with node:crypto for string, Uint8Array, Buffer, ArrayBuffer and DataView bodies, either hex case', () => {
     for (let i = 0; i < 200; i += 1) {
       const key = `whsec_${randomBytes(12).toString('hex')}`;
       const text = randomText(200);
@@ -66,6 +66,10 @@ describe('verifyWebhookSignature', () => {
       assert.equal(server.verifyWebhookSignature(key, new TextEncoder().encode(text), sigText.toUpperCase()), true);
       assert.equal(server.verifyWebhookSignature(key, bytes, sigBytes), true);
       assert.equal(server.verifyWebhookSignature(key, new Uint8Array(bytes), sigBytes), true);
+      // What `await request.arrayBuffer()` gives, and other views of the same bytes.
+      const copy = new Uint8Array(bytes);
+      assert.equal(server.verifyWebhookSignature(key, copy.buffer, sigBytes), true, 'ArrayBuffer');
+      assert.equal(server.verifyWebhookSignature(key, new DataView(copy.buffer), sigBytes), true, 'DataView');
       assert.equal(server.verifyWebhookSignature(key, `${text}x`, sigText), false);
       assert.equal(server.verifyWebhookSignature(`${key}x`, text, sigText), false);
     }
@@ -93,6 +97,7 @@ describe('webhooks', () => {
   test('parseWebhookEvents returns the typed events', () => {
     assert.deepEqual(server.parseWebhookEvents(JSON.stringify(events)), events);
     assert.deepEqual(server.parseWebhookEvents(Buffer.from(JSON.stringify({ events }))), events);
+    assert.deepEqual(server.parseWebhookEvents(new TextEncoder().encode(JSON.stringify(events)).buffer), events, 'ArrayBuffer');
     assert.deepEqual(server.parseWebhookEvents(JSON.stringify(events[1])), [events[1]]);
     for (const bad of ['', '{', '[1]', '{"event_type":"record_change"}']) {
       assert.throws(() => server.parseWebhookEvents(bad), isCode('invalid_options'), bad);
