@@ -6,7 +6,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** `env`: { base: harness URL, emulatorUrl, inBrowser }. */
 export function clientCases(api, env) {
-  const { SpikeClient, SpikeError } = api;
+  const { SpikeClient, SpikeError, decodeToken } = api;
   const { inBrowser } = env;
   // Read when a case runs: in Node the harness starts after the cases are listed.
   const url = (path) => `${env.base}${path}`;
@@ -409,6 +409,112 @@ export function clientCases(api, env) {
     equal(seen[0].headers.get('x-app'), 'demo', 'default header');
     equal(seen[0].headers.get('x-override'), 'mine', 'per-request header wins');
     ok(seen[0].headers.get('authorization')?.startsWith('Bearer eyJ'), 'bearer token');
+  });
+
+  // 8. Hardening (issue 15): aborts that abort, answers that cannot hang, honest types.
+  const PATH = '/platform/api/workspaces';
+  /** Whether `promise` settles within `ms`: { settled, value?, error?, ms }. Never hangs a case. */
+  const settleWithin = async (promise, ms) => {
+    const started = Date.now();
+    let timer;
+    const late = new Promise((resolve) => { timer = setTimeout(() => resolve({ settled: false }), ms); });
+    const outcome = await Promise.race([promise.then((value) => ({ settled: true, value }), (error) => ({ settled: true, error })), late]);
+    clearTimeout(timer);
+    return { ...outcome, ms: Date.now() - started };
+  };
+  const expectAborted = (outcome, what) => {
+    ok(outcome.settled, `${what}: settled`);
+    ok(outcome.error instanceof SpikeError, `${what}: a SpikeError (${outcome.error})`);
+    equal(outcome.error.code, 'aborted', `${what}: code`);
+  };
+
+  add('15.1 an abort ends a 30 s Retry-After wait at once', async () => {
+    const c = client({ tokenProvider: provider() });
+    await c.get(PATH);
+    await inject({ status503: 1, retryAfter: 30 });
+    const controller = new AbortController();
+    let abortedAt;
+    c.on('retry', () => setTimeout(() => { abortedAt = Date.now(); controller.abort(); }, 20));
+    const outcome = await settleWithin(c.get(PATH, { signal: controller.signal }), 2000);
+    expectAborted(outcome, 'during Retry-After');
+    ok(Date.now() - abortedAt < 500, `rejected ${Date.now() - abortedAt} ms after the abort`);
+  });
+
+  add('15.1 an abort ends the wait for a running refresh at once; the refresh still serves later calls', async () => {
+    let release;
+    const gate = new Promise((resolve) => { release = resolve; });
+    const inner = provider();
+    const c = client({ tokenProvider: async () => { await gate; return inner(); } });
+    const controller = new AbortController();
+    const pending = c.get(PATH, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    expectAborted(await settleWithin(pending, 2000), 'waiting for the refresh');
+    release();
+    deepEqual(await c.get(PATH), { workspaces: [] }, 'a later call');
+    equal(inner.calls, 1, 'one token fetch');
+  });
+
+  add('15.1 an abort ends the back-off after a failed refresh at once', async () => {
+    let fail = true;
+    const inner = provider();
+    const c = client({ tokenProvider: async () => { if (fail) throw new Error('down'); return inner(); } });
+    await rejectsWith(c.getToken(), SpikeError, 'token_provider_failed', 'first refresh');
+    // The clock an hour behind makes the ~250 ms back-off an hour long: only the abort can end it.
+    const realNow = Date.now;
+    Date.now = () => realNow.call(Date) - 3600e3;
+    try {
+      const controller = new AbortController();
+      const pending = c.get(PATH, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 50);
+      expectAborted(await settleWithin(pending, 2000), 'during the back-off');
+    } finally {
+      Date.now = realNow;
+    }
+    fail = false;
+    await sleep(300);
+    deepEqual(await c.get(PATH), { workspaces: [] }, 'recovers');
+  });
+
+  add('15.2 a body that stalls after the headers ends in timeout: request(), the 401 read, the token endpoint', async () => {
+    const c = new SpikeClient({ baseUrl: env.base, tokenProvider: provider(), timeoutMs: 300, maxRetries: 0 });
+    for (const [what, call] of [
+      ['get() of a stalled 200', () => c.get('/stall?status=200')],
+      ['request() of a stalled 200', () => c.request('/stall?status=200')],
+      ['get() of a stalled 401', () => c.get('/stall?status=401')],
+      ['fetch() of a stalled 401 (the token_expired decision)', () => c.fetch('/stall?status=401')],
+    ]) {
+      const outcome = await settleWithin(call(), 3000);
+      ok(outcome.settled, `${what}: settled`);
+      equal(outcome.error?.code, 'timeout', `${what}: code`);
+    }
+    const e = client({ tokenEndpoint: endpoint('mode=stall'), timeoutMs: 300 });
+    const outcome = await settleWithin(e.getToken(), 3000);
+    ok(outcome.settled, 'token endpoint: settled');
+    equal(outcome.error?.code, 'token_provider_failed', 'token endpoint: code');
+    equal(outcome.error?.cause?.code, 'timeout', 'token endpoint: cause');
+  });
+
+  /** An AbortSignal that counts the abort listeners still attached to it. */
+  const countedSignal = () => {
+    const { signal } = new AbortController();
+    const live = new Set();
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (type, fn, options) => { if (type === 'abort') live.add(fn); return add(type, fn, options); };
+    signal.removeEventListener = (type, fn, options) => { if (type === 'abort') live.delete(fn); return remove(type, fn, options); };
+    return { signal, live: () => live.size };
+  };
+
+  add('15.3 one abort listener per request, not per attempt or wait', async () => {
+    const c = client({ tokenProvider: provider() });
+    const viaGet = countedSignal();
+    await inject({ status503: 2, retryAfter: 0 });
+    deepEqual(await c.get(PATH, { signal: viaGet.signal }), { workspaces: [] }, 'get after two retries');
+    equal(viaGet.live(), 0, 'get(): no listener left once the answer is read');
+    const viaFetch = countedSignal();
+    await inject({ status503: 2, retryAfter: 0 });
+    equal((await c.fetch(PATH, { signal: viaFetch.signal })).status, 200, 'fetch after two retries');
+    ok(viaFetch.live() <= 1, `fetch(): at most one listener (for the body the caller reads), got ${viaFetch.live()}`);
   });
 
   return cases;
