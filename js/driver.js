@@ -14,6 +14,22 @@ const TOKEN_RETRY = -2;
 const EVENTS = ['tokenRefreshed', 'retry', 'error'];
 const TIMED_OUT = Symbol('timeout');
 
+/** Bodies that fetch re-reads from scratch on every call; anything else is sent at most once. */
+const isReplayable = (body) =>
+  body === undefined ||
+  body === null ||
+  typeof body !== 'object' ||
+  body instanceof ArrayBuffer ||
+  ArrayBuffer.isView(body) ||
+  (typeof Blob === 'function' && body instanceof Blob) ||
+  (typeof URLSearchParams === 'function' && body instanceof URLSearchParams) ||
+  (typeof FormData === 'function' && body instanceof FormData);
+
+/** Streamed bodies, which fetch sends only with `duplex: 'half'`. */
+const isStream = (body) =>
+  (typeof ReadableStream === 'function' && body instanceof ReadableStream) ||
+  (body !== null && typeof body === 'object' && typeof body[Symbol.asyncIterator] === 'function');
+
 export function defineSpikeClient(SpikeCore, SpikeError) {
   const invalid = (message) => new SpikeError('invalid_options', message);
   const aborted = (reason) => new SpikeError('aborted', 'The request was aborted', { cause: reason });
@@ -63,7 +79,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
         request,
         method: typeof init.method === 'string' ? init.method.toUpperCase() : 'GET',
         signal: init.signal !== null && typeof init.signal === 'object' ? init.signal : undefined,
-        replayable: !(typeof ReadableStream === 'function' && init.body instanceof ReadableStream),
+        replayable: isReplayable(init.body),
         forceRetry: typeof retry === 'boolean' ? retry : undefined,
         headers: init.headers,
       };
@@ -79,6 +95,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
     req.request.method = req.method;
     req.request.headers = req.headers;
+    if (req.request.duplex === undefined && isStream(req.request.body)) req.request.duplex = 'half';
     return req;
   };
 

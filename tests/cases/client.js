@@ -517,5 +517,46 @@ export function clientCases(api, env) {
     ok(viaFetch.live() <= 1, `fetch(): at most one listener (for the body the caller reads), got ${viaFetch.live()}`);
   });
 
+  add('15.4 one-shot bodies (streams, async iterables) are sent once, with duplex: half', async () => {
+    const seen = [];
+    const rejecting = async (u, init) => {
+      seen.push(init);
+      return new Response('{"error":"token_expired"}', { status: 401, headers: { 'content-type': 'application/json' } });
+    };
+    const c = client({ tokenProvider: provider(), fetch: rejecting });
+    const bytes = () => new TextEncoder().encode('{"tier":"md"}');
+    const bodies = {
+      ReadableStream: () => new ReadableStream({ start(ctl) { ctl.enqueue(bytes()); ctl.close(); } }),
+      'async generator': () => (async function* chunks() { yield bytes(); })(),
+      'async iterable': () => ({ async *[Symbol.asyncIterator]() { yield bytes(); } }),
+    };
+    for (const [what, body] of Object.entries(bodies)) {
+      seen.length = 0;
+      const res = await c.fetch(PATH, { method: 'PUT', body: body(), retry: true });
+      equal(res.status, 401, `${what}: the 401 is returned`);
+      equal(seen.length, 1, `${what}: sent once`);
+      equal(seen[0].duplex, 'half', `${what}: duplex`);
+    }
+    seen.length = 0;
+    await c.fetch(PATH, { method: 'PUT', body: '{"tier":"md"}' });
+    equal(seen.length, 3, 'a string body is replayed');
+    equal(seen[0].duplex, undefined, 'no duplex for a string body');
+  });
+
+  if (!inBrowser) {
+    add('15.4 Node: an async iterable body reaches the API without duplex from the caller, and is not replayed', async () => {
+      const p = provider();
+      const c = client({ tokenProvider: p });
+      await c.get(PATH);
+      const body = async function* chunks() { yield new TextEncoder().encode('{"tier":"md","ttlSeconds":60}'); };
+      const created = await c.post(PATH, body(), { headers: { 'content-type': 'application/json' } });
+      equal(created.tier, 'md', 'sent');
+      await inject({ expireTokens: true });
+      const res = await c.fetch(PATH, { method: 'POST', body: body(), headers: { 'content-type': 'application/json' } });
+      equal(res.status, 401, 'the 401 is returned, not retried');
+      equal(p.calls, 1, 'no refresh for a one-shot body');
+    });
+  }
+
   return cases;
 }
