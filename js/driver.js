@@ -473,14 +473,16 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
           } finally {
             attempt?.settle();
           }
+          // One count for every retry of this request, whatever its reason.
+          const retry = tokenRetries + transientRetries + 1;
           if (next === TOKEN_RETRY) {
             tokenRetries += 1;
-            this.#emit('retry', { attempt: tokenRetries, reason: 'token_expired', status: 401, delayMs: 0, method: req.method, url });
+            this.#emit('retry', { attempt: retry, reason: 'token_expired', status: 401, delayMs: 0, method: req.method, url });
             continue;
           }
           transientRetries += 1;
           const status = failure ? {} : { status: attempt.response.status };
-          this.#emit('retry', { attempt: transientRetries, reason: failure ? failure.code : 'status', ...status, delayMs: Math.round(next), method: req.method, url });
+          this.#emit('retry', { attempt: retry, reason: failure ? failure.code : 'status', ...status, delayMs: Math.round(next), method: req.method, url });
           await abort.sleep(next);
         }
       } finally {

@@ -558,5 +558,39 @@ export function clientCases(api, env) {
     });
   }
 
+  add('15.5 retry events number every retry of a request once: 1, 2, ...', async () => {
+    const c = client({ tokenProvider: provider() });
+    await c.get(PATH);
+    const seen = [];
+    c.on('retry', (e) => seen.push([e.attempt, e.reason]));
+    await inject({ tokenExpired: 1, status503: 1, retryAfter: 0 });
+    deepEqual(await c.get(PATH), { workspaces: [] }, 'succeeded');
+    deepEqual(seen.map(([attempt]) => attempt), [1, 2], `attempts (${JSON.stringify(seen)})`);
+  });
+
+  add('15.5 expires_at from a provider or an endpoint is honoured (measured from iat, not the device clock)', async () => {
+    const inner = provider();
+    const withExpiresAt = async () => {
+      const { token } = await inner();
+      return { token, expires_at: new Date((decodeToken(token).iat + 120) * 1000).toISOString() };
+    };
+    const realNow = Date.now;
+    for (const shift of [0, 5 * 3600e3]) {
+      Date.now = () => realNow.call(Date) + shift;
+      try {
+        const c = client({ tokenProvider: withExpiresAt });
+        await c.getToken();
+        const left = c.tokenInfo().secondsLeft;
+        ok(left > 100 && left <= 120, `provider, clock shift ${shift / 3600e3} h: secondsLeft ${left}`);
+      } finally {
+        Date.now = realNow;
+      }
+    }
+    const e = client({ tokenEndpoint: endpoint('life=90') });
+    await e.getToken();
+    const left = e.tokenInfo().secondsLeft;
+    ok(left > 70 && left <= 90, `endpoint: secondsLeft ${left}`);
+  });
+
   return cases;
 }
