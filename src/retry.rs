@@ -74,11 +74,26 @@ fn http_date_ms(value: &str) -> Option<f64> {
         return None;
     };
     let (h, m, s) = (num(h)?, num(m)?, num(s)?);
-    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+    let month = i64::try_from(month).ok()? + 1;
+    if !(1..=days_in_month(year, month)).contains(&day) || h > 23 || m > 59 || s > 60 {
         return None;
     }
-    let days = days_from_civil(year, i64::try_from(month).ok()? + 1, day);
+    let days = days_from_civil(year, month, day);
+    // Round trip, as ky does: the weekday must be the date's (1970-01-01 was a Thursday).
+    let weekdays = ["Thu,", "Fri,", "Sat,", "Sun,", "Mon,", "Tue,", "Wed,"];
+    if weekdays.get(usize::try_from(days.rem_euclid(7)).ok()?) != Some(&weekday) {
+        return None;
+    }
     Some(((days * 86_400 + h * 3600 + m * 60 + s) * 1000) as f64)
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -141,6 +156,11 @@ mod tests {
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", at + 5000.0), Some(0.0));
         assert_eq!(parse_retry_after("Mon, 23 Nov 2026 15:00:00 GMT", 0.0), Some(1_795_446_000_000.0));
         assert_eq!(parse_retry_after("Thu, 29 Feb 2024 00:00:00 GMT", 0.0), Some(1_709_164_800_000.0));
+        // Dates that do not exist, or name the wrong weekday, do not round-trip: ignored.
+        for bad in ["Tue, 31 Feb 2099 00:00:00 GMT", "Sat, 31 Apr 2099 00:00:00 GMT", "Thu, 29 Feb 2100 00:00:00 GMT", "Mon, 01 Jan 2099 00:00:00 GMT", "Mon, 06 Nov 1994 08:49:37 GMT", "Thu, 00 Jan 2099 00:00:00 GMT"] {
+            assert_eq!(parse_retry_after(bad, 0.0), None, "{bad:?}");
+        }
+        assert_eq!(parse_retry_after("Tue, 29 Feb 2000 00:00:00 GMT", 0.0), Some(951_782_400_000.0));
         for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:37 UTC", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT"] {
             assert_eq!(parse_retry_after(bad, 0.0), None, "{bad:?}");
         }

@@ -592,5 +592,20 @@ export function clientCases(api, env) {
     ok(left > 70 && left <= 90, `endpoint: secondsLeft ${left}`);
   });
 
+  add('15.6 a Retry-After date that does not exist is ignored (the default backoff is used)', async () => {
+    const c = client({ tokenProvider: provider() });
+    await c.get(PATH);
+    for (const date of ['Tue, 31 Feb 2099 00:00:00 GMT', 'Mon, 01 Jan 2099 00:00:00 GMT', 'Sat, 31 Apr 2099 00:00:00 GMT']) {
+      const delays = [];
+      const controller = new AbortController();
+      const off = c.on('retry', (e) => { delays.push(e.delayMs); if (e.delayMs > 1000) controller.abort(); });
+      await inject({ status503: 1, retryAfter: date });
+      await c.get(PATH, { signal: controller.signal }).catch(() => {});
+      off();
+      equal(delays.length, 1, `${date}: one retry`);
+      ok(delays[0] <= 500, `${date}: default backoff, not the date (${delays[0]} ms)`);
+    }
+  });
+
   return cases;
 }
