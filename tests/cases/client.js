@@ -607,5 +607,18 @@ export function clientCases(api, env) {
     }
   });
 
+  add('15.10 tokenInfo().refreshAt says when the client refreshes', async () => {
+    const c = client({ tokenProvider: provider('ttl=4'), refreshLeewaySeconds: 600 });
+    await c.getToken();
+    const info = c.tokenInfo();
+    equal(info.refreshAt, info.expiresAt - 2000, 'half the 4 s life before expiry');
+    const long = client({ tokenProvider: provider() });
+    await long.getToken();
+    const hour = long.tokenInfo();
+    equal(hour.refreshAt, hour.expiresAt - 60_000, 'the 60 s leeway before expiry');
+    const { token } = await provider()();
+    equal(client({ token }).tokenInfo().refreshAt, null, 'a static token is never refreshed');
+  });
+
   return cases;
 }
