@@ -478,4 +478,41 @@ describe('hardening (issue 15)', () => {
     await server.toNodeHandler(async () => new Response('x'))({ method: 'GET', url: '/', headers: {}, async *[Symbol.asyncIterator]() {} }, res);
     assert.deepEqual(writes, ['destroyed']);
   });
+
+  test('9. single flight is exact: a waiter never drops a newer mint for the same user', async () => {
+    // Mints go through a fetch we control: the first fails, later ones wait for `release`.
+    // Requests for one user arrive before, during and after the first mint fails, their getUser
+    // settling over many microtask turns; then, while the second mint runs, more must join it.
+    const ticks = (n) => { let p = Promise.resolve(); for (let i = 0; i < n; i += 1) p = p.then(() => {}); return p; };
+    for (let offset = 0; offset < 8; offset += 1) {
+      let mints = 0;
+      let failFirst;
+      let release;
+      const held = new Promise((r) => { release = r; });
+      const mintFetch = (u, init) => {
+        mints += 1;
+        if (mints === 1) return new Promise((_, reject) => { failFirst = () => reject(new TypeError('connection reset')); });
+        return held.then(() => fetch(u, init));
+      };
+      const handler = server.createTokenHandler({
+        apiKey: API_KEY, baseUrl: emu.url, fetch: mintFetch,
+        getUser: async (req) => { await ticks(Number(req.headers.get('x-ticks'))); return 'ivy'; },
+      });
+      const req = (n, forced) => new Request('http://127.0.0.1/t', { headers: { 'x-ticks': String(n), ...(forced ? { 'cache-control': 'no-cache' } : {}) } });
+      const first = handler(req(0));
+      await ticks(20);
+      assert.equal(mints, 1);
+      const crowd = [];
+      for (let i = 0; i < 40; i += 1) crowd.push(handler(req(i)), handler(req(i, true)));
+      await ticks(offset);
+      failFirst();
+      assert.equal((await first).status, 502);
+      await ticks(100);
+      const joined = [handler(req(0)), handler(req(0, true))];
+      await ticks(20);
+      assert.equal(mints, 2, `offset ${offset}: one mint at a time for a user`);
+      release();
+      await Promise.all([...crowd, ...joined]);
+    }
+  });
 });
