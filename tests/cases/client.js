@@ -620,5 +620,29 @@ export function clientCases(api, env) {
     equal(client({ token }).tokenInfo().refreshAt, null, 'a static token is never refreshed');
   });
 
+
+  // Issue 19 item 3: every failure is a SpikeError, whatever stage the abort hits.
+  add('19.3 an abort at each stage rejects with aborted (the reason as cause): before sending, waiting for headers, reading a 2xx body, reading an error body', async () => {
+    const reason = new Error('user navigated away');
+    const stages = [
+      ['before sending', (c, signal) => c.get(PATH, { signal }), (ctl) => ctl.abort(reason)],
+      ['waiting for headers', (c, signal) => c.get(PATH, { signal }), (ctl) => setTimeout(() => ctl.abort(reason), 100)],
+      ['reading a 2xx body', (c, signal) => c.get('/stall?status=200', { signal }), (ctl) => setTimeout(() => ctl.abort(reason), 200)],
+      ['reading an error body', (c, signal) => c.request('/stall?status=500', { signal }), (ctl) => setTimeout(() => ctl.abort(reason), 200)],
+    ];
+    for (const [stage, call, abortAt] of stages) {
+      await reset();
+      const api = stage === 'waiting for headers' ? client({ tokenProvider: provider() }) : new SpikeClient({ baseUrl: env.base, tokenProvider: provider() });
+      await api.getToken();
+      if (stage === 'waiting for headers') await inject({ latencyMs: 5000 });
+      const controller = new AbortController();
+      const pending = call(api, controller.signal);
+      abortAt(controller);
+      const outcome = await settleWithin(pending, 3000);
+      expectAborted(outcome, stage);
+      equal(outcome.error.cause, reason, `${stage}: the reason is the cause`);
+    }
+  });
+
   return cases;
 }

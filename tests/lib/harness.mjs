@@ -48,7 +48,7 @@ export async function startHarness() {
       // GET /stall?status=N : headers and the start of a JSON body, then nothing (a stalled body).
       if (url.pathname === '/stall') {
         const status = Number(url.searchParams.get('status')) || 200;
-        return stall(res, status, status === 401 ? '{"error":"token_exp' : '{"workspaces":[');
+        return stall(res, status, status === 401 ? '{"error":"token_exp' : status >= 400 ? '{"error":"' : '{"workspaces":[');
       }
       if (url.pathname === '/control/config') return json(res, 200, { emulatorUrl: emulator.url });
       if (url.pathname === '/control/inject' && req.method === 'POST') {
