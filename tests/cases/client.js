@@ -644,5 +644,34 @@ export function clientCases(api, env) {
     }
   });
 
+  // Issue 19 item 4: Retry-After in every HTTP-date form (RFC 9110 5.6.7).
+  add('19.4 Retry-After as an IMF-fixdate, an RFC 850 date (two-digit year) or an asctime date', async () => {
+    const p2 = (n) => String(n).padStart(2, '0');
+    const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+    const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const forms = (d) => {
+      const time = `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+      const [day, month] = [DAYS[d.getUTCDay()], MONTHS[d.getUTCMonth()]];
+      return {
+        'IMF-fixdate': d.toUTCString(),
+        'RFC 850': `${day}, ${p2(d.getUTCDate())}-${month}-${p2(d.getUTCFullYear() % 100)} ${time} GMT`,
+        asctime: `${day.slice(0, 3)} ${month} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} ${d.getUTCFullYear()}`,
+      };
+    };
+    const c = client({ tokenProvider: provider() });
+    await c.get(PATH);
+    for (const [form, date] of Object.entries(forms(new Date(Date.now() + 2500)))) {
+      const delays = [];
+      const controller = new AbortController();
+      // Only the delay the client chose matters: abort instead of waiting it out.
+      const off = c.on('retry', (e) => { delays.push(e.delayMs); controller.abort(); });
+      await inject({ status503: 1, retryAfter: date });
+      await c.get(PATH, { signal: controller.signal }).catch(() => {});
+      off();
+      equal(delays.length, 1, `${form}: one retry`);
+      ok(delays[0] > 1000 && delays[0] <= 3000, `${form} (${date}) honoured: ${delays[0]} ms`);
+    }
+  });
+
   return cases;
 }
