@@ -13,7 +13,22 @@ const TOKEN_RETRY = -2;
 
 const EVENTS = ['tokenRefreshed', 'retry', 'error'];
 const TIMED_OUT = Symbol('timeout');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Bodies that fetch re-reads from scratch on every call; anything else is sent at most once. */
+const isReplayable = (body) =>
+  body === undefined ||
+  body === null ||
+  typeof body !== 'object' ||
+  body instanceof ArrayBuffer ||
+  ArrayBuffer.isView(body) ||
+  (typeof Blob === 'function' && body instanceof Blob) ||
+  (typeof URLSearchParams === 'function' && body instanceof URLSearchParams) ||
+  (typeof FormData === 'function' && body instanceof FormData);
+
+/** Streamed bodies, which fetch sends only with `duplex: 'half'`. */
+const isStream = (body) =>
+  (typeof ReadableStream === 'function' && body instanceof ReadableStream) ||
+  (body !== null && typeof body === 'object' && typeof body[Symbol.asyncIterator] === 'function');
 
 export function defineSpikeClient(SpikeCore, SpikeError) {
   const invalid = (message) => new SpikeError('invalid_options', message);
@@ -64,7 +79,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
         request,
         method: typeof init.method === 'string' ? init.method.toUpperCase() : 'GET',
         signal: init.signal !== null && typeof init.signal === 'object' ? init.signal : undefined,
-        replayable: !(typeof ReadableStream === 'function' && init.body instanceof ReadableStream),
+        replayable: isReplayable(init.body),
         forceRetry: typeof retry === 'boolean' ? retry : undefined,
         headers: init.headers,
       };
@@ -80,13 +95,82 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
     req.request.method = req.method;
     req.request.headers = req.headers;
+    if (req.request.duplex === undefined && isStream(req.request.body)) req.request.duplex = 'half';
     return req;
   };
 
-  /** The `error` field of a 401's JSON body, read from a clone so the caller still gets the body. */
-  const apiErrorCode = async (response) => {
+  /**
+   * The caller's signal for one request, listened to once (not once per attempt or wait): it
+   * aborts the running attempt and ends any wait (back-off, Retry-After, a running refresh) at once.
+   */
+  class Abort {
+    #signal;
+    #onAbort = null;
+    #waits = new Set(); // rejecters of the waits in progress
+    current = null; // the running attempt's AbortController
+
+    constructor(signal) {
+      this.#signal = signal;
+      if (signal && typeof signal.addEventListener !== 'function') throw invalid('init.signal must be an AbortSignal');
+      if (!signal || signal.aborted) return;
+      this.#onAbort = () => {
+        this.current?.abort(signal.reason);
+        for (const reject of this.#waits) reject(this.error());
+      };
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+
+    get aborted() {
+      return Boolean(this.#signal?.aborted);
+    }
+
+    /** The `aborted` error, with the caller's reason as its cause. */
+    error() {
+      return aborted(this.#signal?.reason);
+    }
+
+    check() {
+      if (this.#signal?.aborted) throw this.error();
+    }
+
+    /** `promise`, or `aborted` as soon as the signal fires. */
+    async race(promise) {
+      this.check();
+      if (!this.#onAbort) return promise;
+      let reject;
+      const stop = new Promise((_, r) => {
+        reject = r;
+      });
+      this.#waits.add(reject);
+      try {
+        return await Promise.race([promise, stop]);
+      } finally {
+        this.#waits.delete(reject);
+      }
+    }
+
+    async sleep(ms) {
+      let timer;
+      try {
+        await this.race(new Promise((resolve) => (timer = setTimeout(resolve, ms))));
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+
+    /** Stops listening (once nothing of the request is left to abort). */
+    done() {
+      if (this.#onAbort) this.#signal.removeEventListener('abort', this.#onAbort);
+      this.#onAbort = null;
+      this.current = null;
+    }
+  }
+
+  /** The `error` field of a 401's JSON body, read from a clone (under the attempt's deadline) so the caller still gets the body. */
+  const apiErrorCode = async (attempt) => {
+    const text = await attempt.read(attempt.response.clone().text());
     try {
-      const body = await response.clone().json();
+      const body = JSON.parse(text);
       return typeof body?.error === 'string' ? body.error : undefined;
     } catch {
       return undefined;
@@ -134,7 +218,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     fetch(path, init) {
-      return this.#reporting(async () => (await this.#send(path, init)).response);
+      return this.#reporting(async () => (await this.#send(path, init, false)).response);
     }
 
     request(path, init) {
@@ -207,8 +291,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     async #request(path, init) {
-      const { response, method, url } = await this.#send(path, init);
-      const text = await response.text();
+      const { response, method, url, text } = await this.#send(path, init, true);
       let body = null;
       if (text) {
         try {
@@ -222,15 +305,16 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     /** A token to send now. Waits for a running refresh instead of starting another. */
-    async #currentToken(first = this.#core.decide(Date.now())) {
+    async #currentToken(first = this.#core.decide(Date.now()), abort = new Abort()) {
       for (let decision = first; ; decision = this.#core.decide(Date.now())) {
         if (decision > 0) return this.#token;
         if (decision === BACK_OFF) {
-          await sleep(this.#core.notBefore() - Date.now());
+          await abort.sleep(this.#core.notBefore() - Date.now());
           continue;
         }
         if (decision === REFRESH || (decision === WAIT && !this.#refreshing)) this.#refresh();
-        await this.#refreshing;
+        // An aborted caller stops waiting; the refresh goes on for everyone else.
+        await abort.race(this.#refreshing);
         // Use the token that refresh produced, even if it is short-lived: never refresh twice in
         // a row for one call (that is how refresh loops start).
         if (this.#token) return this.#token;
@@ -251,6 +335,8 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
         }
         if (this.#listeners.get('tokenRefreshed').size) this.#emit('tokenRefreshed', this.tokenInfo());
       })();
+      // Its failure reaches every waiter; this keeps it from being unhandled when all of them aborted.
+      this.#refreshing.catch(() => {});
     }
 
     /** Calls the provider; one that never settles gets `timeoutMs`, so it cannot hang every call. */
@@ -288,14 +374,17 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       if (!headers.has('accept')) headers.set('accept', 'application/json');
       if (json && !headers.has('content-type')) headers.set('content-type', 'application/json');
       if (forced) headers.set('cache-control', 'no-cache');
-      let response;
+      let attempt;
+      let text;
       try {
-        response = await this.#attempt(url, { method, headers, credentials, body });
+        attempt = await this.#attempt(url, { method, headers, credentials, body });
+        text = await attempt.read(attempt.response.text());
       } catch (cause) {
-        throw providerFailed('the token endpoint could not be reached', cause);
+        throw providerFailed(attempt ? 'the token endpoint did not send its whole answer' : 'the token endpoint could not be reached', cause);
+      } finally {
+        attempt?.settle();
       }
-      const text = await response.text().catch(() => '');
-      return this.#core.installFromEndpoint(response.status, text, Date.now());
+      return this.#core.installFromEndpoint(attempt.response.status, text, Date.now());
     }
 
     /** `tokenEndpoint.headers` as a function, run per token fetch; it gets `timeoutMs`, like a provider. */
@@ -320,24 +409,45 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       }
     }
 
-    /** One fetch with `timeoutMs`, aborted if the caller's signal fires (which stays linked to the body). */
-    async #attempt(url, init, callerSignal) {
-      if (callerSignal?.aborted) throw aborted(callerSignal.reason);
+    /**
+     * One fetch under `timeoutMs`, which runs until `settle()`: it covers reading the answer's body
+     * too (`read()`), so a server that sends headers and then stalls cannot hang the call. The
+     * caller's `abort` aborts it. Rejects with `aborted`, `timeout` or `network_error`.
+     */
+    async #attempt(url, init, abort = new Abort()) {
+      abort.check();
       const fetch = this.#config.fetch ?? globalThis.fetch;
-      if (typeof fetch !== 'function') throw invalid('no fetch available: pass the fetch option (Node < 18 has no global fetch)');
+      if (typeof fetch !== 'function') throw invalid('no fetch available: pass the fetch option (this runtime has no global fetch)');
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(TIMED_OUT), this.#config.timeoutMs);
-      callerSignal?.addEventListener('abort', () => controller.abort(callerSignal.reason), { once: true });
+      abort.current = controller;
+      // Settles when the attempt is aborted (timeout or caller): bounds body reads even for a
+      // custom fetch that ignores its signal.
+      const cut = new Promise((_, reject) => {
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+      });
+      cut.catch(() => {});
+      const failure = (cause) => {
+        if (abort.aborted) return abort.error();
+        if (controller.signal.reason === TIMED_OUT) return new SpikeError('timeout', `No complete answer within ${Math.round(this.#config.timeoutMs)} ms`);
+        if (cause instanceof SpikeError) return cause;
+        return new SpikeError('network_error', 'The request failed before a complete HTTP answer (connection refused, reset or DNS)', { cause });
+      };
       try {
         // fetch copies init when called, so the one object serves every attempt.
         init.signal = controller.signal;
-        return await fetch(url, init);
+        const response = await Promise.race([fetch(url, init), cut]);
+        return {
+          response,
+          settle: () => clearTimeout(timer),
+          read: (reading) =>
+            Promise.race([reading, cut]).catch((cause) => {
+              throw failure(cause);
+            }),
+        };
       } catch (cause) {
-        if (callerSignal?.aborted) throw aborted(callerSignal.reason);
-        if (controller.signal.reason === TIMED_OUT) throw new SpikeError('timeout', `No answer within ${Math.round(this.#config.timeoutMs)} ms`);
-        throw new SpikeError('network_error', 'The request failed before any HTTP answer (connection refused, reset or DNS)', { cause });
-      } finally {
         clearTimeout(timer);
+        throw failure(cause);
       }
     }
 
@@ -348,49 +458,65 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       return url;
     }
 
-    /** The whole request: token, attempts, and the retries the core asks for. */
-    async #send(path, init) {
+    /**
+     * The whole request: token, attempts, and the retries the core asks for. `consume`: read the
+     * final answer's body (as `text`) inside the attempt, under its deadline.
+     */
+    async #send(path, init, consume) {
       const url = this.#urls.get(path) ?? this.#resolve(path);
       const req = readInit(init, this.#config.headers);
-      let tokenRetries = 0;
-      let transientRetries = 0;
-      for (;;) {
-        // The token: at once when the current one is good (the hot path), else after a refresh.
-        const decision = this.#core.decide(Date.now());
-        const { value, generation } = decision > 0 ? this.#token : await this.#currentToken(decision);
-        // fetch copies the headers when called, so one headers object serves every attempt.
-        if (req.headers instanceof Headers) req.headers.set('authorization', `Bearer ${value}`);
-        else req.headers.authorization = `Bearer ${value}`;
-        let response;
-        let failure;
-        try {
-          response = await this.#attempt(url, req.request, req.signal);
-        } catch (err) {
-          if (err.code !== 'timeout' && err.code !== 'network_error') throw err;
-          failure = err;
+      const abort = new Abort(req.signal);
+      let keepListening = false;
+      try {
+        let tokenRetries = 0;
+        let transientRetries = 0;
+        for (;;) {
+          // The token: at once when the current one is good (the hot path), else after a refresh.
+          const decision = this.#core.decide(Date.now());
+          const { value, generation } = decision > 0 ? this.#token : await this.#currentToken(decision, abort);
+          // fetch copies the headers when called, so one headers object serves every attempt.
+          if (req.headers instanceof Headers) req.headers.set('authorization', `Bearer ${value}`);
+          else req.headers.authorization = `Bearer ${value}`;
+          let attempt;
+          let failure;
+          let next;
+          try {
+            attempt = await this.#attempt(url, req.request, abort);
+            const { response } = attempt;
+            const status = response.status;
+            const code = status === 401 ? await apiErrorCode(attempt) : undefined;
+            const retryAfter = status >= 400 ? (response.headers.get('retry-after') ?? undefined) : undefined;
+            next = this.#core.afterAnswer(status, code, retryAfter, req.method, req.replayable, req.forceRetry, generation, tokenRetries, transientRetries, Date.now(), Math.random());
+            if (next === DONE) {
+              const text = consume ? await attempt.read(response.text()) : undefined;
+              // fetch(): the caller reads the body, still abortable through its signal.
+              keepListening = !consume;
+              return { response, method: req.method, url, text };
+            }
+            discard(response);
+          } catch (err) {
+            if (err.code !== 'timeout' && err.code !== 'network_error') throw err;
+            failure = err;
+            if (attempt) discard(attempt.response);
+            next = this.#core.afterFailure(failure.code === 'timeout', req.method, req.replayable, req.forceRetry, transientRetries, Math.random());
+            if (next === DONE) throw failure;
+          } finally {
+            attempt?.settle();
+          }
+          // One count for every retry of this request, whatever its reason.
+          const retry = tokenRetries + transientRetries + 1;
+          if (next === TOKEN_RETRY) {
+            tokenRetries += 1;
+            this.#emit('retry', { attempt: retry, reason: 'token_expired', status: 401, delayMs: 0, method: req.method, url });
+            continue;
+          }
+          transientRetries += 1;
+          const status = failure ? {} : { status: attempt.response.status };
+          this.#emit('retry', { attempt: retry, reason: failure ? failure.code : 'status', ...status, delayMs: Math.round(next), method: req.method, url });
+          await abort.sleep(next);
         }
-        let next;
-        if (response) {
-          const status = response.status;
-          const code = status === 401 ? await apiErrorCode(response) : undefined;
-          const retryAfter = status >= 400 ? (response.headers.get('retry-after') ?? undefined) : undefined;
-          next = this.#core.afterAnswer(status, code, retryAfter, req.method, req.replayable, req.forceRetry, generation, tokenRetries, transientRetries, Date.now(), Math.random());
-          if (next === DONE) return { response, method: req.method, url };
-          discard(response);
-        } else {
-          next = this.#core.afterFailure(failure.code === 'timeout', req.method, req.replayable, req.forceRetry, transientRetries, Math.random());
-          if (next === DONE) throw failure;
-        }
-        if (next === TOKEN_RETRY) {
-          tokenRetries += 1;
-          this.#emit('retry', { attempt: tokenRetries, reason: 'token_expired', status: 401, delayMs: 0, method: req.method, url });
-          continue;
-        }
-        transientRetries += 1;
-        const status = response ? { status: response.status } : {};
-        this.#emit('retry', { attempt: transientRetries, reason: response ? 'status' : failure.code, ...status, delayMs: Math.round(next), method: req.method, url });
-        await sleep(next);
-        if (req.signal?.aborted) throw aborted(req.signal.reason);
+      } finally {
+        if (!keepListening) abort.done();
       }
     }
   };

@@ -1,6 +1,7 @@
 //! Which failures are retried, and how long to wait: capped exponential backoff with jitter,
 //! honouring `Retry-After` (seconds or an HTTP date), the way openai-node and stripe-node do.
 
+use crate::num::floor;
 use crate::text::{digits, split, trim};
 
 /// First backoff step and its cap.
@@ -47,40 +48,108 @@ pub fn backoff_ms(retry: u32, retry_after_ms: Option<f64>, random: f64) -> f64 {
     capped * (1.0 - 0.25 * random.clamp(0.0, 1.0))
 }
 
-/// Parses `Retry-After`: delta-seconds, or an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`)
-/// compared with `now_ms`. A date in the past means "now" (0). Garbage is `None`.
+/// Parses `Retry-After`: delta-seconds, or an HTTP-date in any of RFC 9110's three forms
+/// compared with `now_ms`. A date in the past means "now" (0). Garbage, and dates that do not
+/// exist or name the wrong weekday, are `None`.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let value = trim(value);
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         return digits(value).and_then(|s| u32::try_from(s).ok()).map(|s| f64::from(s) * 1000.0).or(Some(f64::MAX));
     }
-    http_date_ms(value).map(|at| (at - now_ms).max(0.0))
+    http_date_ms(value, now_ms).map(|at| (at - now_ms).max(0.0))
 }
 
-/// IMF-fixdate to milliseconds since the epoch.
-fn http_date_ms(value: &str) -> Option<f64> {
+/// Weekdays from 1970-01-01, a Thursday.
+const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const WEEKDAYS_LONG: [&str; 7] = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+fn num(s: &str) -> Option<i64> {
+    digits(s).and_then(|n| i64::try_from(n).ok())
+}
+
+/// `s` without its last byte when that is `,`.
+fn strip_comma(s: &str) -> Option<&str> {
+    s.strip_suffix(',')
+}
+
+/// An HTTP-date (RFC 9110 5.6.7) to milliseconds since the epoch:
+/// IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, rfc850-date `Sunday, 06-Nov-94 08:49:37 GMT`,
+/// asctime-date `Sun Nov  6 08:49:37 1994`. The date must round-trip (as ky checks): the day exists
+/// in its month and the weekday is the date's.
+fn http_date_ms(value: &str, now_ms: f64) -> Option<f64> {
     let mut parts = split(value, b' ');
-    let (Some(weekday), Some(day), Some(month), Some(year), Some(time), Some("GMT"), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return None;
+    let first = parts.next()?;
+    let (weekday, names, day, month, year, time) = if let Some(name) = strip_comma(first) {
+        let date = parts.next()?;
+        let (day, month, year, names) = if date.len() == 9 {
+            // rfc850-date: a two-digit year, read as the most recent year with those digits that
+            // is not more than 50 years in the future (RFC 9110).
+            let mut dmy = split(date, b'-');
+            let (Some(day), Some(month), Some(yy), None) = (dmy.next(), dmy.next(), dmy.next(), dmy.next()) else {
+                return None;
+            };
+            (day, month, two_digit_year(num(yy).filter(|_| yy.len() == 2)?, now_ms), &WEEKDAYS_LONG)
+        } else {
+            let month = parts.next()?;
+            let year = parts.next().filter(|y| y.len() == 4)?;
+            (Some(date).filter(|d| d.len() == 2)?, month, num(year)?, &WEEKDAYS)
+        };
+        let (Some(time), Some("GMT"), None) = (parts.next(), parts.next(), parts.next()) else {
+            return None;
+        };
+        (name, names, day, month, year, time)
+    } else {
+        // asctime-date: the day is two digits, or a space and one digit.
+        let month = parts.next()?;
+        let day = match parts.next()? {
+            "" => parts.next().filter(|d| d.len() == 1)?,
+            d => Some(d).filter(|d| d.len() == 2)?,
+        };
+        let (Some(time), Some(year), None) = (parts.next(), parts.next(), parts.next()) else {
+            return None;
+        };
+        (first, &WEEKDAYS, day, month, num(year).filter(|_| year.len() == 4)?, time)
     };
-    if !matches!(weekday, "Mon," | "Tue," | "Wed," | "Thu," | "Fri," | "Sat," | "Sun,") || day.len() != 2 || year.len() != 4 {
-        return None;
-    }
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().position(|m| *m == month)?;
-    let num = |s: &str| digits(s).and_then(|n| i64::try_from(n).ok());
-    let (day, year) = (num(day)?, num(year)?);
+    let month = i64::try_from(MONTHS.iter().position(|m| *m == month)?).ok()? + 1;
+    let day = num(day)?;
     let mut hms = split(time, b':');
     let (Some(h), Some(m), Some(s), None) = (hms.next(), hms.next(), hms.next(), hms.next()) else {
         return None;
     };
-    let (h, m, s) = (num(h)?, num(m)?, num(s)?);
-    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+    if [h, m, s].iter().any(|p| p.len() != 2) {
         return None;
     }
-    let days = days_from_civil(year, i64::try_from(month).ok()? + 1, day);
+    let (h, m, s) = (num(h)?, num(m)?, num(s)?);
+    if !(1..=days_in_month(year, month)).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    if names.get(usize::try_from(days.rem_euclid(7)).ok()?) != Some(&weekday) {
+        return None;
+    }
     Some(((days * 86_400 + h * 3600 + m * 60 + s) * 1000) as f64)
+}
+
+/// RFC 9110: a two-digit year more than 50 years in the future is the most recent past year
+/// with the same last two digits.
+fn two_digit_year(yy: i64, now_ms: f64) -> i64 {
+    let now_year = 1970 + floor(now_ms / 86_400_000.0 / 365.2425) as i64;
+    let candidate = now_year - now_year.rem_euclid(100) + yy;
+    if candidate > now_year + 50 {
+        candidate - 100
+    } else {
+        candidate
+    }
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -143,7 +212,43 @@ mod tests {
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", at + 5000.0), Some(0.0));
         assert_eq!(parse_retry_after("Mon, 23 Nov 2026 15:00:00 GMT", 0.0), Some(1_795_446_000_000.0));
         assert_eq!(parse_retry_after("Thu, 29 Feb 2024 00:00:00 GMT", 0.0), Some(1_709_164_800_000.0));
-        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:37 UTC", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT"] {
+        // Dates that do not exist, or name the wrong weekday, do not round-trip: ignored.
+        for bad in ["Tue, 31 Feb 2099 00:00:00 GMT", "Sat, 31 Apr 2099 00:00:00 GMT", "Thu, 29 Feb 2100 00:00:00 GMT", "Mon, 01 Jan 2099 00:00:00 GMT", "Mon, 06 Nov 1994 08:49:37 GMT", "Thu, 00 Jan 2099 00:00:00 GMT"] {
+            assert_eq!(parse_retry_after(bad, 0.0), None, "{bad:?}");
+        }
+        assert_eq!(parse_retry_after("Tue, 29 Feb 2000 00:00:00 GMT", 0.0), Some(951_782_400_000.0));
+    }
+
+    #[test]
+    fn parses_the_three_http_date_forms() {
+        let at = 784_111_777_000.0; // Sun, 06 Nov 1994 08:49:37 GMT
+        let now = at - 5000.0;
+        for form in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            assert_eq!(parse_retry_after(form, now), Some(5000.0), "{form:?}");
+        }
+        assert_eq!(parse_retry_after("Thu Feb 29 00:00:00 2024", 0.0), Some(1_709_164_800_000.0));
+        assert_eq!(parse_retry_after("Mon Nov 23 15:00:00 2026", 0.0), Some(1_795_446_000_000.0));
+        // Two-digit years: at most 50 years ahead of now, else the century before.
+        let in_2026 = 1_767_225_600_000.0; // 2026-01-01
+        assert_eq!(parse_retry_after("Monday, 23-Nov-26 15:00:00 GMT", in_2026), Some(1_795_446_000_000.0 - in_2026));
+        assert_eq!(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", in_2026), Some(0.0), "1994, not 2094");
+        for bad in [
+            "Sunday, 31-Feb-99 00:00:00 GMT",
+            "Sun, 06-Nov-94 08:49:37 GMT",
+            "Monday, 06-Nov-94 08:49:37 GMT",
+            "Sunday, 06-Nov-1994 08:49:37 GMT",
+            "Sunday, 6-Nov-94 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37",
+            "Sun Nov 6 08:49:37 1994",
+            "Sun Nov 06 08:49:37 1994 GMT",
+            "Mon Nov  6 08:49:37 1994",
+            "Sun Feb 31 08:49:37 1994",
+            "Sun Nov  6 8:49:37 1994",
+            "Sun Nov  6 08:49:37 94",
+        ] {
+            assert_eq!(parse_retry_after(bad, 0.0), None, "{bad:?}");
+        }
+        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06-Nov-94 08:49:37 GMT", "Sunday, 06 Nov 1994 08:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT"] {
             assert_eq!(parse_retry_after(bad, 0.0), None, "{bad:?}");
         }
     }

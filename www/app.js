@@ -134,13 +134,15 @@ function tick() {
   if (!info || info.expiresAt === null) return;
   const lifetime = Math.max(1, (info.claims.exp ?? 0) - (info.claims.iat ?? 0));
   const left = Math.max(0, (info.expiresAt - Date.now()) / 1000);
-  const leeway = Math.min(60, lifetime / 2);
+  // When the client refreshes is the SDK's to say (tokenInfo().refreshAt), not the page's to recompute.
+  const refreshIn = info.refreshAt === null ? Infinity : (info.refreshAt - Date.now()) / 1000;
+  const refreshWindow = info.refreshAt === null ? 0 : (info.expiresAt - info.refreshAt) / 1000;
   $('bar-fill').style.width = `${Math.min(100, (left / lifetime) * 100)}%`;
-  $('bar-fill').classList.toggle('soon', left <= leeway);
-  $('bar-refresh').style.left = `${(leeway / lifetime) * 100}%`;
+  $('bar-fill').classList.toggle('soon', refreshIn <= 0);
+  $('bar-refresh').style.left = `${Math.min(100, (refreshWindow / lifetime) * 100)}%`;
   $('expires-in').textContent = left > 0 ? `expires in ${left.toFixed(0)} s` : 'expired';
-  const refreshIn = left - leeway;
-  $('refresh-in').textContent = refreshIn > 0 ? `refresh due in ${refreshIn.toFixed(0)} s` : 'refresh due on the next call';
+  $('refresh-in').textContent =
+    info.refreshAt === null ? 'never refreshed (a static token)' : refreshIn > 0 ? `refresh due in ${refreshIn.toFixed(0)} s` : 'refresh due on the next call';
 }
 
 // ---- actions ------------------------------------------------------------------------------

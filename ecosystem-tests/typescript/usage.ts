@@ -5,7 +5,7 @@
 import { SpikeClient, SpikeError, decodeToken, isTokenExpired, type SpikeErrorCode } from '@spike/sdk';
 import {
   SpikeError as ServerError, mintToken, createTokenHandler, signUserId, verifyWebhookSignature, parseWebhookEvents,
-  isAllowedRedirect, validateAppSettings, buildRedirectUrl, parseIntegrationRedirect,
+  isAllowedRedirect, validateAppSettings, buildRedirectUrl, parseIntegrationRedirect, createWebhookHandler, toNodeHandler,
 } from '@spike/sdk/server';
 import { startEmulator } from '@spike/sdk/testing';
 
@@ -42,6 +42,10 @@ async function clientSide() {
   const id: string = ws.id;
   const token: string = await c.getToken();
   const left: number | null | undefined = c.tokenInfo()?.secondsLeft;
+  const refreshAt: number | null | undefined = c.tokenInfo()?.refreshAt;
+  // @ts-expect-error a string body is sent as it is, not JSON-encoded: not a JsonBody
+  const asJson: import('@spike/sdk').JsonBody = '{"tier":"md"}';
+  await c.put('/x', (async function* chunks() { yield new Uint8Array(1); })());
   const off: () => void = c.on('retry', (e) => console.log(e.delayMs.toFixed(0), e.reason));
   c.on('error', (e) => console.log(e.code));
   c.invalidateToken();
@@ -50,7 +54,7 @@ async function clientSide() {
   c.on('tokenRefresh', () => {});
   // @ts-expect-error retry is a boolean
   await c.get('/x', { retry: 'yes' });
-  return [res, id, token, left];
+  return [res, id, token, left, refreshAt, asJson];
 }
 console.log(clientSide);
 
@@ -78,6 +82,11 @@ async function serverSide(request: Request) {
   createTokenHandler({ apiKey: 'sk' });
   // @ts-expect-error unknown fault
   emulator.inject({ explode: true });
+  const webhooks = createWebhookHandler({ signatureKey: 'k', onEvents: () => {}, maxBodyBytes: 65536 });
+  const adapted = toNodeHandler(webhooks, { maxBodyBytes: 65536 });
+  // @ts-expect-error maxBodyBytes is a number
+  toNodeHandler(webhooks, { maxBodyBytes: '64k' });
+  console.log(adapted);
   return [when, res, ok, type, field, slug, mints];
 }
 console.log(serverSide);

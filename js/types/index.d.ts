@@ -52,8 +52,10 @@ export interface SpikeClaims {
 
 /**
  * What a `tokenProvider` (or a `tokenEndpoint`, as JSON) gives: a token, or the token with
- * `expires_at` (ISO 8601) and/or `expires_in` (seconds left; the most precise, since it does not
- * depend on anyone's clock).
+ * `expires_in` (seconds left; the most precise, since it does not depend on anyone's clock) and/or
+ * `expires_at` (ISO 8601, e.g. a mint response's). `expires_at` shortens the token's life when it
+ * comes before the token's `exp`; like `exp` it is measured from the token's `iat`, never against
+ * the device clock.
  */
 export type TokenProviderResult = string | { token: string; expires_at?: string; expires_in?: number };
 
@@ -109,7 +111,11 @@ export interface SpikeClientOptions {
   tokenEndpoint?: string | TokenEndpointOptions;
   /** Refresh when less than this many seconds remain (capped at half the token's lifetime). Default 60. */
   refreshLeewaySeconds?: number;
-  /** Per attempt. Default 30000. */
+  /**
+   * Per attempt, default 30000: from sending until the answer's body is read for `request()` and
+   * the verbs, until the headers for `fetch()` (whose body you read; bound it with your `signal`).
+   * Also bounds a `tokenProvider` call and the `tokenEndpoint` answer.
+   */
   timeoutMs?: number;
   /** Retries of transient failures (network, timeout, 429, 502, 503, 504) for idempotent methods. Default 2, max 10. */
   maxRetries?: number;
@@ -119,10 +125,14 @@ export interface SpikeClientOptions {
   headers?: Record<string, string>;
 }
 
-/** `fetch`'s init, plus `retry`: `true` lets a POST/PATCH retry transient failures, `false` disables retries. */
+/**
+ * `fetch`'s init, plus `retry`: `true` lets a POST/PATCH retry transient failures, `false` disables
+ * retries. `signal` aborts the request at once, whatever it is waiting for (the answer, its body, a
+ * back-off, a `Retry-After`, a running token refresh): it rejects with `SpikeError('aborted')`.
+ */
 export interface SpikeRequestInit extends RequestInit {
   retry?: boolean;
-  /** Node's fetch needs `duplex: 'half'` for a streamed body. */
+  /** Set to `'half'` for you when the body is a stream or an async iterable. */
   duplex?: 'half';
 }
 
@@ -132,10 +142,15 @@ export interface TokenInfo<C = SpikeClaims> {
   expiresAt: number | null;
   /** Whole seconds left; null for a token without `exp`. */
   secondsLeft: number | null;
+  /**
+   * Local time (ms since epoch) from which the client refreshes the token before using it:
+   * `expiresAt` minus the leeway (capped at half the lifetime). Null for a static token or one without `exp`.
+   */
+  refreshAt: number | null;
 }
 
 export interface RetryEvent {
-  /** 1 for the first retry. */
+  /** Which retry of this request, whatever its reason: 1 for the first, 2 for the second... */
   attempt: number;
   reason: 'token_expired' | 'status' | 'network_error' | 'timeout';
   status?: number;
@@ -151,9 +166,17 @@ export interface SpikeClientEvents {
   error: SpikeError;
 }
 
-/** A JSON-serialisable request body (plain objects and arrays are JSON-encoded). */
-export type JsonBody = Record<string, unknown> | unknown[] | string | number | boolean | null;
-export type RequestBody = JsonBody | BodyInit;
+/**
+ * A body the verbs JSON-encode (with `Content-Type: application/json` unless you set one): plain
+ * objects, arrays, numbers, booleans, null. A string is not JSON-encoded: it is sent as it is.
+ */
+export type JsonBody = Record<string, unknown> | unknown[] | number | boolean | null;
+/**
+ * `JsonBody`, or anything `fetch` sends (string, `URLSearchParams`, `FormData`, `Blob`,
+ * `ArrayBuffer`, typed arrays, `ReadableStream`; in Node also an async iterable of bytes). Streams
+ * and async iterables are sent once: never retried.
+ */
+export type RequestBody = JsonBody | BodyInit | AsyncIterable<Uint8Array>;
 
 export declare class SpikeClient {
   /** Throws `SpikeError('invalid_options')` unless exactly one token source is given and the options are valid. */

@@ -113,12 +113,14 @@ export declare function parseWebhookEvents(rawBody: string | Uint8Array | ArrayB
 
 export interface WebhookHandlerOptions {
   signatureKey: string;
+  /** Larger request bodies get 413 `payload_too_large` before anything is verified. Default 1 MiB (1048576). */
+  maxBodyBytes?: number;
   /** Runs after the 200 has been sent. */
   onEvents: (events: WebhookEvent[]) => void | Promise<void>;
   onError?: (error: unknown) => void;
 }
 
-/** 401 bad signature, 400 bad body, 405 not POST, else 200 at once. */
+/** 413 body over `maxBodyBytes`, 401 bad signature, 400 bad body, 405 not POST, else 200 at once. */
 export declare function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response>;
 
 export interface RedirectValues {
@@ -172,11 +174,23 @@ export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
 /** The parts of node:http's ServerResponse (and Express's res) the adapter writes. */
 export interface NodeResponseLike {
   headersSent?: boolean;
-  writeHead(status: number, headers?: Record<string, string>): unknown;
+  /** `set-cookie` comes as an array, one entry per cookie. */
+  writeHead(status: number, headers?: Record<string, string | string[]>): unknown;
   end(body?: string | Uint8Array): unknown;
+  /** Called instead of a second body when the answer fails after its headers were sent. */
+  destroy?(): unknown;
 }
 
-/** Adapts a `(Request) => Promise<Response>` handler to node:http / Express `(req, res)`. */
+export interface NodeHandlerOptions {
+  /** Larger request bodies get 413 `payload_too_large` and never reach the handler. Default 1 MiB (1048576). */
+  maxBodyBytes?: number;
+}
+
+/**
+ * Adapts a `(Request) => Promise<Response>` handler to node:http / Express `(req, res)`. Every
+ * response header is kept (each `Set-Cookie` too); a handler that fails, or whose body fails, gets a 500 JSON.
+ */
 export declare function toNodeHandler(
   handler: (request: Request) => Promise<Response>,
+  options?: NodeHandlerOptions,
 ): (req: NodeRequestLike, res: NodeResponseLike) => Promise<void>;

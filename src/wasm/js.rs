@@ -34,6 +34,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     pub fn now() -> f64;
 
+    /// `Date.parse(text)`: milliseconds since the epoch, or NaN.
+    #[wasm_bindgen(js_namespace = Date, js_name = parse)]
+    pub fn parse_date(text: &str) -> f64;
+
     /// `Object.entries(object)` (getters run, and may throw).
     #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
     pub fn entries(object: &JsValue) -> Result<JsValue, JsValue>;

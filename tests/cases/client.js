@@ -6,7 +6,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** `env`: { base: harness URL, emulatorUrl, inBrowser }. */
 export function clientCases(api, env) {
-  const { SpikeClient, SpikeError } = api;
+  const { SpikeClient, SpikeError, decodeToken } = api;
   const { inBrowser } = env;
   // Read when a case runs: in Node the harness starts after the cases are listed.
   const url = (path) => `${env.base}${path}`;
@@ -409,6 +409,268 @@ export function clientCases(api, env) {
     equal(seen[0].headers.get('x-app'), 'demo', 'default header');
     equal(seen[0].headers.get('x-override'), 'mine', 'per-request header wins');
     ok(seen[0].headers.get('authorization')?.startsWith('Bearer eyJ'), 'bearer token');
+  });
+
+  // 8. Hardening (issue 15): aborts that abort, answers that cannot hang, honest types.
+  const PATH = '/platform/api/workspaces';
+  /** Whether `promise` settles within `ms`: { settled, value?, error?, ms }. Never hangs a case. */
+  const settleWithin = async (promise, ms) => {
+    const started = Date.now();
+    let timer;
+    const late = new Promise((resolve) => { timer = setTimeout(() => resolve({ settled: false }), ms); });
+    const outcome = await Promise.race([promise.then((value) => ({ settled: true, value }), (error) => ({ settled: true, error })), late]);
+    clearTimeout(timer);
+    return { ...outcome, ms: Date.now() - started };
+  };
+  const expectAborted = (outcome, what) => {
+    ok(outcome.settled, `${what}: settled`);
+    ok(outcome.error instanceof SpikeError, `${what}: a SpikeError (${outcome.error})`);
+    equal(outcome.error.code, 'aborted', `${what}: code`);
+  };
+
+  add('15.1 an abort ends a 30 s Retry-After wait at once', async () => {
+    const c = client({ tokenProvider: provider() });
+    await c.get(PATH);
+    await inject({ status503: 1, retryAfter: 30 });
+    const controller = new AbortController();
+    let abortedAt;
+    c.on('retry', () => setTimeout(() => { abortedAt = Date.now(); controller.abort(); }, 20));
+    const outcome = await settleWithin(c.get(PATH, { signal: controller.signal }), 2000);
+    expectAborted(outcome, 'during Retry-After');
+    ok(Date.now() - abortedAt < 500, `rejected ${Date.now() - abortedAt} ms after the abort`);
+  });
+
+  add('15.1 an abort ends the wait for a running refresh at once; the refresh still serves later calls', async () => {
+    let release;
+    const gate = new Promise((resolve) => { release = resolve; });
+    const inner = provider();
+    const c = client({ tokenProvider: async () => { await gate; return inner(); } });
+    const controller = new AbortController();
+    const pending = c.get(PATH, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    expectAborted(await settleWithin(pending, 2000), 'waiting for the refresh');
+    release();
+    deepEqual(await c.get(PATH), { workspaces: [] }, 'a later call');
+    equal(inner.calls, 1, 'one token fetch');
+  });
+
+  add('15.1 an abort ends the back-off after a failed refresh at once', async () => {
+    let fail = true;
+    const inner = provider();
+    const c = client({ tokenProvider: async () => { if (fail) throw new Error('down'); return inner(); } });
+    await rejectsWith(c.getToken(), SpikeError, 'token_provider_failed', 'first refresh');
+    // The clock an hour behind makes the ~250 ms back-off an hour long: only the abort can end it.
+    const realNow = Date.now;
+    Date.now = () => realNow.call(Date) - 3600e3;
+    try {
+      const controller = new AbortController();
+      const pending = c.get(PATH, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 50);
+      expectAborted(await settleWithin(pending, 2000), 'during the back-off');
+    } finally {
+      Date.now = realNow;
+    }
+    fail = false;
+    await sleep(300);
+    deepEqual(await c.get(PATH), { workspaces: [] }, 'recovers');
+  });
+
+  add('15.2 a body that stalls after the headers ends in timeout: request(), the 401 read, the token endpoint', async () => {
+    const c = new SpikeClient({ baseUrl: env.base, tokenProvider: provider(), timeoutMs: 300, maxRetries: 0 });
+    for (const [what, call] of [
+      ['get() of a stalled 200', () => c.get('/stall?status=200')],
+      ['request() of a stalled 200', () => c.request('/stall?status=200')],
+      ['get() of a stalled 401', () => c.get('/stall?status=401')],
+      ['fetch() of a stalled 401 (the token_expired decision)', () => c.fetch('/stall?status=401')],
+    ]) {
+      const outcome = await settleWithin(call(), 3000);
+      ok(outcome.settled, `${what}: settled`);
+      equal(outcome.error?.code, 'timeout', `${what}: code`);
+    }
+    const e = client({ tokenEndpoint: endpoint('mode=stall'), timeoutMs: 300 });
+    const outcome = await settleWithin(e.getToken(), 3000);
+    ok(outcome.settled, 'token endpoint: settled');
+    equal(outcome.error?.code, 'token_provider_failed', 'token endpoint: code');
+    equal(outcome.error?.cause?.code, 'timeout', 'token endpoint: cause');
+  });
+
+  /** An AbortSignal that counts the abort listeners still attached to it. */
+  const countedSignal = () => {
+    const { signal } = new AbortController();
+    const live = new Set();
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (type, fn, options) => { if (type === 'abort') live.add(fn); return add(type, fn, options); };
+    signal.removeEventListener = (type, fn, options) => { if (type === 'abort') live.delete(fn); return remove(type, fn, options); };
+    return { signal, live: () => live.size };
+  };
+
+  add('15.3 one abort listener per request, not per attempt or wait', async () => {
+    const c = client({ tokenProvider: provider() });
+    const viaGet = countedSignal();
+    await inject({ status503: 2, retryAfter: 0 });
+    deepEqual(await c.get(PATH, { signal: viaGet.signal }), { workspaces: [] }, 'get after two retries');
+    equal(viaGet.live(), 0, 'get(): no listener left once the answer is read');
+    const viaFetch = countedSignal();
+    await inject({ status503: 2, retryAfter: 0 });
+    equal((await c.fetch(PATH, { signal: viaFetch.signal })).status, 200, 'fetch after two retries');
+    ok(viaFetch.live() <= 1, `fetch(): at most one listener (for the body the caller reads), got ${viaFetch.live()}`);
+  });
+
+  add('15.4 one-shot bodies (streams, async iterables) are sent once, with duplex: half', async () => {
+    const seen = [];
+    const rejecting = async (u, init) => {
+      seen.push(init);
+      return new Response('{"error":"token_expired"}', { status: 401, headers: { 'content-type': 'application/json' } });
+    };
+    const c = client({ tokenProvider: provider(), fetch: rejecting });
+    const bytes = () => new TextEncoder().encode('{"tier":"md"}');
+    const bodies = {
+      ReadableStream: () => new ReadableStream({ start(ctl) { ctl.enqueue(bytes()); ctl.close(); } }),
+      'async generator': () => (async function* chunks() { yield bytes(); })(),
+      'async iterable': () => ({ async *[Symbol.asyncIterator]() { yield bytes(); } }),
+    };
+    for (const [what, body] of Object.entries(bodies)) {
+      seen.length = 0;
+      const res = await c.fetch(PATH, { method: 'PUT', body: body(), retry: true });
+      equal(res.status, 401, `${what}: the 401 is returned`);
+      equal(seen.length, 1, `${what}: sent once`);
+      equal(seen[0].duplex, 'half', `${what}: duplex`);
+    }
+    seen.length = 0;
+    await c.fetch(PATH, { method: 'PUT', body: '{"tier":"md"}' });
+    equal(seen.length, 3, 'a string body is replayed');
+    equal(seen[0].duplex, undefined, 'no duplex for a string body');
+  });
+
+  if (!inBrowser) {
+    add('15.4 Node: an async iterable body reaches the API without duplex from the caller, and is not replayed', async () => {
+      const p = provider();
+      const c = client({ tokenProvider: p });
+      await c.get(PATH);
+      const body = async function* chunks() { yield new TextEncoder().encode('{"tier":"md","ttlSeconds":60}'); };
+      const created = await c.post(PATH, body(), { headers: { 'content-type': 'application/json' } });
+      equal(created.tier, 'md', 'sent');
+      await inject({ expireTokens: true });
+      const res = await c.fetch(PATH, { method: 'POST', body: body(), headers: { 'content-type': 'application/json' } });
+      equal(res.status, 401, 'the 401 is returned, not retried');
+      equal(p.calls, 1, 'no refresh for a one-shot body');
+    });
+  }
+
+  add('15.5 retry events number every retry of a request once: 1, 2, ...', async () => {
+    const c = client({ tokenProvider: provider() });
+    await c.get(PATH);
+    const seen = [];
+    c.on('retry', (e) => seen.push([e.attempt, e.reason]));
+    await inject({ tokenExpired: 1, status503: 1, retryAfter: 0 });
+    deepEqual(await c.get(PATH), { workspaces: [] }, 'succeeded');
+    deepEqual(seen.map(([attempt]) => attempt), [1, 2], `attempts (${JSON.stringify(seen)})`);
+  });
+
+  add('15.5 expires_at from a provider or an endpoint is honoured (measured from iat, not the device clock)', async () => {
+    const inner = provider();
+    const withExpiresAt = async () => {
+      const { token } = await inner();
+      return { token, expires_at: new Date((decodeToken(token).iat + 120) * 1000).toISOString() };
+    };
+    const realNow = Date.now;
+    for (const shift of [0, 5 * 3600e3]) {
+      Date.now = () => realNow.call(Date) + shift;
+      try {
+        const c = client({ tokenProvider: withExpiresAt });
+        await c.getToken();
+        const left = c.tokenInfo().secondsLeft;
+        ok(left > 100 && left <= 120, `provider, clock shift ${shift / 3600e3} h: secondsLeft ${left}`);
+      } finally {
+        Date.now = realNow;
+      }
+    }
+    const e = client({ tokenEndpoint: endpoint('life=90') });
+    await e.getToken();
+    const left = e.tokenInfo().secondsLeft;
+    ok(left > 70 && left <= 90, `endpoint: secondsLeft ${left}`);
+  });
+
+  add('15.6 a Retry-After date that does not exist is ignored (the default backoff is used)', async () => {
+    const c = client({ tokenProvider: provider() });
+    await c.get(PATH);
+    for (const date of ['Tue, 31 Feb 2099 00:00:00 GMT', 'Mon, 01 Jan 2099 00:00:00 GMT', 'Sat, 31 Apr 2099 00:00:00 GMT']) {
+      const delays = [];
+      const controller = new AbortController();
+      const off = c.on('retry', (e) => { delays.push(e.delayMs); if (e.delayMs > 1000) controller.abort(); });
+      await inject({ status503: 1, retryAfter: date });
+      await c.get(PATH, { signal: controller.signal }).catch(() => {});
+      off();
+      equal(delays.length, 1, `${date}: one retry`);
+      ok(delays[0] <= 500, `${date}: default backoff, not the date (${delays[0]} ms)`);
+    }
+  });
+
+  add('15.10 tokenInfo().refreshAt says when the client refreshes', async () => {
+    const c = client({ tokenProvider: provider('ttl=4'), refreshLeewaySeconds: 600 });
+    await c.getToken();
+    const info = c.tokenInfo();
+    equal(info.refreshAt, info.expiresAt - 2000, 'half the 4 s life before expiry');
+    const long = client({ tokenProvider: provider() });
+    await long.getToken();
+    const hour = long.tokenInfo();
+    equal(hour.refreshAt, hour.expiresAt - 60_000, 'the 60 s leeway before expiry');
+    const { token } = await provider()();
+    equal(client({ token }).tokenInfo().refreshAt, null, 'a static token is never refreshed');
+  });
+
+
+  // Issue 19 item 3: every failure is a SpikeError, whatever stage the abort hits.
+  add('19.3 an abort at each stage rejects with aborted (the reason as cause): before sending, waiting for headers, reading a 2xx body, reading an error body', async () => {
+    const reason = new Error('user navigated away');
+    const stages = [
+      ['before sending', (c, signal) => c.get(PATH, { signal }), (ctl) => ctl.abort(reason)],
+      ['waiting for headers', (c, signal) => c.get(PATH, { signal }), (ctl) => setTimeout(() => ctl.abort(reason), 100)],
+      ['reading a 2xx body', (c, signal) => c.get('/stall?status=200', { signal }), (ctl) => setTimeout(() => ctl.abort(reason), 200)],
+      ['reading an error body', (c, signal) => c.request('/stall?status=500', { signal }), (ctl) => setTimeout(() => ctl.abort(reason), 200)],
+    ];
+    for (const [stage, call, abortAt] of stages) {
+      await reset();
+      const api = stage === 'waiting for headers' ? client({ tokenProvider: provider() }) : new SpikeClient({ baseUrl: env.base, tokenProvider: provider() });
+      await api.getToken();
+      if (stage === 'waiting for headers') await inject({ latencyMs: 5000 });
+      const controller = new AbortController();
+      const pending = call(api, controller.signal);
+      abortAt(controller);
+      const outcome = await settleWithin(pending, 3000);
+      expectAborted(outcome, stage);
+      equal(outcome.error.cause, reason, `${stage}: the reason is the cause`);
+    }
+  });
+
+  // Issue 19 item 4: Retry-After in every HTTP-date form (RFC 9110 5.6.7).
+  add('19.4 Retry-After as an IMF-fixdate, an RFC 850 date (two-digit year) or an asctime date', async () => {
+    const p2 = (n) => String(n).padStart(2, '0');
+    const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+    const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const forms = (d) => {
+      const time = `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+      const [day, month] = [DAYS[d.getUTCDay()], MONTHS[d.getUTCMonth()]];
+      return {
+        'IMF-fixdate': d.toUTCString(),
+        'RFC 850': `${day}, ${p2(d.getUTCDate())}-${month}-${p2(d.getUTCFullYear() % 100)} ${time} GMT`,
+        asctime: `${day.slice(0, 3)} ${month} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} ${d.getUTCFullYear()}`,
+      };
+    };
+    const c = client({ tokenProvider: provider() });
+    await c.get(PATH);
+    for (const [form, date] of Object.entries(forms(new Date(Date.now() + 2500)))) {
+      const delays = [];
+      const controller = new AbortController();
+      // Only the delay the client chose matters: abort instead of waiting it out.
+      const off = c.on('retry', (e) => { delays.push(e.delayMs); controller.abort(); });
+      await inject({ status503: 1, retryAfter: date });
+      await c.get(PATH, { signal: controller.signal }).catch(() => {});
+      off();
+      equal(delays.length, 1, `${form}: one retry`);
+      ok(delays[0] > 1000 && delays[0] <= 3000, `${form} (${date}) honoured: ${delays[0]} ms`);
+    }
   });
 
   return cases;

@@ -128,6 +128,9 @@ test('tokenProvider and static token sources work too', async () => {
     await page.click('#list');
     await waitForLog('ok');
     assert.equal(await page.textContent('dd[data-claim="user_id"]'), 'ana', source);
+    // The page shows the SDK's tokenInfo().refreshAt: a static token is never refreshed.
+    if (source === 'token') await page.waitForFunction(() => /never refreshed/.test(document.querySelector('#refresh-in').textContent));
+    else assert.match(await page.textContent('#refresh-in'), /refresh due in \d+ s/, source);
   }
 });
 

@@ -480,3 +480,153 @@ test('key-holding helpers refuse when a DOM is present (Node entry bundled into 
   }
   assert.ok((await server.mintToken({ apiKey: API_KEY, baseUrl: emu.url, userId: 'u' })).token);
 });
+
+// Issue 15, items 7-9: bounded bodies, headers that survive the adapter, exact single flight.
+describe('hardening (issue 15)', () => {
+  const key = 'whsec_webhook_key_123456';
+  const MiB = 1024 * 1024;
+
+  /** Serves `nodeHandler` on 127.0.0.1 for the duration of `run(url)`. */
+  async function serving(nodeHandler, run) {
+    const http = createServer(nodeHandler);
+    await new Promise((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      return await run(`http://127.0.0.1:${http.address().port}`);
+    } finally {
+      http.closeAllConnections();
+      await new Promise((r) => http.close(r));
+    }
+  }
+  /** A body sent in chunks without Content-Length (chunked), `size` bytes in all. */
+  const chunked = (size) => new ReadableStream({
+    start(ctl) {
+      for (let left = size; left > 0; left -= 64 * 1024) ctl.enqueue(new Uint8Array(Math.min(left, 64 * 1024)).fill(120));
+      ctl.close();
+    },
+  });
+
+  test('7. toNodeHandler answers 413 beyond the default 1 MiB body limit (Content-Length or chunked); the handler never runs', async () => {
+    let calls = 0;
+    const echo = async (request) => {
+      calls += 1;
+      return new Response(String((await request.arrayBuffer()).byteLength));
+    };
+    await serving(server.toNodeHandler(echo), async (url) => {
+      const exact = await fetch(url, { method: 'POST', body: new Uint8Array(MiB) });
+      assert.equal(exact.status, 200);
+      assert.equal(await exact.text(), String(MiB));
+      const declared = await fetch(url, { method: 'POST', body: new Uint8Array(MiB + 1) });
+      assert.equal(declared.status, 413);
+      assert.equal((await declared.json()).error, 'payload_too_large');
+      const streamed = await fetch(url, { method: 'POST', body: chunked(2 * MiB), duplex: 'half' });
+      assert.equal(streamed.status, 413);
+      assert.equal(calls, 1, 'the handler ran only for the body within the limit');
+    });
+  });
+
+  test('7. toNodeHandler({ maxBodyBytes }) sets the limit', async () => {
+    await serving(server.toNodeHandler(async (r) => new Response(await r.text()), { maxBodyBytes: 10 }), async (url) => {
+      assert.equal((await fetch(url, { method: 'POST', body: '0123456789' })).status, 200);
+      assert.equal((await fetch(url, { method: 'POST', body: '0123456789x' })).status, 413);
+      assert.equal((await fetch(url, { method: 'POST', body: chunked(11), duplex: 'half' })).status, 413);
+    });
+    for (const bad of [0, -1, 1.5, 'big', Number.NaN]) {
+      assert.throws(() => server.toNodeHandler(async () => new Response(''), { maxBodyBytes: bad }), isCode('invalid_options'), String(bad));
+    }
+  });
+
+  test('7. createWebhookHandler answers 413 beyond its body limit in every runtime (default 1 MiB, maxBodyBytes)', async () => {
+    let called = 0;
+    const handler = server.createWebhookHandler({ signatureKey: key, onEvents: () => { called += 1; } });
+    const big = new Uint8Array(MiB + 1).fill(32);
+    const sig = nodeHmac(key, big);
+    const declared = await handler(new Request('http://127.0.0.1/', { method: 'POST', body: big, headers: { 'x-body-signature': sig } }));
+    assert.equal(declared.status, 413);
+    assert.equal((await declared.json()).error, 'payload_too_large');
+    const streamed = await handler(new Request('http://127.0.0.1/', { method: 'POST', body: chunked(2 * MiB), duplex: 'half', headers: { 'x-body-signature': sig } }));
+    assert.equal(streamed.status, 413);
+    const small = server.createWebhookHandler({ signatureKey: key, onEvents: () => { called += 1; }, maxBodyBytes: 16 });
+    const body = JSON.stringify([{ application_user_id: 'u', event_type: 'record_change', timestamp: '2026-11-23T10:00:00Z' }]);
+    const res = await small(new Request('http://127.0.0.1/', { method: 'POST', body, headers: { 'x-body-signature': nodeHmac(key, body) } }));
+    assert.equal(res.status, 413);
+    assert.equal(called, 0);
+    assert.throws(() => server.createWebhookHandler({ signatureKey: key, onEvents() {}, maxBodyBytes: -5 }), isCode('invalid_options'));
+  });
+
+  test('8. every Set-Cookie survives toNodeHandler', async () => {
+    const handler = async () => {
+      const headers = new Headers({ 'content-type': 'text/plain', 'x-one': '1' });
+      headers.append('set-cookie', 'a=1; Path=/; HttpOnly');
+      headers.append('set-cookie', 'b=2; Path=/');
+      return new Response('ok', { status: 201, headers });
+    };
+    await serving(server.toNodeHandler(handler), async (url) => {
+      const res = await fetch(url);
+      assert.equal(res.status, 201);
+      assert.deepEqual(res.headers.getSetCookie(), ['a=1; Path=/; HttpOnly', 'b=2; Path=/']);
+      assert.equal(res.headers.get('x-one'), '1');
+      assert.equal(await res.text(), 'ok');
+    });
+  });
+
+  test('8. a response body that fails midway gives a clean 500, never a JSON error appended to a partial answer', async () => {
+    const handler = async () => {
+      const body = new ReadableStream({
+        start(ctl) {
+          ctl.enqueue(new TextEncoder().encode('partial,'));
+          setTimeout(() => ctl.error(new Error('source failed')), 10);
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'text/csv' } });
+    };
+    await serving(server.toNodeHandler(handler), async (url) => {
+      const res = await fetch(url);
+      assert.equal(res.status, 500);
+      assert.equal(res.headers.get('content-type'), 'application/json');
+      assert.equal((await res.json()).error, 'internal_error');
+    });
+    // A response whose headers are already out (an Express res after a write) is ended, not
+    // given a second body.
+    const writes = [];
+    const res = { headersSent: false, writeHead() { this.headersSent = true; throw new Error('socket gone'); }, end(b) { writes.push(b); }, destroy() { writes.push('destroyed'); } };
+    await server.toNodeHandler(async () => new Response('x'))({ method: 'GET', url: '/', headers: {}, async *[Symbol.asyncIterator]() {} }, res);
+    assert.deepEqual(writes, ['destroyed']);
+  });
+
+  test('9. single flight is exact: a waiter never drops a newer mint for the same user', async () => {
+    // Mints go through a fetch we control: the first fails, later ones wait for `release`.
+    // Requests for one user arrive before, during and after the first mint fails, their getUser
+    // settling over many microtask turns; then, while the second mint runs, more must join it.
+    const ticks = (n) => { let p = Promise.resolve(); for (let i = 0; i < n; i += 1) p = p.then(() => {}); return p; };
+    for (let offset = 0; offset < 8; offset += 1) {
+      let mints = 0;
+      let failFirst;
+      let release;
+      const held = new Promise((r) => { release = r; });
+      const mintFetch = (u, init) => {
+        mints += 1;
+        if (mints === 1) return new Promise((_, reject) => { failFirst = () => reject(new TypeError('connection reset')); });
+        return held.then(() => fetch(u, init));
+      };
+      const handler = server.createTokenHandler({
+        apiKey: API_KEY, baseUrl: emu.url, fetch: mintFetch,
+        getUser: async (req) => { await ticks(Number(req.headers.get('x-ticks'))); return 'ivy'; },
+      });
+      const req = (n, forced) => new Request('http://127.0.0.1/t', { headers: { 'x-ticks': String(n), ...(forced ? { 'cache-control': 'no-cache' } : {}) } });
+      const first = handler(req(0));
+      await ticks(20);
+      assert.equal(mints, 1);
+      const crowd = [];
+      for (let i = 0; i < 40; i += 1) crowd.push(handler(req(i)), handler(req(i, true)));
+      await ticks(offset);
+      failFirst();
+      assert.equal((await first).status, 502);
+      await ticks(100);
+      const joined = [handler(req(0)), handler(req(0, true))];
+      await ticks(20);
+      assert.equal(mints, 2, `offset ${offset}: one mint at a time for a user`);
+      release();
+      await Promise.all([...crowd, ...joined]);
+    }
+  });
+});

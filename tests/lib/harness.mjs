@@ -19,6 +19,12 @@ export async function startHarness() {
     return res.json();
   };
 
+  /** Sends the headers and `start`, then never the rest: the connection stays open until closed. */
+  const stall = (res, status, start) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': '4096', 'cache-control': 'no-store' });
+    res.write(start);
+  };
+
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://harness');
     try {
@@ -31,8 +37,18 @@ export async function startHarness() {
         if (mode === 'number') return json(res, 200, { token: 42 });
         if (mode === 'badjson') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":');
         if (mode === 'issuer') return json(res, 200, emulator.issueToken({ claims: { iss: 'https://evil.example' } }));
+        if (mode === 'stall') return stall(res, 200, '{"token":"');
         const ttl = Number(url.searchParams.get('ttl')) || undefined;
-        return json(res, 200, await mint(url.searchParams.get('user') ?? 'user_1', ttl));
+        const minted = await mint(url.searchParams.get('user') ?? 'user_1', ttl);
+        // life=N: the endpoint says the token stops being accepted N s after it was issued.
+        const life = Number(url.searchParams.get('life'));
+        if (life > 0) minted.expires_at = new Date((JSON.parse(Buffer.from(minted.token.split('.')[1], 'base64url')).iat + life) * 1000).toISOString();
+        return json(res, 200, minted);
+      }
+      // GET /stall?status=N : headers and the start of a JSON body, then nothing (a stalled body).
+      if (url.pathname === '/stall') {
+        const status = Number(url.searchParams.get('status')) || 200;
+        return stall(res, status, status === 401 ? '{"error":"token_exp' : status >= 400 ? '{"error":"' : '{"workspaces":[');
       }
       if (url.pathname === '/control/config') return json(res, 200, { emulatorUrl: emulator.url });
       if (url.pathname === '/control/inject' && req.method === 'POST') {

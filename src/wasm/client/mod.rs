@@ -126,16 +126,21 @@ impl SpikeCore {
         self.state.invalidate();
     }
 
-    /// `{ claims, expiresAt, secondsLeft }` for the current token, or `null`.
+    /// `{ claims, expiresAt, refreshAt, secondsLeft }` for the current token, or `null`.
+    /// `refreshAt` is when the client refreshes it (never, for a static token), so nobody has
+    /// to recompute the leeway rule.
     #[wasm_bindgen(js_name = tokenInfo)]
     pub fn token_info(&self, now_ms: f64) -> JsValue {
-        let (claims_json, expires_at, seconds_left) = match &self.config.source {
+        let (claims_json, expires_at, refresh_at, seconds_left) = match &self.config.source {
             Source::Static { times, claims_json, .. } => {
                 let expires_at = times.exp.map_or(f64::INFINITY, |e| e * 1000.0);
-                (claims_json.as_str(), expires_at, ((expires_at - now_ms) / 1000.0).max(0.0))
+                (claims_json.as_str(), expires_at, f64::INFINITY, ((expires_at - now_ms) / 1000.0).max(0.0))
             }
             _ => match self.state.current() {
-                Some(t) => (t.claims_json.as_str(), t.timing.expires_at_ms, t.timing.seconds_left(now_ms)),
+                Some(t) => {
+                    let refresh_at = t.timing.expires_at_ms - t.timing.effective_leeway_ms(self.config.leeway_secs);
+                    (t.claims_json.as_str(), t.timing.expires_at_ms, refresh_at, t.timing.seconds_left(now_ms))
+                }
                 None => return JsValue::NULL,
             },
         };
@@ -143,6 +148,7 @@ impl SpikeCore {
         js::set(&info, "claims", &js::parse_json(claims_json).unwrap_or(JsValue::NULL));
         let finite = |n: f64| if n.is_finite() { JsValue::from(num::round(n)) } else { JsValue::NULL };
         js::set(&info, "expiresAt", &finite(expires_at));
+        js::set(&info, "refreshAt", &finite(refresh_at));
         js::set(&info, "secondsLeft", &if seconds_left.is_finite() { JsValue::from(num::floor(seconds_left)) } else { JsValue::NULL });
         info
     }

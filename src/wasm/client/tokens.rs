@@ -19,19 +19,29 @@ pub fn provider_failed(message: &str, status: Option<u16>) -> JsValue {
     to_js(err)
 }
 
-/// Reads `{ token, expires_in? }` (or a bare string) from what a source produced.
-pub fn token_from(value: &JsValue, what: &str) -> Result<(String, Option<f64>), JsValue> {
+/// What a source produced: the token, `expires_in` (seconds left) and `expires_at` (ms epoch).
+pub struct Found {
+    token: String,
+    expires_in: Option<f64>,
+    expires_at_ms: Option<f64>,
+}
+
+/// Reads `{ token, expires_in?, expires_at? }` (or a bare string) from what a source produced.
+pub fn token_from(value: &JsValue, what: &str) -> Result<Found, JsValue> {
     if let Some(token) = value.as_string() {
-        return Ok((token, None));
+        return Ok(Found { token, expires_in: None, expires_at_ms: None });
     }
     let token = if value.is_object() { js::get(value, "token").as_string() } else { None };
     let token = token.ok_or_else(|| provider_failed(&cat(&[what, " did not give a token string (expected a string or { token, expires_at? })"]), None))?;
     let expires_in = if value.is_object() { js::get(value, "expires_in").as_f64() } else { None };
-    Ok((token, expires_in))
+    let expires_at_ms = if value.is_object() { js::get(value, "expires_at").as_string() } else { None }
+        .map(|at| js::parse_date(&at))
+        .filter(|ms| ms.is_finite());
+    Ok(Found { token, expires_in, expires_at_ms })
 }
 
-/// The token endpoint's answer (status and body text) as `{ token, expires_in? }`.
-pub fn from_endpoint_answer(status: u16, text: &str) -> Result<(String, Option<f64>), JsValue> {
+/// The token endpoint's answer (status and body text) as `{ token, expires_in?, expires_at? }`.
+pub fn from_endpoint_answer(status: u16, text: &str) -> Result<Found, JsValue> {
     if !(200..300).contains(&status) {
         return Err(provider_failed(&cat(&["the token endpoint answered HTTP ", &uint(status.into())]), Some(status)));
     }
@@ -46,8 +56,16 @@ pub fn from_endpoint_answer(status: u16, text: &str) -> Result<(String, Option<f
 }
 
 /// Decodes the token and makes it current; returns its generation.
-pub fn install(state: &mut TokenState, (token, expires_in): (String, Option<f64>), now_ms: f64) -> Result<u64, JsValue> {
-    let decoded = jwt::decode(&token).map_err(|e| provider_failed(&cat(&["the token source returned something that is not a JWT (", &e.message, ")"]), None))?;
-    let timing = Timing::new(&decoded.times, expires_in, now_ms);
-    Ok(state.refresh_succeeded(token, decoded.payload_json, timing))
+///
+/// `expires_at` ends the token's life early when it comes before `exp`. Like `exp`, it is the
+/// issuer's clock, so it is measured from `iat` (the life it leaves is anchored at arrival) and
+/// the device clock does not matter; one before `iat` is nonsense and ignored.
+pub fn install(state: &mut TokenState, found: Found, now_ms: f64) -> Result<u64, JsValue> {
+    let decoded = jwt::decode(&found.token).map_err(|e| provider_failed(&cat(&["the token source returned something that is not a JWT (", &e.message, ")"]), None))?;
+    let mut times = decoded.times;
+    if let Some(at) = found.expires_at_ms.map(|ms| ms / 1000.0).filter(|at| times.iat.is_none_or(|iat| *at > iat)) {
+        times.exp = Some(times.exp.map_or(at, |exp| exp.min(at)));
+    }
+    let timing = Timing::new(&times, found.expires_in, now_ms);
+    Ok(state.refresh_succeeded(found.token, decoded.payload_json, timing))
 }

@@ -215,19 +215,23 @@ impl Inner {
             return json_response(200, &body);
         }
         let shared = self.in_flight.try_borrow().ok().and_then(|m| m.get(&key).cloned());
-        let promise = match shared {
-            Some(p) => p,
+        let (promise, started) = match shared {
+            Some(p) => (p, false),
             None => {
                 let p = future_to_promise(Rc::clone(&self).mint_and_cache(key.clone(), minting));
                 if let Ok(mut m) = self.in_flight.try_borrow_mut() {
                     m.insert(key.clone(), p.clone());
                 }
-                p
+                (p, true)
             }
         };
         let result = JsFuture::from(promise).await;
-        if let Ok(mut m) = self.in_flight.try_borrow_mut() {
-            m.remove(&key);
+        // Only the request that started this mint removes its entry: a waiter resuming later
+        // would remove a newer mint for the same user and let a second one start beside it.
+        if started {
+            if let Ok(mut m) = self.in_flight.try_borrow_mut() {
+                m.remove(&key);
+            }
         }
         match result {
             Ok(body) => json_response(200, &body),
