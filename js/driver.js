@@ -177,6 +177,17 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
   };
 
+  /**
+   * What the client needs from `fetch`'s answer: a `Response` (a status, `headers.get`, `text()`)
+   * whose body has not been read. A fetch mock that hands out one Response twice, or a plain
+   * `{ ok, status, json }` object, fails here by name instead of as a TypeError deeper in.
+   */
+  const checkResponse = (response) => {
+    const shaped = response !== null && typeof response === 'object' && typeof response.status === 'number' && typeof response.headers?.get === 'function' && typeof response.text === 'function';
+    if (!shaped) throw invalid('fetch must resolve to a Response (status, headers.get(), text()); the fetch option gave something else');
+    if (response.bodyUsed === true) throw invalid('fetch resolved to a Response whose body was already read (a fetch mock must return a new Response for every call)');
+  };
+
   /** Frees an answer nobody will read (its body would otherwise hold the connection). */
   const discard = (response) => {
     response.body?.cancel().catch(() => {});
@@ -434,9 +445,10 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
         return new SpikeError('network_error', 'The request failed before a complete HTTP answer (connection refused, reset or DNS)', { cause });
       };
       try {
-        // fetch copies init when called, so the one object serves every attempt.
-        init.signal = controller.signal;
-        const response = await Promise.race([fetch(url, init), cut]);
+        // Each attempt its own init, never changed after the call: a fetch mock records what each
+        // attempt really sent.
+        const response = await Promise.race([fetch(url, { ...init, signal: controller.signal }), cut]);
+        checkResponse(response);
         return {
           response,
           settle: () => clearTimeout(timer),
@@ -474,14 +486,20 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
           // The token: at once when the current one is good (the hot path), else after a refresh.
           const decision = this.#core.decide(Date.now());
           const { value, generation } = decision > 0 ? this.#token : await this.#currentToken(decision, abort);
-          // fetch copies the headers when called, so one headers object serves every attempt.
-          if (req.headers instanceof Headers) req.headers.set('authorization', `Bearer ${value}`);
-          else req.headers.authorization = `Bearer ${value}`;
+          // This attempt's own headers, with its token (see #attempt).
+          const authorization = `Bearer ${value}`;
+          let headers;
+          if (req.headers instanceof Headers) {
+            headers = new Headers(req.headers);
+            headers.set('authorization', authorization);
+          } else {
+            headers = { ...req.headers, authorization };
+          }
           let attempt;
           let failure;
           let next;
           try {
-            attempt = await this.#attempt(url, req.request, abort);
+            attempt = await this.#attempt(url, { ...req.request, headers }, abort);
             const { response } = attempt;
             const status = response.status;
             const code = status === 401 ? await apiErrorCode(attempt) : undefined;

@@ -1,0 +1,62 @@
+// The SDK under users' fetch mocks (issue 23, items 2 and 3): every attempt hands fetch its own
+// init, never changed afterwards, so a recording mock shows what each attempt really sent; and a
+// misused mock fails as a SpikeError that says what the client needs.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SpikeClient, SpikeError } from '../../build/package/dist/index.mjs';
+import { makeToken } from '../cases/tokens.js';
+
+const token = (n) => makeToken({ sub: 't:u', user_id: `u${n}`, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600 });
+const expired = () => Response.json({ error: 'token_expired', message: 'Token has expired' }, { status: 401 });
+
+for (const headers of [undefined, new Headers({ 'x-app': '1' })]) {
+  test(`a recording fetch mock sees each attempt's own token (headers ${headers ? 'as Headers' : 'absent'})`, async () => {
+    const tokens = [token(1), token(2)];
+    let fetches = 0;
+    const calls = [];
+    const answers = [expired(), expired(), Response.json({ workspaces: [] })];
+    const client = new SpikeClient({
+      baseUrl: 'https://api.test',
+      tokenProvider: async () => tokens[fetches++],
+      fetch: async (url, init) => {
+        calls.push(init);
+        return answers.shift();
+      },
+    });
+    assert.deepEqual(await client.get('/platform/api/workspaces', headers ? { headers } : undefined), { workspaces: [] });
+    // Read after the whole request: the first two attempts sent token 1, the forced refresh token 2.
+    const sent = calls.map((init) => new Headers(init.headers).get('authorization'));
+    assert.deepEqual(sent, [`Bearer ${tokens[0]}`, `Bearer ${tokens[0]}`, `Bearer ${tokens[1]}`]);
+    assert.equal(new Set(calls).size, 3, 'each attempt got its own init object');
+    if (headers) assert.equal(headers.has('authorization'), false, "the caller's Headers were not written to");
+  });
+}
+
+test('a mock that returns one Response twice: the second call is a SpikeError naming the problem', async () => {
+  const shared = Response.json({ workspaces: [] });
+  const client = new SpikeClient({ baseUrl: 'https://api.test', token: token(1), fetch: async () => shared });
+  assert.deepEqual(await client.get('/platform/api/workspaces'), { workspaces: [] });
+  const err = await client.get('/platform/api/workspaces').catch((e) => e);
+  assert.ok(err instanceof SpikeError, `not a SpikeError: ${err}`);
+  assert.equal(err.code, 'invalid_options');
+  assert.match(err.message, /already read/);
+  // The client stays usable with a well-behaved fetch afterwards.
+  const fine = new SpikeClient({ baseUrl: 'https://api.test', token: token(1), fetch: async () => Response.json({ ok: 1 }) });
+  assert.deepEqual(await fine.get('/x'), { ok: 1 });
+});
+
+for (const [what, answer] of [
+  ['a plain { ok, status, json } object', { ok: true, status: 200, json: async () => ({}) }],
+  ['undefined', undefined],
+  ['a string', 'ok'],
+]) {
+  test(`a mock that resolves to ${what}: SpikeError invalid_options saying fetch must give a Response`, async () => {
+    const client = new SpikeClient({ baseUrl: 'https://api.test', token: token(1), fetch: async () => answer });
+    for (const call of [() => client.get('/x'), () => client.fetch('/x')]) {
+      const err = await call().catch((e) => e);
+      assert.ok(err instanceof SpikeError, `not a SpikeError: ${err}`);
+      assert.equal(err.code, 'invalid_options');
+      assert.match(err.message, /must resolve to a Response/);
+    }
+  });
+}
