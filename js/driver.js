@@ -430,14 +430,20 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       const fetch = this.#config.fetch ?? globalThis.fetch;
       if (typeof fetch !== 'function') throw invalid('no fetch available: pass the fetch option (this runtime has no global fetch)');
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(TIMED_OUT), this.#config.timeoutMs);
-      abort.current = controller;
-      // Settles when the attempt is aborted (timeout or caller): bounds body reads even for a
-      // custom fetch that ignores its signal.
+      // Rejects when the attempt is aborted (timeout or caller): bounds body reads even for a
+      // custom fetch that ignores its signal. Rejected directly, not through a listener on the
+      // signal (an EventTarget listener per attempt showed up in the hot path).
+      let cutOff;
       const cut = new Promise((_, reject) => {
-        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+        cutOff = reject;
       });
       cut.catch(() => {});
+      const stop = (reason) => {
+        controller.abort(reason);
+        cutOff(reason);
+      };
+      const timer = setTimeout(stop, this.#config.timeoutMs, TIMED_OUT);
+      abort.current = { abort: stop };
       const failure = (cause) => {
         if (abort.aborted) return abort.error();
         if (controller.signal.reason === TIMED_OUT) return new SpikeError('timeout', `No complete answer within ${Math.round(this.#config.timeoutMs)} ms`);
