@@ -51,7 +51,8 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       out.method = method;
       if (body === undefined) return out;
       const proto = body !== null && typeof body === 'object' ? Object.getPrototypeOf(body) : undefined;
-      const json = Array.isArray(body) || proto === null || proto === Object.prototype || ['number', 'boolean'].includes(typeof body);
+      // A plain object that is an async iterable is a stream of chunks, never JSON.
+      const json = !isStream(body) && (Array.isArray(body) || proto === null || proto === Object.prototype || ['number', 'boolean'].includes(typeof body));
       if (!json) {
         out.body = body;
         return out;

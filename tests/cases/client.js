@@ -537,6 +537,13 @@ export function clientCases(api, env) {
       equal(seen.length, 1, `${what}: sent once`);
       equal(seen[0].duplex, 'half', `${what}: duplex`);
     }
+    // Through a verb too: a plain object that is an async iterable is a stream, not JSON.
+    seen.length = 0;
+    const iterable = { async *[Symbol.asyncIterator]() { yield bytes(); } };
+    await c.put(PATH, iterable, { retry: true }).catch(() => {});
+    equal(seen.length, 1, 'verb with an async iterable: sent once');
+    equal(seen[0].body, iterable, 'verb with an async iterable: sent as the stream, not as JSON');
+    equal(seen[0].duplex, 'half', 'verb with an async iterable: duplex');
     seen.length = 0;
     await c.fetch(PATH, { method: 'PUT', body: '{"tier":"md"}' });
     equal(seen.length, 3, 'a string body is replayed');
