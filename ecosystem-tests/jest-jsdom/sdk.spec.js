@@ -4,13 +4,9 @@
 // token_expired answers queued in the emulator). jsdom has no TextDecoder/TextEncoder: the SDK
 // must load and work without them.
 const sdk = require('@spike/sdk');
-const { clientCases } = require('./load-cases');
+const { clientCases, envFromProcess } = require('./load-cases');
 
-const env = {
-  apiUrl: process.env.SPIKE_API_URL,
-  apiKey: process.env.SPIKE_API_KEY,
-  expect: JSON.parse(process.env.SPIKE_EXPECT ?? '{}'),
-};
+const env = envFromProcess();
 
 test('environment: jsdom, with no TextDecoder or TextEncoder global', () => {
   expect(typeof window).toBe('object');

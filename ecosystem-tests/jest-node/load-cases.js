@@ -6,5 +6,5 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const source = readFileSync(join(__dirname, 'spike-cases.js'), 'utf8').replace(/^export /gm, '');
-const wrapped = `(function () {${source}\nreturn { clientCases, serverCases, runCases, reportLine };\n})\n//# sourceURL=spike-cases.js`;
+const wrapped = `(function () {${source}\nreturn { clientCases, serverCases, runCases, reportLine, envFromProcess };\n})\n//# sourceURL=spike-cases.js`;
 module.exports = (0, eval)(wrapped)();

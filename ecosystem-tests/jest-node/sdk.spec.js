@@ -3,13 +3,9 @@
 // order (the first client case meets the two token_expired answers queued in the emulator).
 const sdk = require('@spike/sdk');
 const server = require('@spike/sdk/server');
-const { clientCases, serverCases } = require('./load-cases');
+const { clientCases, serverCases, envFromProcess } = require('./load-cases');
 
-const env = {
-  apiUrl: process.env.SPIKE_API_URL,
-  apiKey: process.env.SPIKE_API_KEY,
-  expect: JSON.parse(process.env.SPIKE_EXPECT ?? '{}'),
-};
+const env = envFromProcess();
 
 test('environment: node (require conditions, real Node globals)', () => {
   expect(typeof window).toBe('undefined');

@@ -4,8 +4,8 @@ const sdk = require('@spike/sdk');
 const server = require('@spike/sdk/server');
 
 (async () => {
-  const { clientCases, reportLine, runCases, serverCases } = await import('./spike-cases.js');
-  const env = { apiUrl: process.env.SPIKE_API_URL, apiKey: process.env.SPIKE_API_KEY, expect: JSON.parse(process.env.SPIKE_EXPECT) };
+  const { clientCases, envFromProcess, reportLine, runCases, serverCases } = await import('./spike-cases.js');
+  const env = envFromProcess();
   const results = await runCases([...clientCases(sdk, env), ...serverCases(server, env)]);
   console.log(reportLine(results));
 })();

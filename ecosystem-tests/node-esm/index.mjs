@@ -1,8 +1,8 @@
 // Node (20, 22, 24), ESM: the client and the server helpers by their public specifiers.
 import * as sdk from '@spike/sdk';
 import * as server from '@spike/sdk/server';
-import { clientCases, reportLine, runCases, serverCases } from './spike-cases.js';
+import { clientCases, envFromProcess, reportLine, runCases, serverCases } from './spike-cases.js';
 
-const env = { apiUrl: process.env.SPIKE_API_URL, apiKey: process.env.SPIKE_API_KEY, expect: JSON.parse(process.env.SPIKE_EXPECT) };
+const env = envFromProcess();
 const results = await runCases([...clientCases(sdk, env), ...serverCases(server, env)]);
 console.log(reportLine(results));

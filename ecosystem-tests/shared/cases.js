@@ -116,6 +116,15 @@ export function serverCases(server, env) {
   ];
 }
 
+/** `env` from SPIKE_API_URL, SPIKE_API_KEY and SPIKE_EXPECT, for fixtures that run with a `process`. */
+export function envFromProcess() {
+  return {
+    apiUrl: process.env.SPIKE_API_URL,
+    apiKey: process.env.SPIKE_API_KEY,
+    expect: JSON.parse(process.env.SPIKE_EXPECT ?? '{}'),
+  };
+}
+
 /** Runs [name, fn] pairs in order; never throws. Returns [{ name, ok, error? }]. */
 export async function runCases(cases) {
   const results = [];

@@ -4,13 +4,9 @@
 // (the first one meets the two token_expired answers queued in the emulator).
 import { expect, test } from 'vitest';
 import * as sdk from '@spike/sdk';
-import { clientCases } from './spike-cases.js';
+import { clientCases, envFromProcess } from './spike-cases.js';
 
-const env = {
-  apiUrl: process.env.SPIKE_API_URL,
-  apiKey: process.env.SPIKE_API_KEY,
-  expect: JSON.parse(process.env.SPIKE_EXPECT ?? '{}'),
-};
+const env = envFromProcess();
 
 test('environment: jsdom', () => {
   expect(typeof window).toBe('object');

@@ -5,13 +5,9 @@
 import { expect, test } from 'vitest';
 import * as sdk from '@spike/sdk';
 import * as server from '@spike/sdk/server';
-import { clientCases, serverCases } from './spike-cases.js';
+import { clientCases, serverCases, envFromProcess } from './spike-cases.js';
 
-const env = {
-  apiUrl: process.env.SPIKE_API_URL,
-  apiKey: process.env.SPIKE_API_KEY,
-  expect: JSON.parse(process.env.SPIKE_EXPECT ?? '{}'),
-};
+const env = envFromProcess();
 
 test('environment: node', () => {
   expect(typeof window).toBe('undefined');
