@@ -378,14 +378,16 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     /**
      * Fetches the app's token endpoint (`tokenEndpoint`: its method, credentials, headers and body).
      * A forced refresh always says `Cache-Control: no-cache`, whatever the method, so neither the
-     * backend's token cache nor one in between answers the token the API just rejected.
+     * backend's token cache nor one in between answers the token the API just rejected, and names
+     * that token by its fingerprint (`no-cache, spike-refused-token=<16 hex>`, never the token), so
+     * a backend that throttles `no-cache` floods (createTokenHandler) knows not to hand it back.
      */
     async #fromEndpoint(forced) {
       const { url, method, credentials, headers: given, body, json } = this.#config.endpoint;
       const headers = typeof given === 'function' ? await this.#endpointHeaders(given, forced) : new Headers(given);
       if (!headers.has('accept')) headers.set('accept', 'application/json');
       if (json && !headers.has('content-type')) headers.set('content-type', 'application/json');
-      if (forced) headers.set('cache-control', 'no-cache');
+      if (forced) headers.set('cache-control', this.#core.forcedCacheControl());
       let attempt;
       let text;
       try {

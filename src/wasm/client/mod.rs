@@ -106,14 +106,22 @@ impl SpikeCore {
     #[wasm_bindgen(js_name = installFromProvider)]
     pub fn install_from_provider(&mut self, value: &JsValue, now_ms: f64) -> Result<f64, JsValue> {
         let found = tokens::token_from(value, "tokenProvider")?;
-        Ok(tokens::install(&mut self.state, found, now_ms)? as f64)
+        Ok(tokens::install(&mut self.state, found, now_ms, tokens::PROVIDER_HINT)? as f64)
     }
 
     /// Installs the token endpoint's answer; returns the token's generation.
     #[wasm_bindgen(js_name = installFromEndpoint)]
     pub fn install_from_endpoint(&mut self, status: u16, text: &str, now_ms: f64) -> Result<f64, JsValue> {
         let found = tokens::from_endpoint_answer(status, text)?;
-        Ok(tokens::install(&mut self.state, found, now_ms)? as f64)
+        Ok(tokens::install(&mut self.state, found, now_ms, tokens::ENDPOINT_HINT)? as f64)
+    }
+
+    /// The `Cache-Control` of a forced refresh from the token endpoint: `no-cache`, naming the
+    /// token it replaces by its fingerprint (see `crate::fingerprint`) so that a throttling cache
+    /// does not hand that token back.
+    #[wasm_bindgen(js_name = forcedCacheControl)]
+    pub fn forced_cache_control(&self) -> String {
+        self.state.refused().map_or_else(|| String::from("no-cache"), crate::fingerprint::forced_cache_control)
     }
 
     /// The current token (read once per refresh by the driver, which keeps it).

@@ -19,6 +19,10 @@ pub fn provider_failed(message: &str, status: Option<u16>) -> JsValue {
     to_js(err)
 }
 
+/// How to fix a source that answered a forced refresh with the refused token.
+pub const PROVIDER_HINT: &str = "the tokenProvider ignored { forceRefresh: true }: pass forceRefresh to your backend (e.g. fetch with cache: 'no-cache') so it mints a new token instead of its cached one";
+pub const ENDPOINT_HINT: &str = "the token endpoint ignored Cache-Control: no-cache (with spike-refused-token naming the refused one): it must mint a new token then (createTokenHandler does)";
+
 /// What a source produced: the token, `expires_in` (seconds left) and `expires_at` (ms epoch).
 pub struct Found {
     token: String,
@@ -55,12 +59,17 @@ pub fn from_endpoint_answer(status: u16, text: &str) -> Result<Found, JsValue> {
     token_from(&body, "the token endpoint")
 }
 
-/// Decodes the token and makes it current; returns its generation.
+/// Decodes the token and makes it current; returns its generation. A forced refresh that brings
+/// back the refused token fails (`source_hint` says how to fix the source): sending it again
+/// could only be refused again, so it is never retried.
 ///
 /// `expires_at` ends the token's life early when it comes before `exp`. Like `exp`, it is the
 /// issuer's clock, so it is measured from `iat` (the life it leaves is anchored at arrival) and
 /// the device clock does not matter; one before `iat` is nonsense and ignored.
-pub fn install(state: &mut TokenState, found: Found, now_ms: f64) -> Result<u64, JsValue> {
+pub fn install(state: &mut TokenState, found: Found, now_ms: f64, source_hint: &str) -> Result<u64, JsValue> {
+    if state.refused() == Some(found.token.as_str()) {
+        return Err(provider_failed(&cat(&["the token source answered a forced refresh with the very token that was just refused; ", source_hint]), None));
+    }
     let decoded = jwt::decode(&found.token).map_err(|e| provider_failed(&cat(&["the token source returned something that is not a JWT (", &e.message, ")"]), None))?;
     let mut times = decoded.times;
     if let Some(at) = found.expires_at_ms.map(|ms| ms / 1000.0).filter(|at| times.iat.is_none_or(|iat| *at > iat)) {
