@@ -362,7 +362,8 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       try {
         let called;
         try {
-          called = provider({ forceRefresh });
+          // A forced refresh also says what to send the backend (the Cache-Control of #fromEndpoint).
+          called = provider(forceRefresh ? { forceRefresh, cacheControl: this.#core.forcedCacheControl() } : { forceRefresh });
         } catch (cause) {
           throw providerFailed('tokenProvider threw', cause);
         }

@@ -99,9 +99,12 @@ export interface SpikeClientOptions {
   token?: string;
   /**
    * Called whenever a fresh token is needed (never twice at a time). `forceRefresh` is true when
-   * the API rejected the current token or `invalidateToken()` was called: do not return a cached copy.
+   * the API rejected the current token or `invalidateToken()` was called: do not return a cached copy
+   * (returning the refused token again fails the call with `token_provider_failed`). Then
+   * `cacheControl` is the `Cache-Control` value to send to your backend:
+   * `no-cache, spike-refused-token=<fingerprint>` (createTokenHandler re-mints on it).
    */
-  tokenProvider?: (context: { forceRefresh: boolean }) => Promise<TokenProviderResult> | TokenProviderResult;
+  tokenProvider?: (context: { forceRefresh: boolean; cacheControl?: string }) => Promise<TokenProviderResult> | TokenProviderResult;
   /**
    * Your backend's token URL, answering `{ token, expires_at?, expires_in? }`: a path in browsers
    * (resolved against the page), absolute in Node. A string is fetched with `GET` and

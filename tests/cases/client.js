@@ -180,13 +180,17 @@ export function clientCases(api, env) {
   add('4. a refresh after token_expired asks the source for a fresh token', async () => {
     const seen = [];
     const inner = provider();
-    const c = client({ tokenProvider: (context) => { seen.push(context?.forceRefresh); return inner(); } });
+    const contexts = [];
+    const c = client({ tokenProvider: (context) => { seen.push(context?.forceRefresh); contexts.push(context); return inner(); } });
     await c.get('/platform/api/workspaces');
     await inject({ expireTokens: true });
     await c.get('/platform/api/workspaces');
     c.invalidateToken();
     await c.get('/platform/api/workspaces');
     deepEqual(seen, [false, true, true], 'forceRefresh: first fetch, rejected token, invalidated token');
+    equal(contexts[0].cacheControl, undefined, 'no Cache-Control to send on a plain fetch');
+    for (const { cacheControl } of contexts.slice(1)) ok(/^no-cache, spike-refused-token=[0-9a-f]{16}$/.test(cacheControl), `the Cache-Control to send names the refused token: ${cacheControl}`);
+    ok(contexts[1].cacheControl !== contexts[2].cacheControl, 'each names its own refused token');
   });
 
   add('4. a provider that ignores forceRefresh: the refused token is not retried; token_provider_failed says so, and the client recovers', async () => {
