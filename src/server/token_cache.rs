@@ -13,6 +13,11 @@ pub const DEFAULT_CAPACITY: usize = 10_000;
 pub const MIN_FORCED_REMINT_MS: f64 = 1_000.0;
 /// Never hand out a cached token with less than this much life left...
 const MAX_REUSE_MARGIN_MS: f64 = 300_000.0;
+/// ...nor in the last second before that: `expires_in` is whole seconds, rounded down, so a client
+/// judges a cached token up to a second older than we do. Without this, a client whose refresh
+/// point is the same (a short token: its leeway and our margin are both half the lifetime) could
+/// ask at its refresh point, still inside our window, and get back a token already due.
+const ROUNDING_SLACK_MS: f64 = 1_000.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CachedToken {
@@ -101,8 +106,9 @@ impl TokenCache {
         }
     }
 
-    /// Stores a token that lives `lifetime_secs` from `now_ms`. It is reused until the last
-    /// `min(5 min, half its lifetime)`, so short tokens are still reused for half their life.
+    /// Stores a token that lives `lifetime_secs` from `now_ms`. It is reused until a second before
+    /// the last `min(5 min, half its lifetime)`, so short tokens are still reused for about half
+    /// their life.
     pub fn put(&mut self, user: &str, token: String, expires_at: String, lifetime_secs: f64, now_ms: f64) {
         self.put_replacing(user, token, expires_at, lifetime_secs, now_ms, false);
     }
@@ -124,7 +130,7 @@ impl TokenCache {
         let entry = CachedToken {
             token,
             expires_at,
-            reuse_until_ms: now_ms + lifetime_ms - margin,
+            reuse_until_ms: now_ms + lifetime_ms - margin - ROUNDING_SLACK_MS,
             expires_local_ms: now_ms + lifetime_ms,
             stored_at_ms: now_ms,
             replaced_refused,
@@ -147,12 +153,25 @@ mod tests {
         let mut c = TokenCache::new(10);
         c.put("u", "t".into(), "e".into(), 3600.0, 0.0);
         assert_eq!(c.get("u", 600_000.0).map(|e| e.seconds_left(600_000.0)), Some(3000.0));
-        assert_eq!(c.get("u", 3_299_999.0).map(|e| e.token.as_str()), Some("t"));
-        assert!(c.get("u", 3_300_000.0).is_none());
+        assert_eq!(c.get("u", 3_298_999.0).map(|e| e.token.as_str()), Some("t"));
+        assert!(c.get("u", 3_299_000.0).is_none());
         c.put("short", "s".into(), "e".into(), 30.0, 0.0);
-        assert!(c.get("short", 14_999.0).is_some());
-        assert!(c.get("short", 15_000.0).is_none());
+        assert!(c.get("short", 13_999.0).is_some());
+        assert!(c.get("short", 14_000.0).is_none());
         assert!(c.get("nobody", 0.0).is_none());
+    }
+
+    #[test]
+    fn a_client_at_its_refresh_point_is_never_served_the_same_token() {
+        // A 30 s token; a client gets it `d` ms after it was stored, with `expires_in` rounded
+        // down as the handler sends it, and refreshes when half the lifetime (its leeway) is left.
+        for d in [0.0, 1.0, 150.0, 850.0, 999.0, 5_000.0, 13_999.0] {
+            let mut c = TokenCache::new(10);
+            c.put("u", "t".into(), "e".into(), 30.0, 0.0);
+            let Some(expires_in) = c.get("u", d).map(|e| e.seconds_left(d)) else { continue };
+            let refresh_at = d + expires_in * 1000.0 - 15_000.0;
+            assert!(c.get("u", refresh_at).is_none(), "got at {d} ms, refreshes at {refresh_at} ms: a new token");
+        }
     }
 
     #[test]
