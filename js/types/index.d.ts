@@ -63,7 +63,8 @@ export type TokenProviderResult = string | { token: string; expires_at?: string;
  * `tokenEndpoint` as an object. Checked at construction (`invalid_options`): the method, the
  * credentials, static headers and the body. Every token fetch sends `Accept: application/json`
  * (unless given) and, on a forced refresh (the API rejected the token, or `invalidateToken()`),
- * `Cache-Control: no-cache`, whatever the method. A backend on another origin must answer CORS:
+ * `Cache-Control: no-cache, spike-refused-token=<fingerprint of the token it replaces>`, whatever
+ * the method; answering it with that same token fails the call. A backend on another origin must answer CORS:
  * `createTokenHandler({ cors })` does (see `@spike/sdk/server`).
  */
 export interface TokenEndpointOptions {
