@@ -334,6 +334,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     #refresh() {
+      // A forced refresh: the Cache-Control that names the refused token (see #fromEndpoint); else undefined.
       const forced = this.#core.beginRefresh();
       this.#refreshing = (async () => {
         try {
@@ -352,7 +353,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     /** Calls the provider; one that never settles gets `timeoutMs`, so it cannot hang every call. */
-    async #fromProvider(forceRefresh) {
+    async #fromProvider(forced) {
       const provider = this.#config.provider;
       const ms = this.#config.timeoutMs;
       let timer;
@@ -363,7 +364,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
         let called;
         try {
           // A forced refresh also says what to send the backend (the Cache-Control of #fromEndpoint).
-          called = provider(forceRefresh ? { forceRefresh, cacheControl: this.#core.forcedCacheControl() } : { forceRefresh });
+          called = provider(forced ? { forceRefresh: true, cacheControl: forced } : { forceRefresh: false });
         } catch (cause) {
           throw providerFailed('tokenProvider threw', cause);
         }
@@ -385,10 +386,10 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
      */
     async #fromEndpoint(forced) {
       const { url, method, credentials, headers: given, body, json } = this.#config.endpoint;
-      const headers = typeof given === 'function' ? await this.#endpointHeaders(given, forced) : new Headers(given);
+      const headers = typeof given === 'function' ? await this.#endpointHeaders(given, Boolean(forced)) : new Headers(given);
       if (!headers.has('accept')) headers.set('accept', 'application/json');
       if (json && !headers.has('content-type')) headers.set('content-type', 'application/json');
-      if (forced) headers.set('cache-control', this.#core.forcedCacheControl());
+      if (forced) headers.set('cache-control', forced);
       let attempt;
       let text;
       try {

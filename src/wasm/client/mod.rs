@@ -90,11 +90,15 @@ impl SpikeCore {
         self.state.not_before_ms()
     }
 
-    /// Marks a refresh as running; returns whether it is forced (the source must not hand back
-    /// a cached copy of a token the API rejected or the app invalidated).
+    /// Marks a refresh as running. A forced one (the source must not hand back a cached copy of
+    /// a token the API rejected or the app invalidated) returns the `Cache-Control` to send the
+    /// token endpoint, or to hand a provider: `no-cache`, naming the refused token by its
+    /// fingerprint (see `crate::fingerprint`) so that a throttling cache does not hand it back.
+    /// Otherwise `undefined`.
     #[wasm_bindgen(js_name = beginRefresh)]
-    pub fn begin_refresh(&mut self) -> bool {
-        self.state.begin_refresh()
+    pub fn begin_refresh(&mut self) -> Option<String> {
+        let forced = self.state.begin_refresh();
+        self.state.refused().filter(|_| forced).map(crate::fingerprint::forced_cache_control)
     }
 
     #[wasm_bindgen(js_name = refreshFailed)]
@@ -114,14 +118,6 @@ impl SpikeCore {
     pub fn install_from_endpoint(&mut self, status: u16, text: &str, now_ms: f64) -> Result<f64, JsValue> {
         let found = tokens::from_endpoint_answer(status, text)?;
         Ok(tokens::install(&mut self.state, found, now_ms, tokens::ENDPOINT_HINT)? as f64)
-    }
-
-    /// The `Cache-Control` of a forced refresh from the token endpoint: `no-cache`, naming the
-    /// token it replaces by its fingerprint (see `crate::fingerprint`) so that a throttling cache
-    /// does not hand that token back.
-    #[wasm_bindgen(js_name = forcedCacheControl)]
-    pub fn forced_cache_control(&self) -> String {
-        self.state.refused().map_or_else(|| String::from("no-cache"), crate::fingerprint::forced_cache_control)
     }
 
     /// The current token (read once per refresh by the driver, which keeps it).

@@ -20,8 +20,8 @@ pub fn provider_failed(message: &str, status: Option<u16>) -> JsValue {
 }
 
 /// How to fix a source that answered a forced refresh with the refused token.
-pub const PROVIDER_HINT: &str = "the tokenProvider ignored { forceRefresh: true }: pass forceRefresh to your backend (e.g. fetch with cache: 'no-cache') so it mints a new token instead of its cached one";
-pub const ENDPOINT_HINT: &str = "the token endpoint ignored Cache-Control: no-cache (with spike-refused-token naming the refused one): it must mint a new token then (createTokenHandler does)";
+pub const PROVIDER_HINT: &str = "the tokenProvider ignored { forceRefresh: true }: pass forceRefresh to your backend (send the cacheControl it gets as Cache-Control) so it mints a new token";
+pub const ENDPOINT_HINT: &str = "the token endpoint must mint a new token when asked with Cache-Control: no-cache (createTokenHandler does)";
 
 /// What a source produced: the token, `expires_in` (seconds left) and `expires_at` (ms epoch).
 pub struct Found {
