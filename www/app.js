@@ -5,7 +5,14 @@
 import { SpikeClient, SpikeError } from '@spike/sdk';
 
 const $ = (id) => document.getElementById(id);
-const state = { client: null, source: null, config: null, user: null, fetches: 0, pendingRetry: false, offs: [], token: null, failure: null, busy: false, keepFresh: null };
+const state = {
+  client: null, source: null, config: null, user: null, fetches: 0, pendingRetry: false, offs: [],
+  token: null, // the raw JWT the client holds (for the "Raw JWT" box)
+  lastFetchedToken: null, // the last token a token request answered (it becomes `token` once installed)
+  failure: null, // { what, message, help } of the last failed call, shown on the token card
+  busy: false, // an action is running
+  keepFresh: null, // the running "keep the token fresh" getToken()
+};
 
 async function api(path, body) {
   const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -361,11 +368,11 @@ async function withButton(button, fn) {
   } finally {
     button.removeAttribute('aria-busy');
     state.busy = false;
-    document.body.dataset.idle = 'true';
   }
 }
 
 function wireActions() {
+  // body[data-idle] tells the demo's test when an action is over.
   const action = (id, fn) => {
     $(id).onclick = (e) => {
       document.body.dataset.idle = 'false';
