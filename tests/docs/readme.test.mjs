@@ -14,7 +14,9 @@
 //                        test that the ecosystem suite runs (the Vitest recipes)
 //   skip (REASON)        not run; the reason is required
 // Output: a `// prints: TEXT` comment (`# prints:` in sh) expects one stdout line (console.log in a
-// page), in order; `...` in TEXT matches anything. A block without one must print nothing.
+// page), in order; `...` in TEXT matches anything. Blocks that run on their own (node, browser,
+// deno, sh) say at least one, so a block that fails in silence (a catch that swallows, an exit
+// code 0 with nothing done) cannot pass; they must print exactly what they say.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -99,11 +101,15 @@ const EXERCISES = {
     assert.equal(typeof body.token, 'string');
     assert.equal(typeof body.expires_at, 'string');
   },
-  async webhooks({ base }) {
-    const bad = await fetch(`${base}/webhooks/spike`, { method: 'POST', headers: { 'x-body-signature': 'f'.repeat(64) }, body: webhookBody });
-    assert.equal(bad.status, 401);
-    const ok = await fetch(`${base}/webhooks/spike`, { method: 'POST', headers: { 'x-body-signature': sign(WEBHOOK_KEY, webhookBody) }, body: webhookBody });
-    assert.equal(ok.status, 200);
+  async webhooks({ base, output }) {
+    for (const path of ['/webhooks/spike', '/webhooks/by-hand']) {
+      const bad = await fetch(`${base}${path}`, { method: 'POST', headers: { 'x-body-signature': 'f'.repeat(64) }, body: webhookBody });
+      assert.equal(bad.status, 401, path);
+      const ok = await fetch(`${base}${path}`, { method: 'POST', headers: { 'x-body-signature': sign(WEBHOOK_KEY, webhookBody) }, body: webhookBody });
+      assert.equal(ok.status, 200, path);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(output().trim(), 'record_change user-42'); // the by-hand receiver's log, and nothing else
   },
   async worker({ call }) {
     assert.equal((await call('/api/spike-token')).status, 401);
@@ -176,7 +182,7 @@ async function runNodeServer(block, name) {
     await listening(port, child).catch((err) => {
       throw new Error(`README line ${block.line}: ${err.message}\n${output}`);
     });
-    await EXERCISES[name]({ base: `http://127.0.0.1:${port}` });
+    await EXERCISES[name]({ base: `http://127.0.0.1:${port}`, output: () => output });
   } finally {
     child.kill();
     await emulator.close();
@@ -221,7 +227,8 @@ async function pageServer(emulator) {
 
 async function runBrowser(block) {
   const { emulator } = await emulatorEnv();
-  browser ??= await launchChromium();
+  browser ??= launchChromium();
+  browser = await browser;
   const server = await pageServer(emulator);
   const context = await browser.newContext();
   try {
@@ -289,13 +296,23 @@ function runIn(block, file) {
   }
 }
 
-describe('README.md: every code block runs as written', () => {
+describe('README.md: every code block runs as written', { concurrency: 3 }, () => {
   test('every js/ts/sh block is marked with how it runs', () => {
     const unmarked = blocks.filter((b) => !b.marker).map((b) => b.line);
     assert.deepEqual(unmarked, [], `blocks without <!-- doc-test: ... --> at README lines ${unmarked.join(', ')}`);
     for (const b of blocks) {
       if (b.marker?.startsWith('skip')) assert.match(b.marker, /^skip \(.{10,}\)$/, `README line ${b.line}: a skip needs its reason`);
+      if (/^(node|browser|deno|sh)$/.test(b.marker ?? '')) assert.ok(expectedOutput(b.code).length > 0, `README line ${b.line}: no // prints: comment says what it does`);
     }
+  });
+
+  test('the harness fails a block that prints other than it says, prints more, or exits non-zero', async () => {
+    const block = (code) => ({ lang: 'js', code, line: 0, marker: 'node' });
+    await assert.rejects(runNode(block("console.log('a'); // prints: b")), /line 1/);
+    await assert.rejects(runNode(block("console.log('a'); console.log('b'); // prints: a")), /printed \["a","b"\]/);
+    await assert.rejects(runNode(block("console.log('x'); // prints: x\nprocess.exitCode = 1;")), /exited 1/);
+    await assert.rejects(runNode(block("import { SpikeClient } from '@spike/sdk';\nnew SpikeClient({ token: 't', timeout: 1 }); // prints: x")), /unknown option 'timeout'/);
+    await runNode(block("console.log(process.env.SPIKE_API_URL); // prints: http://127.0.0.1:..."));
   });
 
   for (const block of blocks) {
