@@ -1,4 +1,4 @@
-// Every code block of README.md runs as written (#22). Each ```js / ```ts / ```sh block is marked by
+// Every code block of README.md runs as written (#22). Each ```js / ```ts / ```sh / ```html block is marked by
 // the line before its fence, `<!-- doc-test: MODE ... -->`, which says how it runs; an unmarked
 // block fails this test. Modes:
 //   node                 a Node ESM file in a temp project (node_modules/@spike/sdk -> build/package),
@@ -8,6 +8,7 @@
 //                        in Node with an `env` binding (the workerd run is tests/ecosystem/cloudflare-worker)
 //   browser              a module in headless Chromium on a page whose backend serves
 //                        /api/spike-token (createTokenHandler), with api.spikelabs.com routed to the emulator
+//   page                 an ```html block: the page itself, on that same backend
 //   deno                 `deno run` (npm package deno) in the temp project, with the emulator's variables
 //   sh                   `sh -c` in the temp project, node_modules/.bin on PATH
 //   in FILE              each code line of the block, comments and spacing aside, is in FILE, a
@@ -46,7 +47,7 @@ export function extractBlocks(markdown) {
     blocks.push({ lang: open[1], code: lines.slice(start + 1, end).join('\n'), line: start + 1, marker });
     i = end;
   }
-  return blocks.filter((b) => ['js', 'ts', 'sh'].includes(b.lang));
+  return blocks.filter((b) => ['js', 'ts', 'sh', 'html'].includes(b.lang));
 }
 
 /** What the block says it prints: one matcher per `// prints:` (or `# prints:`) comment. */
@@ -206,11 +207,13 @@ async function pageServer(emulator) {
   const { createTokenHandler, toNodeHandler } = await import(join(packageDir, 'dist', 'server.node.mjs'));
   const tokens = toNodeHandler(createTokenHandler({ apiKey: emulator.apiKey, baseUrl: emulator.url, getUser: () => 'user-42' }));
   let code = '';
+  let html = '';
   const types = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.html': 'text/html' };
   const server = createServer((req, res) => {
     const { pathname } = new URL(req.url, 'http://x');
     if (pathname === '/api/spike-token') return tokens(req, res);
     if (pathname === '/block.mjs') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(code);
+    if (pathname === '/' && html) return res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html>\n${html}`);
     if (pathname === '/') {
       return res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html>
 <script type="importmap">{ "imports": { "@spike/sdk": "/node_modules/@spike/sdk/dist/index.mjs" } }</script>
@@ -222,17 +225,24 @@ async function pageServer(emulator) {
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}/`, setCode: (c) => (code = c), close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    setCode: (c) => (code = c),
+    setHtml: (h) => (html = h),
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
-async function runBrowser(block) {
+/** `block` as a module on the harness page (`browser`), or as the page itself (`page`). */
+async function runBrowser(block, asPage = false) {
   const { emulator } = await emulatorEnv();
   browser ??= launchChromium();
   browser = await browser;
   const server = await pageServer(emulator);
   const context = await browser.newContext();
   try {
-    server.setCode(block.code);
+    if (asPage) server.setHtml(block.code);
+    else server.setCode(block.code);
     const tab = await context.newPage();
     // The block calls the production API (its default baseUrl): the emulator answers for it.
     await tab.route('https://api.spikelabs.com/**', async (route) => {
@@ -246,7 +256,13 @@ async function runBrowser(block) {
     tab.on('console', (msg) => (msg.type() === 'log' ? logs.push(msg.text()) : msg.type() === 'error' && problems.push(msg.text())));
     tab.on('pageerror', (err) => problems.push(err.message));
     await tab.goto(server.url);
-    await tab.waitForFunction(() => window.__done || window.__error, null, { timeout: 20_000 });
+    const expected = expectedOutput(block.code);
+    // A page has no end to wait for: wait for the lines it says it prints (then a moment for more).
+    for (let deadline = Date.now() + 20_000; asPage && logs.length < expected.length && problems.length === 0 && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (asPage) await new Promise((r) => setTimeout(r, 200));
+    else await tab.waitForFunction(() => window.__done || window.__error, null, { timeout: 20_000 });
     const error = await tab.evaluate(() => window.__error);
     assert.equal(error, undefined, `README line ${block.line}: ${error}\n${problems.join('\n')}`);
     assert.deepEqual(problems, [], `README line ${block.line}`);
@@ -302,7 +318,7 @@ describe('README.md: every code block runs as written', { concurrency: 3 }, () =
     assert.deepEqual(unmarked, [], `blocks without <!-- doc-test: ... --> at README lines ${unmarked.join(', ')}`);
     for (const b of blocks) {
       if (b.marker?.startsWith('skip')) assert.match(b.marker, /^skip \(.{10,}\)$/, `README line ${b.line}: a skip needs its reason`);
-      if (/^(node|browser|deno|sh)$/.test(b.marker ?? '')) assert.ok(expectedOutput(b.code).length > 0, `README line ${b.line}: no // prints: comment says what it does`);
+      if (/^(node|browser|page|deno|sh)$/.test(b.marker ?? '')) assert.ok(expectedOutput(b.code).length > 0, `README line ${b.line}: no // prints: comment says what it does`);
     }
   });
 
@@ -324,6 +340,7 @@ describe('README.md: every code block runs as written', { concurrency: 3 }, () =
       if (mode === 'node-server') return runNodeServer(block, arg);
       if (mode === 'worker') return runWorker(block, arg);
       if (mode === 'browser') return runBrowser(block);
+      if (mode === 'page') return runBrowser(block, true);
       if (mode === 'deno') return runDeno(block);
       if (mode === 'sh') return runSh(block);
       if (mode === 'in') return runIn(block, arg);
