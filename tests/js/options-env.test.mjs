@@ -167,3 +167,31 @@ test('a token endpoint that answered carries its status on every token_provider_
     backend.close();
   }
 });
+
+test('Deno reads SPIKE_API_URL only when --allow-env grants it: no PermissionDenied, no prompt', { timeout: 600_000 }, async () => {
+  const { installTools } = await import('../ecosystem/runtime-tools.mjs');
+  const { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { packageDir } = await import('../../scripts/lib/paths.mjs');
+  const deno = join(await installTools('deno'), 'node_modules', '.bin', 'deno');
+  const dir = mkdtempSync(join(tmpdir(), 'spike-deno-env-'));
+  try {
+    mkdirSync(join(dir, 'node_modules', '@spike'), { recursive: true });
+    symlinkSync(packageDir, join(dir, 'node_modules', '@spike', 'sdk'), 'dir');
+    writeFileSync(join(dir, 'deno.json'), JSON.stringify({ nodeModulesDir: 'manual' }));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'deno-env', private: true, type: 'module' }));
+    writeFileSync(join(dir, 'main.ts'), `import { SpikeClient } from 'npm:@spike/sdk';
+import { mintToken } from 'npm:@spike/sdk/server';
+console.log(new SpikeClient({ tokenProvider: () => 't' }).baseUrl);
+console.log(await mintToken({ userId: 'deno' }).then((m) => typeof m.token, (e) => e.code));\n`);
+    const env = { ...process.env, SPIKE_API_URL: emu.url, SPIKE_API_KEY: API_KEY, DENO_DIR: join(dir, '.deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+    const denoRun = (perms) => promisify(execFile)(deno, ['run', '--allow-read', '--allow-net=127.0.0.1', ...perms, 'main.ts'], { cwd: dir, env, timeout: 60_000 });
+    const granted = await denoRun(['--allow-env=SPIKE_API_URL,SPIKE_API_KEY']);
+    assert.deepEqual(granted.stdout.trim().split('\n'), [emu.url, 'string']);
+    const denied = await denoRun([]);
+    assert.deepEqual(denied.stdout.trim().split('\n'), ['https://api.spikelabs.com', 'invalid_options']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
