@@ -7,6 +7,8 @@
 const WAIT = 0;
 const REFRESH = -1;
 const BACK_OFF = -2;
+// core.installFrom*(): a generation (> 0), or: the refresh was superseded, nothing installed.
+const SUPERSEDED = 0;
 // core.afterAnswer() / core.afterFailure(): a delay (>= 0) before retrying, or:
 const DONE = -1;
 const TOKEN_RETRY = -2;
@@ -326,26 +328,32 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
         }
         if (decision === REFRESH || (decision === WAIT && !this.#refreshing)) this.#refresh();
         // An aborted caller stops waiting; the refresh goes on for everyone else.
-        await abort.race(this.#refreshing);
+        const token = await abort.race(this.#refreshing);
         // Use the token that refresh produced, even if it is short-lived: never refresh twice in
-        // a row for one call (that is how refresh loops start).
-        if (this.#token) return this.#token;
+        // a row for one call (that is how refresh loops start). None: the refresh was superseded
+        // (invalidateToken(), or its token went stale meanwhile): decide again.
+        if (token) return token;
       }
     }
 
+    /** Starts the refresh; `#refreshing` resolves to the token, or null if it was superseded. */
     #refresh() {
       const forced = this.#core.beginRefresh();
       this.#refreshing = (async () => {
         try {
           const generation = this.#config.source === 'tokenProvider' ? await this.#fromProvider(forced) : await this.#fromEndpoint(forced);
+          if (generation === SUPERSEDED) return null;
           this.#token = { value: this.#core.currentToken(), generation };
         } catch (err) {
-          this.#core.refreshFailed(Date.now());
+          // A superseded refresh's failure is about a token nobody wants: its waiters decide again.
+          if (!this.#core.refreshFailed(Date.now())) return null;
           throw err;
         } finally {
           this.#refreshing = null;
         }
+        const token = this.#token;
         if (this.#listeners.get('tokenRefreshed').size) this.#emit('tokenRefreshed', this.tokenInfo());
+        return token;
       })();
       // Its failure reaches every waiter; this keeps it from being unhandled when all of them aborted.
       this.#refreshing.catch(() => {});

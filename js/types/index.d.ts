@@ -203,7 +203,10 @@ export declare class SpikeClient {
   getToken(): Promise<string>;
   /** The current token's claims and expiry, or null before the first token. */
   tokenInfo(): TokenInfo | null;
-  /** The next call fetches a new token. */
+  /**
+   * The next call fetches a new token (forced). A token fetch running now is superseded: its token
+   * is never handed out, and whoever waits for it gets the token of the next fetch.
+   */
   invalidateToken(): void;
   /** Subscribes; returns the function that unsubscribes. */
   on<E extends keyof SpikeClientEvents>(event: E, listener: (payload: SpikeClientEvents[E]) => void): () => void;
