@@ -46,6 +46,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Array, js_name = of)]
     pub fn empty_array() -> JsValue;
 
+    /// `Array.from(iterable)`.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
+    pub fn array_from(iterable: &JsValue) -> Result<JsValue, JsValue>;
+
     /// `array[index]`, for arrays this module made or got from a built-in (no getters run).
     #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
     pub fn at(array: &JsValue, index: u32) -> JsValue;
@@ -107,6 +111,11 @@ pub fn url(url: &str, base: &JsValue) -> Result<JsValue, JsValue> {
 /// `Headers` class.
 pub fn headers(init: &JsValue) -> Result<JsValue, JsValue> {
     JsHeaders::new(init).map(Into::into)
+}
+
+/// Whether `value` is a `Headers` (of this realm).
+pub fn is_headers(value: &JsValue) -> bool {
+    value.is_instance_of::<JsHeaders>()
 }
 
 /// Whether `value` is a plain object (`{...}` or `Object.create(null)`), the kind of body that is

@@ -135,21 +135,31 @@ fn endpoint_body(body: JsValue) -> Result<(Option<JsValue>, bool), JsValue> {
     Ok((Some(body), false))
 }
 
-/// `Object.entries(headers)`, once every value is checked to be a string (the names are).
+/// The `headers` option, any `HeadersInit` (a record, `[name, value]` pairs, a `Headers`), as
+/// `[[name, value]]`. Values must be strings (nothing is converted behind the caller's back), and
+/// names and values fetch would refuse are refused here, once, instead of at every request.
 fn read_headers(opts: &JsValue) -> Result<JsValue, JsValue> {
     let Some(value) = options::get(opts, "headers") else { return Ok(js::empty_array()) };
-    let bad = || invalid("headers must be an object of header names to string values");
-    if !value.is_object() || value.is_array() {
+    let bad = || invalid("headers must be headers with string values: an object of names to values, [name, value] pairs or a Headers");
+    let pairs = if js::is_headers(&value) {
+        return js::array_from(&value).map_err(|_| bad());
+    } else if value.is_array() {
+        // A copy: a built-in array whose elements `js::at` may read.
+        js::array_from(&value).map_err(|_| bad())?
+    } else if js::is_plain_object(&value) {
+        js::entries(&value)?
+    } else {
         return Err(bad());
-    }
-    let entries = js::entries(&value)?;
-    let len = js::get(&entries, "length").as_f64().unwrap_or(0.0) as u32;
+    };
+    let len = js::get(&pairs, "length").as_f64().unwrap_or(0.0) as u32;
     for i in 0..len {
-        if !js::at(&js::at(&entries, i), 1).is_string() {
+        let pair = js::at(&pairs, i);
+        let is_pair = pair.is_array() && js::get(&pair, "length").as_f64() == Some(2.0);
+        if !is_pair || !js::get(&pair, "0").is_string() || !js::get(&pair, "1").is_string() {
             return Err(bad());
         }
     }
-    Ok(entries)
+    js::headers(&pairs).and_then(|h| js::array_from(&h)).map_err(|_| bad())
 }
 
 impl Config {
