@@ -86,10 +86,11 @@ export interface TokenEndpointOptions {
   credentials?: RequestCredentials;
   /**
    * `POST` only, sent on every token fetch: a string, `URLSearchParams`, `FormData`, `Blob`,
-   * `ArrayBuffer`/view, or a plain object or array (encoded as JSON at construction, with
-   * `Content-Type: application/json` unless given). Not a stream: it could not be sent again.
+   * `ArrayBuffer`/view, or a plain object, an array or an object with `toJSON()` (encoded as JSON
+   * at construction, with `Content-Type: application/json` unless given). Not a stream: it could
+   * not be sent again. A class instance without `toJSON()` is `invalid_options`.
    */
-  body?: string | URLSearchParams | FormData | Blob | ArrayBuffer | ArrayBufferView | Record<string, unknown> | unknown[];
+  body?: string | URLSearchParams | FormData | Blob | ArrayBuffer | ArrayBufferView | { [key: string]: any } | readonly unknown[];
 }
 
 export interface SpikeClientOptions {

@@ -82,6 +82,22 @@ extern "C" {
     #[wasm_bindgen(catch, constructor, js_class = "Headers")]
     fn new(init: &JsValue) -> Result<JsHeaders, JsValue>;
 
+    /// `ArrayBuffer.isView(value)`: a typed array or a DataView.
+    #[wasm_bindgen(js_namespace = ArrayBuffer, js_name = isView)]
+    pub fn is_buffer_view(value: &JsValue) -> bool;
+
+    #[wasm_bindgen(js_name = ArrayBuffer)]
+    type JsArrayBuffer;
+
+    #[wasm_bindgen(js_name = Blob)]
+    type JsBlob;
+
+    #[wasm_bindgen(js_name = FormData)]
+    type JsFormData;
+
+    #[wasm_bindgen(js_name = URLSearchParams)]
+    type JsUrlSearchParams;
+
     #[wasm_bindgen(js_name = globalThis)]
     type Global;
 
@@ -116,6 +132,17 @@ pub fn headers(init: &JsValue) -> Result<JsValue, JsValue> {
 /// Whether `value` is a `Headers` (of this realm).
 pub fn is_headers(value: &JsValue) -> bool {
     value.is_instance_of::<JsHeaders>()
+}
+
+/// Whether fetch sends `value` as it is and can send it again: `URLSearchParams`, `FormData`,
+/// `Blob` (and `File`), `ArrayBuffer`, a typed array or `DataView`. (The glue's `instanceof` of a
+/// class the runtime lacks is false, not a throw.)
+pub fn is_replayable_fetch_body(value: &JsValue) -> bool {
+    is_buffer_view(value)
+        || value.is_instance_of::<JsArrayBuffer>()
+        || value.is_instance_of::<JsBlob>()
+        || value.is_instance_of::<JsFormData>()
+        || value.is_instance_of::<JsUrlSearchParams>()
 }
 
 /// Whether `value` is a plain object (`{...}` or `Object.create(null)`), the kind of body that is

@@ -24,6 +24,7 @@ export async function inputs(workspace: Workspace, readonlyList: readonly string
   new SpikeClient({ token: 't', headers: { 'X-App-Version': 1 } });
 
   // An interface-typed plain object is a body, with no cast and no index signature.
+  new SpikeClient({ tokenEndpoint: { url: 'https://app.example/token', method: 'POST', body: workspace } });
   await c.post('/platform/api/workspaces', workspace);
   await c.put('/x', workspace, { headers: [['x-request-id', '1']] });
   const asJson: JsonBody = workspace;
