@@ -99,8 +99,8 @@ impl SpikeCore {
         self.state.begin_refresh()
     }
 
-    /// The running refresh failed; false when it was superseded (its failure is nobody's: the
-    /// waiters decide again instead of getting it).
+    /// The running refresh failed (the source, or installing what it gave); false when it was
+    /// superseded (its failure is nobody's: the waiters decide again instead of getting it).
     #[wasm_bindgen(js_name = refreshFailed)]
     pub fn refresh_failed(&mut self, now_ms: f64) -> bool {
         self.state.refresh_failed(now_ms)
@@ -109,11 +109,6 @@ impl SpikeCore {
     /// Installs what the `tokenProvider` resolved to; returns the token's generation, or `SUPERSEDED`.
     #[wasm_bindgen(js_name = installFromProvider)]
     pub fn install_from_provider(&mut self, value: &JsValue, now_ms: f64) -> Result<f64, JsValue> {
-        if self.state.refresh_superseded() {
-            // Whatever it gave, nobody wants it: not even checked, so a bad answer is not an error.
-            self.state.refresh_failed(now_ms);
-            return Ok(SUPERSEDED);
-        }
         let found = tokens::token_from(value, "tokenProvider")?;
         Ok(tokens::install(&mut self.state, found, now_ms)?.map_or(SUPERSEDED, |g| g as f64))
     }
@@ -121,10 +116,6 @@ impl SpikeCore {
     /// Installs the token endpoint's answer; returns the token's generation, or `SUPERSEDED`.
     #[wasm_bindgen(js_name = installFromEndpoint)]
     pub fn install_from_endpoint(&mut self, status: u16, text: &str, now_ms: f64) -> Result<f64, JsValue> {
-        if self.state.refresh_superseded() {
-            self.state.refresh_failed(now_ms);
-            return Ok(SUPERSEDED);
-        }
         let found = tokens::from_endpoint_answer(status, text)?;
         Ok(tokens::install(&mut self.state, found, now_ms)?.map_or(SUPERSEDED, |g| g as f64))
     }
