@@ -86,10 +86,11 @@ export interface TokenEndpointOptions {
   credentials?: RequestCredentials;
   /**
    * `POST` only, sent on every token fetch: a string, `URLSearchParams`, `FormData`, `Blob`,
-   * `ArrayBuffer`/view, or a plain object or array (encoded as JSON at construction, with
-   * `Content-Type: application/json` unless given). Not a stream: it could not be sent again.
+   * `ArrayBuffer`/view, or a plain object, an array or an object with `toJSON()` (encoded as JSON
+   * at construction, with `Content-Type: application/json` unless given). Not a stream: it could
+   * not be sent again. A class instance without `toJSON()` is `invalid_options`.
    */
-  body?: string | URLSearchParams | FormData | Blob | ArrayBuffer | ArrayBufferView | Record<string, unknown> | unknown[];
+  body?: string | URLSearchParams | FormData | Blob | ArrayBuffer | ArrayBufferView | { [key: string]: any } | readonly unknown[];
 }
 
 export interface SpikeClientOptions {
@@ -125,8 +126,13 @@ export interface SpikeClientOptions {
   maxRetries?: number;
   /** Default `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Sent with every request; per-request headers win. */
-  headers?: Record<string, string>;
+  /**
+   * Sent with every request; per-request headers win. Any `HeadersInit` (an object of names to
+   * values, `[name, value]` pairs or a `Headers`), copied at construction. Values must be strings,
+   * and a name or value fetch would refuse, a `Map` or a class instance is `invalid_options` from
+   * the constructor.
+   */
+  headers?: HeadersInit;
 }
 
 /**
@@ -171,16 +177,24 @@ export interface SpikeClientEvents {
 }
 
 /**
- * A body the verbs JSON-encode (with `Content-Type: application/json` unless you set one): plain
- * objects, arrays, numbers, booleans, null. A string is not JSON-encoded: it is sent as it is.
+ * A body the verbs JSON-encode (with `Content-Type: application/json` unless you set one): a plain
+ * object (an `interface`-typed one too), an array, a finite number, a boolean, or an object with
+ * `toJSON()` (a class instance included: `JSON.stringify` calls it). A class instance without
+ * `toJSON()` (`Map`, `Set`, your own classes) type-checks, as TypeScript cannot tell it from a
+ * plain object, but is refused at run time with `invalid_options` naming its class: fetch would
+ * send `"[object Object]"`. Only the top value is checked: nested values are `JSON.stringify`'s
+ * (a nested `Map` becomes `{}`). The README's table "What each body and headers input becomes"
+ * has every case.
  */
-export type JsonBody = Record<string, unknown> | unknown[] | number | boolean | null;
+export type JsonBody = { [key: string]: any } | readonly unknown[] | number | boolean;
 /**
- * `JsonBody`, or anything `fetch` sends (string, `URLSearchParams`, `FormData`, `Blob`,
- * `ArrayBuffer`, typed arrays, `ReadableStream`; in Node also an async iterable of bytes). Streams
- * and async iterables are sent once: never retried.
+ * `JsonBody`, or what `fetch` sends as it is: a string (`text/plain;charset=UTF-8` unless you set a
+ * type), `URLSearchParams`, `FormData`, `Blob`, `ArrayBuffer`, a typed array or `DataView`, a
+ * `ReadableStream`, an async iterable of bytes where fetch streams one (Node; elsewhere
+ * `invalid_options`), or `null`/`undefined` for no body. Streams and async iterables are sent once:
+ * never retried.
  */
-export type RequestBody = JsonBody | BodyInit | AsyncIterable<Uint8Array>;
+export type RequestBody = JsonBody | BodyInit | AsyncIterable<Uint8Array> | null;
 
 export declare class SpikeClient {
   /** Throws `SpikeError('invalid_options')` unless exactly one token source is given and the options are valid. */
@@ -207,7 +221,10 @@ export declare class SpikeClient {
   getToken(): Promise<string>;
   /** The current token's claims and expiry, or null before the first token. */
   tokenInfo(): TokenInfo | null;
-  /** The next call fetches a new token. */
+  /**
+   * The next call fetches a new token (forced). A token fetch running now is superseded: its token
+   * is never handed out, and whoever waits for it gets the token of the next fetch.
+   */
   invalidateToken(): void;
   /** Subscribes; returns the function that unsubscribes. */
   on<E extends keyof SpikeClientEvents>(event: E, listener: (payload: SpikeClientEvents[E]) => void): () => void;
