@@ -29,6 +29,6 @@ run('cargo', wasmTest, {
 
 await build();
 
-step('JS: Node, headless Chromium, packaging, demo and ecosystem tests (every runtime and build tool, from the packed tarball)');
-const suites = ['tests/js', 'tests/browser', 'tests/packaging', 'tests/demo', 'tests/bench', 'tests/ecosystem'].map((dir) => join(root, dir));
+step('JS: Node, types (tsc strict), headless Chromium, packaging, demo and ecosystem tests (every runtime and build tool, from the packed tarball)');
+const suites = ['tests/js', 'tests/types', 'tests/browser', 'tests/packaging', 'tests/demo', 'tests/bench', 'tests/ecosystem'].map((dir) => join(root, dir));
 run(process.execPath, ['--test', '--test-timeout=300000', ...suites], { cwd: root });
