@@ -82,8 +82,17 @@ export interface TokenHandlerCors {
   allowHeaders?: string[] | undefined;
 }
 
+/** The 200 body of `createTokenHandler` (what a `tokenEndpoint` answers); errors are `SpikeErrorBody`. */
+export interface TokenHandlerAnswer {
+  token: string;
+  /** ISO 8601. */
+  expires_at: string;
+  /** Seconds left, on the handler's clock (a cached token is not new). */
+  expires_in: number;
+}
+
 /**
- * 200 `{ token, expires_at, expires_in }`, 401 when not signed in, 500 `get_user_failed` /
+ * 200 {@link TokenHandlerAnswer}, 401 when not signed in, 500 `get_user_failed` /
  * `invalid_user`, 502 `{ error: 'mint_failed', message }` when minting fails; all JSON with fixed
  * messages (no upstream text). Tokens are cached per user and per claims (name, email, scopes).
  */
