@@ -39,6 +39,10 @@ export type SpikeLocalErrorCode = 'network_error' | 'timeout' | 'aborted' | 'inv
 export interface SpikeErrorBase extends Error {
   readonly name: 'SpikeError';
   readonly code: SpikeErrorCode;
+  /** HTTP status when a server answered (narrow on `code` to know). */
+  readonly status?: number | undefined;
+  /** The parsed answer, for HTTP errors (narrow on `code` to know). */
+  readonly body?: unknown;
   /** The underlying error (what fetch or the token source threw), when there is one. */
   readonly cause?: unknown;
   toJSON(): { name: 'SpikeError'; code: SpikeErrorCode; message: string; status?: number | undefined; body?: unknown };
@@ -94,12 +98,17 @@ export interface SpikeLocalError extends SpikeErrorBase {
  */
 export type SpikeError = SpikeHttpError | SpikeAuthError | SpikeTokenProviderError | SpikeLocalError;
 
-/** The `SpikeError` class (`instanceof SpikeError` holds for errors from any copy of the package). */
+/**
+ * The `SpikeError` class (`instanceof SpikeError` holds for errors from any copy of the package).
+ * Constructing one gives the member of the union its code names. Its instances being a union,
+ * TypeScript cannot extend it as it is: subclass
+ * `SpikeError as new (code: SpikeErrorCode, message: string, options?: SpikeErrorOptions) => SpikeErrorBase`.
+ */
 export interface SpikeErrorConstructor {
   new (code: 'http_error', message: string, options: SpikeErrorOptions & { status: number }): SpikeHttpError;
-  new (code: SpikeAuthErrorCode, message: string, options?: SpikeErrorOptions): SpikeAuthError;
+  new <C extends SpikeAuthErrorCode>(code: C, message: string, options?: SpikeErrorOptions): SpikeAuthError & { readonly code: C };
   new (code: 'token_provider_failed', message: string, options?: SpikeErrorOptions): SpikeTokenProviderError;
-  new (code: SpikeLocalErrorCode, message: string, options?: { cause?: unknown }): SpikeLocalError;
+  new <C extends SpikeLocalErrorCode>(code: C, message: string, options?: { cause?: unknown }): SpikeLocalError & { readonly code: C };
   readonly prototype: SpikeError;
 }
 export declare const SpikeError: SpikeErrorConstructor;

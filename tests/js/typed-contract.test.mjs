@@ -87,6 +87,19 @@ describe('options given as undefined are "not given"', () => {
 });
 
 describe('each SpikeError has the status and body its type says', () => {
+  test('new SpikeError(code, message, options) sets what the constructor types say; subclasses keep instanceof', () => {
+    const http = new SpikeError('http_error', 'HTTP 500', { status: 500, body: null });
+    assert.deepEqual([http.code, http.status, Object.hasOwn(http, 'body'), http.body], ['http_error', 500, true, null]);
+    const local = new SpikeError('timeout', 'slow', { cause: 'x' });
+    assert.deepEqual([local.code, Object.hasOwn(local, 'status'), local.cause], ['timeout', false, 'x']);
+    class WrappedError extends SpikeError {}
+    const wrapped = new WrappedError('http_error', 'HTTP 502', { status: 502 });
+    assert.ok(wrapped instanceof WrappedError && wrapped instanceof SpikeError);
+    assert.ok(!(http instanceof WrappedError));
+    assert.equal(wrapped.status, 502);
+  });
+
+
   test('http_error (request): a number status and a body, the parsed answer or null', async () => {
     const client = new SpikeClient({ token, baseUrl: emu.url });
     const err = await client.get('/platform/api/workspaces/nope').catch((e) => e);
