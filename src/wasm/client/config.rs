@@ -7,8 +7,8 @@ use wasm_bindgen::prelude::*;
 use crate::expiry::DEFAULT_LEEWAY_SECS;
 use crate::json::TimeClaims;
 use crate::jwt;
-use crate::options::{token_source, TokenSourceKind};
-use crate::text::{is_http_url, trim};
+use crate::options::{token_source, TokenSourceKind, CLIENT_OPTIONS, ENDPOINT_OPTIONS};
+use crate::text::{cat, is_http_url, trim};
 use crate::wasm::errors::to_js;
 use crate::wasm::{js, options};
 
@@ -77,6 +77,7 @@ impl Endpoint {
         if !value.is_object() || value.is_array() {
             return Err(invalid(ENDPOINT_SHAPE));
         }
+        options::only_known(value, "tokenEndpoint", ENDPOINT_OPTIONS)?;
         let url = options::string(value, "url", "tokenEndpoint.url must be a string")?.ok_or_else(|| invalid("tokenEndpoint.url is required"))?;
         let url = endpoint_url(&url)?;
         let method = options::string(value, "method", "tokenEndpoint.method must be 'GET' or 'POST'")?;
@@ -119,8 +120,10 @@ impl Endpoint {
 const ENDPOINT_HEADERS: &str = "tokenEndpoint.headers must be headers (an object, [name, value] pairs or Headers) or a function returning them";
 
 /// The body of a `POST` token endpoint, sent again on every token fetch: a string or a body fetch
-/// can replay (URLSearchParams, FormData, Blob, ArrayBuffer), or a plain object/array, encoded as
-/// JSON now. A stream can be read only once, so it is refused.
+/// can replay (URLSearchParams, FormData, Blob, ArrayBuffer, typed array), or a plain
+/// object/array or an object with `toJSON()`, encoded as JSON now (the README's input table). A
+/// stream can be read only once, and a class instance without `toJSON()` would go out as
+/// "[object Object]", so both are refused.
 fn endpoint_body(body: JsValue) -> Result<(Option<JsValue>, bool), JsValue> {
     if body.is_string() {
         return Ok((Some(body), false));
@@ -128,40 +131,69 @@ fn endpoint_body(body: JsValue) -> Result<(Option<JsValue>, bool), JsValue> {
     if !body.is_object() || js::get(&body, "getReader").is_function() {
         return Err(invalid("tokenEndpoint.body must be a string, URLSearchParams, FormData, Blob, ArrayBuffer or a plain object (sent as JSON); a stream cannot be sent again"));
     }
-    if body.is_array() || js::is_plain_object(&body) {
+    if body.is_array() || js::is_plain_object(&body) || js::get(&body, "toJSON").is_function() {
         let text = js::stringify_json(&body).map_err(|_| invalid("tokenEndpoint.body cannot be encoded as JSON (a cycle or a BigInt?)"))?;
+        if !text.is_string() {
+            return Err(invalid("tokenEndpoint.body's toJSON() gave nothing JSON can encode"));
+        }
         return Ok((Some(text), true));
     }
-    Ok((Some(body), false))
+    if js::is_replayable_fetch_body(&body) {
+        return Ok((Some(body), false));
+    }
+    let class = js::get(&js::get(&body, "constructor"), "name").as_string().filter(|n| !n.is_empty());
+    Err(to_js(crate::error::SdkError::invalid_options(cat(&[
+        "tokenEndpoint.body is a ",
+        class.as_deref().unwrap_or("class instance"),
+        " (a class instance without toJSON()): fetch would send its String() text, such as \"[object Object]\", not its data. Pass a plain object or give the class a toJSON()",
+    ]))))
 }
 
-/// `Object.entries(headers)`, once every value is checked to be a string (the names are).
+/// The `headers` option, any `HeadersInit` (a record, `[name, value]` pairs, a `Headers`), as
+/// `[[name, value]]`. Values must be strings (nothing is converted behind the caller's back), and
+/// names and values fetch would refuse are refused here, once, instead of at every request.
 fn read_headers(opts: &JsValue) -> Result<JsValue, JsValue> {
     let Some(value) = options::get(opts, "headers") else { return Ok(js::empty_array()) };
-    let bad = || invalid("headers must be an object of header names to string values");
-    if !value.is_object() || value.is_array() {
+    let bad = || invalid("headers must be headers with string values: an object of names to values, [name, value] pairs or a Headers");
+    let pairs = if js::is_headers(&value) {
+        return js::array_from(&value).map_err(|_| bad());
+    } else if value.is_array() {
+        // A copy: a built-in array whose elements `js::at` may read.
+        js::array_from(&value).map_err(|_| bad())?
+    } else if js::is_plain_object(&value) {
+        js::entries(&value)?
+    } else {
         return Err(bad());
-    }
-    let entries = js::entries(&value)?;
-    let len = js::get(&entries, "length").as_f64().unwrap_or(0.0) as u32;
+    };
+    let len = js::get(&pairs, "length").as_f64().unwrap_or(0.0) as u32;
     for i in 0..len {
-        if !js::at(&js::at(&entries, i), 1).is_string() {
+        let pair = js::at(&pairs, i);
+        let is_pair = pair.is_array() && js::get(&pair, "length").as_f64() == Some(2.0);
+        if !is_pair || !js::get(&pair, "0").is_string() || !js::get(&pair, "1").is_string() {
             return Err(bad());
         }
     }
-    Ok(entries)
+    js::headers(&pairs).and_then(|h| js::array_from(&h)).map_err(|_| bad())
 }
 
 impl Config {
-    pub fn from_options(opts: &JsValue) -> Result<Config, JsValue> {
+    /// `defaults`: `{ baseUrl? }` from the environment (`SPIKE_API_URL` in server runtimes), used
+    /// only where the options leave it out.
+    pub fn from_options(opts: &JsValue, defaults: &JsValue) -> Result<Config, JsValue> {
         options::object(opts, "SpikeClient options must be an object")?;
+        options::only_known(opts, "SpikeClient", CLIENT_OPTIONS)?;
         let token = options::string(opts, "token", "token must be a string")?;
+        // An empty token is a missing option (an unset variable), not a malformed token.
+        if token.as_deref().is_some_and(|t| trim(t).is_empty()) {
+            return Err(invalid("token must be a non-empty string (a JWT)"));
+        }
         let provider = options::function(opts, "tokenProvider", "tokenProvider must be a function")?;
         let endpoint = options::get(opts, "tokenEndpoint");
         let kind = token_source(token.is_some(), provider.is_some(), endpoint.is_some()).map_err(to_js)?;
         // Options first, then the token: a bad option is reported as such even with a bad token.
         let base_url = options::string(opts, "baseUrl", "baseUrl must be a string")?;
-        let base_url = crate::options::base_url(base_url.as_deref()).map_err(to_js)?;
+        let env_base_url = if defaults.is_object() { options::get(defaults, "baseUrl").and_then(|v| v.as_string()) } else { None };
+        let base_url = crate::options::base_url_or_env(base_url.as_deref(), env_base_url.as_deref()).map_err(to_js)?;
         let source = match (kind, token, provider, endpoint) {
             (TokenSourceKind::Static, Some(token), _, _) => {
                 let decoded = jwt::decode(&token).map_err(to_js)?;

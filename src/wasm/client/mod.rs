@@ -28,6 +28,8 @@ use config::{Config, Source};
 const WAIT: f64 = 0.0;
 const REFRESH: f64 = -1.0;
 const BACK_OFF: f64 = -2.0;
+/// `installFromProvider()` / `installFromEndpoint()`: the refresh was superseded, nothing installed.
+const SUPERSEDED: f64 = 0.0;
 /// `afterAnswer()` / `afterFailure()` answers: a delay (>= 0) before retrying, or one of these.
 const DONE: f64 = -1.0;
 const TOKEN_RETRY: f64 = -2.0;
@@ -49,8 +51,8 @@ pub struct SpikeCore {
 #[wasm_bindgen]
 impl SpikeCore {
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &JsValue) -> Result<SpikeCore, JsValue> {
-        Ok(SpikeCore { config: Config::from_options(options)?, state: TokenState::default() })
+    pub fn new(options: &JsValue, defaults: &JsValue) -> Result<SpikeCore, JsValue> {
+        Ok(SpikeCore { config: Config::from_options(options, defaults)?, state: TokenState::default() })
     }
 
     /// The checked options the driver needs (see `Config::to_js`).
@@ -97,27 +99,32 @@ impl SpikeCore {
     /// Otherwise `undefined`.
     #[wasm_bindgen(js_name = beginRefresh)]
     pub fn begin_refresh(&mut self) -> Option<String> {
-        let forced = self.state.begin_refresh();
-        self.state.refused().filter(|_| forced).map(crate::fingerprint::forced_cache_control)
+        if !self.state.begin_refresh() {
+            return None;
+        }
+        // Forced with no token to name (invalidated before the first one came): plain no-cache.
+        Some(self.state.refused().map_or_else(|| String::from("no-cache"), crate::fingerprint::forced_cache_control))
     }
 
+    /// The running refresh failed (the source, or installing what it gave); false when it was
+    /// superseded (its failure is nobody's: the waiters decide again instead of getting it).
     #[wasm_bindgen(js_name = refreshFailed)]
-    pub fn refresh_failed(&mut self, now_ms: f64) {
-        self.state.refresh_failed(now_ms);
+    pub fn refresh_failed(&mut self, now_ms: f64) -> bool {
+        self.state.refresh_failed(now_ms)
     }
 
-    /// Installs what the `tokenProvider` resolved to; returns the token's generation.
+    /// Installs what the `tokenProvider` resolved to; returns the token's generation, or `SUPERSEDED`.
     #[wasm_bindgen(js_name = installFromProvider)]
     pub fn install_from_provider(&mut self, value: &JsValue, now_ms: f64) -> Result<f64, JsValue> {
-        let found = tokens::token_from(value, "tokenProvider")?;
-        Ok(tokens::install(&mut self.state, found, now_ms, tokens::PROVIDER_HINT)? as f64)
+        let found = tokens::token_from(value, "tokenProvider", None)?;
+        Ok(tokens::install(&mut self.state, found, now_ms, None, tokens::PROVIDER_HINT)?.map_or(SUPERSEDED, |g| g as f64))
     }
 
-    /// Installs the token endpoint's answer; returns the token's generation.
+    /// Installs the token endpoint's answer; returns the token's generation, or `SUPERSEDED`.
     #[wasm_bindgen(js_name = installFromEndpoint)]
     pub fn install_from_endpoint(&mut self, status: u16, text: &str, now_ms: f64) -> Result<f64, JsValue> {
         let found = tokens::from_endpoint_answer(status, text)?;
-        Ok(tokens::install(&mut self.state, found, now_ms, tokens::ENDPOINT_HINT)? as f64)
+        Ok(tokens::install(&mut self.state, found, now_ms, Some(status), tokens::ENDPOINT_HINT)?.map_or(SUPERSEDED, |g| g as f64))
     }
 
     /// The current token (read once per refresh by the driver, which keeps it).
