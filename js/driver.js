@@ -11,6 +11,8 @@ const BACK_OFF = -2;
 const DONE = -1;
 const TOKEN_RETRY = -2;
 
+import { shareTokens } from './tabs.js';
+
 const EVENTS = ['tokenRefreshed', 'retry', 'error'];
 const TIMED_OUT = Symbol('timeout');
 
@@ -201,11 +203,20 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     #refreshing = null; // the running refresh, shared by every caller that waits for it
     #listeners = new Map(EVENTS.map((e) => [e, new Set()]));
     #urls = new Map(); // path -> URL as the core resolved it (apps call a handful of paths)
+    #tabs = null; // shareAcrossTabs (js/tabs.js), where this runtime can share
+    #fromTab = false; // whether the current token came from another tab
 
     constructor(options) {
       this.#wasm = new SpikeCore(options);
       this.#config = this.#wasm.config();
       if (this.#config.source === 'token') this.#token = { value: this.#config.token, generation: 1 };
+      if (this.#config.share) {
+        this.#tabs = shareTokens(this.#wasm, this.#config, (value, generation, passive) => {
+          this.#token = { value, generation };
+          this.#fromTab = true;
+          if (passive) this.#announce();
+        });
+      }
     }
 
     get #core() {
@@ -215,6 +226,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
 
     /** Releases the wasm memory now instead of at garbage collection; the client is unusable after. */
     free() {
+      this.#tabs?.close();
       this.#wasm?.free();
       this.#wasm = null;
     }
@@ -267,6 +279,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
 
     invalidateToken() {
       this.#core.invalidate();
+      this.#tabs?.invalidated();
     }
 
     /** `on(event, listener)`; returns the function that removes the listener. */
@@ -335,9 +348,11 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
 
     #refresh() {
       const forced = this.#core.beginRefresh();
+      this.#fromTab = false;
+      const fetch = () => (this.#config.source === 'tokenProvider' ? this.#fromProvider(forced) : this.#fromEndpoint(forced));
       this.#refreshing = (async () => {
         try {
-          const generation = this.#config.source === 'tokenProvider' ? await this.#fromProvider(forced) : await this.#fromEndpoint(forced);
+          const generation = await (this.#tabs ? this.#tabs.refresh(fetch) : fetch());
           this.#token = { value: this.#core.currentToken(), generation };
         } catch (err) {
           this.#core.refreshFailed(Date.now());
@@ -345,10 +360,18 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
         } finally {
           this.#refreshing = null;
         }
-        if (this.#listeners.get('tokenRefreshed').size) this.#emit('tokenRefreshed', this.tokenInfo());
+        this.#announce();
       })();
       // Its failure reaches every waiter; this keeps it from being unhandled when all of them aborted.
       this.#refreshing.catch(() => {});
+    }
+
+    /** `tokenRefreshed`, with `fromTab` when sharing across tabs. */
+    #announce() {
+      if (!this.#listeners.get('tokenRefreshed').size) return;
+      const info = this.tokenInfo();
+      if (this.#tabs) info.fromTab = this.#fromTab;
+      this.#emit('tokenRefreshed', info);
     }
 
     /** Calls the provider; one that never settles gets `timeoutMs`, so it cannot hang every call. */

@@ -1,0 +1,129 @@
+// `shareAcrossTabs`: same-origin tabs and workers whose clients have the same token source share
+// one token, in memory only (nothing is written to any storage). A BroadcastChannel carries the
+// tokens; a Web Lock elects the one tab that fetches. No wait on another tab is without a deadline:
+// the browser releases the lock of a closed tab, and a waiter steals the lock of a tab that holds
+// it past `timeoutMs` (frozen, or stuck), then fetches itself.
+// Where BroadcastChannel or navigator.locks is missing, there is nothing to share: null.
+
+/** How long the tab about to fetch waits for another tab to answer "who has a token?". */
+const ASK_MS = 100;
+
+/**
+ * `core`: the client's SpikeCore, whose install path checks every token that comes from another
+ * tab like one from the source. `installed(value, generation, passive)`: the driver keeps the
+ * token (`passive`: outside a refresh of this client, which announces it itself).
+ */
+export function shareTokens(core, { share: name, timeoutMs }, installed) {
+  const locks = globalThis.navigator?.locks;
+  if (typeof BroadcastChannel !== 'function' || typeof locks?.request !== 'function') return null;
+  const channel = new BroadcastChannel(name);
+  channel.unref?.(); // Node (worker threads): never keeps the process alive
+  const post = (message) => channel.postMessage(message);
+  let wait = null; // this client's running refresh
+
+  /** The current token if this client would send it now, with its expiry, else null. */
+  const shareable = () => {
+    const now = Date.now();
+    if (core.decide(now) <= 0) return null;
+    const { expiresAt } = core.tokenInfo(now);
+    const token = core.currentToken();
+    return expiresAt === null ? { token } : { token, expires_in: (expiresAt - now) / 1000, expires_at: new Date(expiresAt).toISOString() };
+  };
+  const offerMine = () => {
+    const mine = shareable();
+    if (mine) post({ type: 'token', ...mine });
+  };
+
+  /**
+   * Installs a token from another tab through the core's provider path (a JWT, its lifetime), if
+   * it is newer: never the current token (the one the API just refused, or the one invalidated),
+   * never one that expires before it. Returns its generation, or 0.
+   */
+  const take = (data, passive) => {
+    const now = Date.now();
+    const life = data.expires_in;
+    if (typeof data.token !== 'string' || data.token === core.currentToken() || (life !== undefined && !(life > 0))) return 0;
+    const current = core.tokenInfo(now)?.expiresAt;
+    if (current != null && (life === undefined || now + life * 1000 < current - 1000)) return 0;
+    let generation;
+    try {
+      generation = core.installFromProvider(data, now);
+    } catch {
+      return 0; // not a token: ignored, as if never sent
+    }
+    installed(data.token, generation, passive);
+    return generation;
+  };
+
+  channel.onmessage = ({ data }) => {
+    if (data?.type === 'ask') offerMine();
+    else if (data?.type === 'token') wait ? wait.take(data) : take(data, true);
+    else if (data?.type === 'invalidate') core.invalidate();
+    else if (data?.type === 'late') wait?.late();
+  };
+
+  return {
+    invalidated: () => post({ type: 'invalidate' }),
+    close: () => channel.close(),
+    /**
+     * One refresh: resolves to the generation of a token from another tab, or of the one that
+     * `fetch()` (the token source) gives while this tab holds the lock.
+     */
+    refresh: (fetch) =>
+      new Promise((resolve, reject) => {
+        const queued = new AbortController();
+        let granted = false;
+        let fetching = false;
+        let timer;
+        const end = (settle, value) => {
+          if (wait !== self) return;
+          wait = null;
+          clearTimeout(timer);
+          queued.abort();
+          settle(value);
+        };
+        const underLock = async () => {
+          if (granted || wait !== self) return;
+          granted = true;
+          clearTimeout(timer);
+          // A tab that has a newer token answers: a tab opened later, or a token sent just
+          // before the lock came (a message and a lock grant are not ordered).
+          post({ type: 'ask' });
+          await new Promise((r) => setTimeout(r, Math.min(ASK_MS, timeoutMs)));
+          if (wait !== self) return;
+          fetching = true;
+          try {
+            const generation = await fetch();
+            offerMine(); // before the lock is released
+            end(resolve, generation);
+          } catch (err) {
+            end(reject, err);
+          }
+        };
+        // The holder has had `timeoutMs` (closed tabs release at once): tell the other waiters
+        // (they wait on), take the lock and fetch. A little jitter, so one waiter goes first.
+        const steal = () => {
+          if (granted || wait !== self) return;
+          post({ type: 'late' });
+          queued.abort();
+          locks.request(name, { steal: true }, underLock).catch(noLock);
+        };
+        const arm = () => {
+          clearTimeout(timer);
+          timer = setTimeout(steal, timeoutMs * (1 + Math.random() / 10));
+        };
+        // No lock to be had (an opaque origin refuses it): fetch alone. AbortError: ours.
+        const noLock = (err) => err?.name === 'AbortError' || underLock();
+        const self = {
+          take: (data) => {
+            const generation = fetching ? 0 : take(data, false);
+            if (generation) end(resolve, generation);
+          },
+          late: () => granted || arm(),
+        };
+        wait = self;
+        locks.request(name, { signal: queued.signal }, underLock).catch(noLock);
+        arm();
+      }),
+  };
+}
