@@ -210,8 +210,9 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       this.#wasm = new SpikeCore(options);
       this.#config = this.#wasm.config();
       if (this.#config.source === 'token') this.#token = { value: this.#config.token, generation: 1 };
-      if (this.#config.share) {
-        this.#tabs = shareTokens(this.#wasm, this.#config, (value, generation, passive) => {
+      const share = options.shareAcrossTabs;
+      if (share !== undefined && share !== null && share !== false) {
+        this.#tabs = shareTokens(share, this.#wasm, this.#config, invalid, (value, generation, passive) => {
           this.#token = { value, generation };
           this.#fromTab = true;
           if (passive) this.#announce();

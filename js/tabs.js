@@ -9,11 +9,28 @@
 const ASK_MS = 100;
 
 /**
- * `core`: the client's SpikeCore, whose install path checks every token that comes from another
- * tab like one from the source. `installed(value, generation, passive)`: the driver keeps the
- * token (`passive`: outside a refresh of this client, which announces it itself).
+ * The channel (and lock) name: the explicit name, or the token source and `baseUrl` (the
+ * endpoint's URL, method and string/JSON body; a provider function cannot be compared across
+ * tabs, so every provider on one `baseUrl` shares unless named). Not hashed: two sources never
+ * get one name.
  */
-export function shareTokens(core, { share: name, timeoutMs }, installed) {
+function channelName(option, { source, endpoint, baseUrl }, invalid) {
+  const named = typeof option === 'string' && option.trim() !== '';
+  if (option !== true && !named) throw invalid('shareAcrossTabs must be true, false or a channel name (a non-empty string)');
+  if (source === 'token') throw invalid('shareAcrossTabs needs a tokenProvider or tokenEndpoint (a static token has nothing to fetch or share)');
+  const { url, method, body } = endpoint ?? {};
+  return `spike-sdk-tabs:${JSON.stringify(named ? ['name', option] : [source, url, method, typeof body === 'string' ? body : null, baseUrl])}`;
+}
+
+/**
+ * `option`: `shareAcrossTabs` (true or a name; checked here). `core`: the client's SpikeCore, whose
+ * install path checks every token that comes from another tab like one from the source.
+ * `installed(value, generation, passive)`: the driver keeps the token (`passive`: outside a
+ * refresh of this client, which announces it itself).
+ */
+export function shareTokens(option, core, config, invalid, installed) {
+  const name = channelName(option, config, invalid);
+  const { timeoutMs } = config;
   const locks = globalThis.navigator?.locks;
   if (typeof BroadcastChannel !== 'function' || typeof locks?.request !== 'function') return null;
   const channel = new BroadcastChannel(name);

@@ -39,12 +39,8 @@ const call = (pages) => all(pages, () => window.tab.call());
 const tokens = (pages) => all(pages, () => window.tab.token());
 const events = (pages) => all(pages, () => window.tab.events.splice(0));
 
-/** FNV-1a 64 as in src/wasm/client/config.rs: the channel name of `shareAcrossTabs: name`. */
-const channelName = (name) => {
-  let hash = 0xcbf29ce484222325n;
-  for (const byte of Buffer.from(`name\0${name}`)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
-  return `spike-sdk-tabs:${hash}`;
-};
+/** The channel name of `shareAcrossTabs: name` (js/tabs.js). */
+const channelName = (name) => `spike-sdk-tabs:${JSON.stringify(['name', name])}`;
 
 async function assertNoStorage(pages) {
   for (const page of pages) {

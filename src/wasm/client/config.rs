@@ -8,7 +8,7 @@ use crate::expiry::DEFAULT_LEEWAY_SECS;
 use crate::json::TimeClaims;
 use crate::jwt;
 use crate::options::{token_source, TokenSourceKind};
-use crate::text::{cat, is_http_url, trim, uint};
+use crate::text::{is_http_url, trim};
 use crate::wasm::errors::to_js;
 use crate::wasm::{js, options};
 
@@ -45,9 +45,6 @@ pub struct Config {
     pub fetch: Option<JsValue>,
     /// `[[name, value]]`, every value a string.
     pub headers: JsValue,
-    /// `shareAcrossTabs`: the BroadcastChannel and Web Lock name that clients with the same
-    /// token source share a token on (see `share_name`), or `None` (off).
-    pub share: Option<String>,
 }
 
 pub fn invalid(message: &'static str) -> JsValue {
@@ -119,32 +116,6 @@ impl Endpoint {
     }
 }
 
-/// The channel name for `shareAcrossTabs`: a hash of the explicit name, or of the token source
-/// and `baseUrl` (the endpoint's URL, method and a string/JSON body; a provider function cannot
-/// be compared across tabs, so every provider on one `baseUrl` shares unless named). A hash keeps
-/// a body or URL out of `navigator.locks.query()` and keeps the name short.
-fn share_name(value: &JsValue, source: &Source, base_url: &str) -> Result<Option<String>, JsValue> {
-    const SHAPE: &str = "shareAcrossTabs must be true, false or a channel name (a non-empty string)";
-    let material = match (value.as_bool(), value.as_string()) {
-        (Some(false), _) => return Ok(None),
-        (_, Some(name)) if !trim(&name).is_empty() => cat(&["name\0", &name]),
-        (Some(true), _) => match source {
-            Source::Endpoint(e) => {
-                let body = e.body.as_ref().and_then(JsValue::as_string).unwrap_or_default();
-                cat(&["endpoint\0", &e.url, "\0", e.method, "\0", &body, "\0", base_url])
-            }
-            _ => cat(&["provider\0", base_url]),
-        },
-        _ => return Err(invalid(SHAPE)),
-    };
-    if matches!(source, Source::Static { .. }) {
-        return Err(invalid("shareAcrossTabs needs a tokenProvider or tokenEndpoint (a static token has nothing to fetch or share)"));
-    }
-    // FNV-1a, 64 bits: not a secret, only a short stable name.
-    let hash = material.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    Ok(Some(cat(&["spike-sdk-tabs:", &uint(hash)])))
-}
-
 const ENDPOINT_HEADERS: &str = "tokenEndpoint.headers must be headers (an object, [name, value] pairs or Headers) or a function returning them";
 
 /// The body of a `POST` token endpoint, sent again on every token fetch: a string or a body fetch
@@ -212,12 +183,7 @@ impl Config {
             Some(_) => return Err(invalid("maxRetries must be an integer 0..10")),
             None => DEFAULT_MAX_RETRIES,
         };
-        let share = match options::get(opts, "shareAcrossTabs") {
-            Some(value) => share_name(&value, &source, &base_url)?,
-            None => None,
-        };
         Ok(Config {
-            share,
             base_url,
             source,
             leeway_secs,
@@ -233,7 +199,7 @@ impl Config {
     }
 
     /// What the JS driver needs to do the IO: `{ baseUrl, source, token?, provider?, endpoint?
-    /// (see `Endpoint::to_js`), fetch?, headers: [[name, value]], timeoutMs, share? }`.
+    /// (see `Endpoint::to_js`), fetch?, headers: [[name, value]], timeoutMs }`.
     pub fn to_js(&self) -> JsValue {
         let out = js::object();
         js::set(&out, "baseUrl", &self.base_url.as_str().into());
@@ -257,9 +223,6 @@ impl Config {
         }
         js::set(&out, "headers", &self.headers);
         js::set(&out, "timeoutMs", &self.timeout_ms.into());
-        if let Some(name) = &self.share {
-            js::set(&out, "share", &name.as_str().into());
-        }
         out
     }
 }
