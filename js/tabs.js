@@ -35,8 +35,27 @@ export function shareTokens(option, core, config, invalid, installed) {
   if (typeof BroadcastChannel !== 'function' || typeof locks?.request !== 'function') return null;
   const channel = new BroadcastChannel(name);
   channel.unref?.(); // Node (worker threads): never keeps the process alive
-  const post = (message) => channel.postMessage(message);
+  const post = (message) => {
+    try {
+      channel.postMessage(message);
+    } catch {
+      // Closed by free(): nobody left to tell.
+    }
+  };
   let wait = null; // this client's running refresh
+  // Every client of the channel holds this lock (shared) while it lives, so the tab about to
+  // fetch can tell whether there is anyone to ask: a lone tab does not wait for answers.
+  const here = `${name} here`;
+  let leave;
+  locks.request(here, { mode: 'shared' }, () => new Promise((resolve) => (leave = resolve))).catch(() => {});
+  const alone = async () => {
+    try {
+      const { held = [], pending = [] } = await locks.query();
+      return [...held, ...pending].filter((lock) => lock.name === here).length < 2;
+    } catch {
+      return false;
+    }
+  };
 
   /** The current token if this client would send it now, with its expiry, else null. */
   const shareable = () => {
@@ -81,7 +100,10 @@ export function shareTokens(option, core, config, invalid, installed) {
 
   return {
     invalidated: () => post({ type: 'invalidate' }),
-    close: () => channel.close(),
+    close: () => {
+      channel.close();
+      leave?.();
+    },
     /**
      * One refresh: resolves to the generation of a token from another tab, or of the one that
      * `fetch()` (the token source) gives while this tab holds the lock.
@@ -105,8 +127,10 @@ export function shareTokens(option, core, config, invalid, installed) {
           clearTimeout(timer);
           // A tab that has a newer token answers: a tab opened later, or a token sent just
           // before the lock came (a message and a lock grant are not ordered).
-          post({ type: 'ask' });
-          await new Promise((r) => setTimeout(r, Math.min(ASK_MS, timeoutMs)));
+          if (!(await alone())) {
+            post({ type: 'ask' });
+            await new Promise((r) => setTimeout(r, Math.min(ASK_MS, timeoutMs)));
+          }
           if (wait !== self) return;
           fetching = true;
           try {
@@ -118,7 +142,8 @@ export function shareTokens(option, core, config, invalid, installed) {
           }
         };
         // The holder has had `timeoutMs` (closed tabs release at once): tell the other waiters
-        // (they wait on), take the lock and fetch. A little jitter, so one waiter goes first.
+        // (they wait on), take the lock and fetch. A little jitter (the deadline falls in the
+        // last tenth of `timeoutMs`), so one waiter goes first.
         const steal = () => {
           if (granted || wait !== self) return;
           post({ type: 'late' });
@@ -127,7 +152,7 @@ export function shareTokens(option, core, config, invalid, installed) {
         };
         const arm = () => {
           clearTimeout(timer);
-          timer = setTimeout(steal, timeoutMs * (1 + Math.random() / 10));
+          timer = setTimeout(steal, timeoutMs * (0.9 + Math.random() / 10));
         };
         // No lock to be had (an opaque origin refuses it): fetch alone. AbortError: ours.
         const noLock = (err) => err?.name === 'AbortError' || underLock();
