@@ -44,16 +44,16 @@ export function shareTokens(option, core, config, invalid, installed) {
   };
   let wait = null; // this client's running refresh
   // Every client of the channel holds this lock (shared) while it lives, so the tab about to
-  // fetch can tell whether there is anyone to ask: a lone tab does not wait for answers.
+  // fetch knows how many answers to wait for: none in a lone tab.
   const here = `${name} here`;
   let leave;
   locks.request(here, { mode: 'shared' }, () => new Promise((resolve) => (leave = resolve))).catch(() => {});
-  const alone = async () => {
+  const others = async () => {
     try {
       const { held = [], pending = [] } = await locks.query();
-      return [...held, ...pending].filter((lock) => lock.name === here).length < 2;
+      return [...held, ...pending].filter((lock) => lock.name === here).length - 1;
     } catch {
-      return false;
+      return Infinity;
     }
   };
 
@@ -65,9 +65,11 @@ export function shareTokens(option, core, config, invalid, installed) {
     const token = core.currentToken();
     return expiresAt === null ? { token } : { token, expires_in: (expiresAt - now) / 1000, expires_at: new Date(expiresAt).toISOString() };
   };
+  /** Sends this client's token if it has one to give; returns whether it did. */
   const offerMine = () => {
     const mine = shareable();
     if (mine) post({ type: 'token', ...mine });
+    return Boolean(mine);
   };
 
   /**
@@ -92,7 +94,8 @@ export function shareTokens(option, core, config, invalid, installed) {
   };
 
   channel.onmessage = ({ data }) => {
-    if (data?.type === 'ask') offerMine();
+    if (data?.type === 'ask') offerMine() || post({ type: 'none' });
+    else if (data?.type === 'none') wait?.answered();
     else if (data?.type === 'token') wait ? wait.take(data) : take(data, true);
     else if (data?.type === 'invalidate') core.invalidate();
     else if (data?.type === 'late') wait?.late();
@@ -112,6 +115,8 @@ export function shareTokens(option, core, config, invalid, installed) {
       new Promise((resolve, reject) => {
         const queued = new AbortController();
         let granted = false;
+        let answered = () => {}; // counts an answer to this tab's ask
+        let hush = () => {}; // ends the wait for answers
         let fetching = false;
         let timer;
         const end = (settle, value) => {
@@ -119,17 +124,25 @@ export function shareTokens(option, core, config, invalid, installed) {
           wait = null;
           clearTimeout(timer);
           queued.abort();
+          hush();
           settle(value);
         };
         const underLock = async () => {
           if (granted || wait !== self) return;
           granted = true;
           clearTimeout(timer);
-          // A tab that has a newer token answers: a tab opened later, or a token sent just
-          // before the lock came (a message and a lock grant are not ordered).
-          if (!(await alone())) {
-            post({ type: 'ask' });
-            await new Promise((r) => setTimeout(r, Math.min(ASK_MS, timeoutMs)));
+          // Ask the others: one that has a newer token gives it (the token of the tabs a new tab
+          // joins, or one sent just before the lock came: a message and a lock grant are not
+          // ordered). Every live client answers; a frozen one does not, hence the time limit.
+          const count = await others();
+          if (count > 0 && wait === self) {
+            await new Promise((resolve) => {
+              hush = resolve;
+              let answers = 0;
+              answered = () => ++answers >= count && resolve();
+              setTimeout(resolve, Math.min(ASK_MS, timeoutMs));
+              post({ type: 'ask' });
+            });
           }
           if (wait !== self) return;
           fetching = true;
@@ -160,7 +173,9 @@ export function shareTokens(option, core, config, invalid, installed) {
           take: (data) => {
             const generation = fetching ? 0 : take(data, false);
             if (generation) end(resolve, generation);
+            else answered();
           },
+          answered: () => answered(),
           late: () => granted || arm(),
         };
         wait = self;
