@@ -215,6 +215,21 @@ test('two channels never mix: per token source by default, per name when named',
   }
 });
 
+test('a module web worker shares with the tabs of its origin', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await openTab(context, { endpoint: '/token?user=wendy' });
+    await control('reset', {});
+    assert.equal(await page.evaluate(() => window.tab.call()), 'ok');
+    const token = await page.evaluate(() => window.tab.token());
+    const inWorker = await page.evaluate(() => window.tab.worker());
+    assert.deepEqual(inWorker, { token, fromTab: true });
+    assert.equal(await tokenHits(), 1, 'the worker fetched nothing');
+  } finally {
+    await context.close();
+  }
+});
+
 test('a token from another tab passes the same checks as one from the source', async () => {
   const context = await browser.newContext();
   try {
