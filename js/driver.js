@@ -3,6 +3,8 @@
 // events — and asks the core at every step: which token to send, whether to refresh, what to do
 // with an answer, which error the caller gets. No policy lives here.
 
+import { shareTokens } from './tabs.js';
+
 // core.decide(): a generation (> 0) to send, or:
 const WAIT = 0;
 const REFRESH = -1;
@@ -10,8 +12,6 @@ const BACK_OFF = -2;
 // core.afterAnswer() / core.afterFailure(): a delay (>= 0) before retrying, or:
 const DONE = -1;
 const TOKEN_RETRY = -2;
-
-import { shareTokens } from './tabs.js';
 
 const EVENTS = ['tokenRefreshed', 'retry', 'error'];
 const TIMED_OUT = Symbol('timeout');

@@ -16,8 +16,8 @@ const ASK_MS = 100;
  */
 function channelName(option, { source, endpoint, baseUrl }, invalid) {
   const named = typeof option === 'string' && option.trim() !== '';
-  if (option !== true && !named) throw invalid('shareAcrossTabs must be true, false or a channel name (a non-empty string)');
-  if (source === 'token') throw invalid('shareAcrossTabs needs a tokenProvider or tokenEndpoint (a static token has nothing to fetch or share)');
+  if (option !== true && !named) throw invalid('shareAcrossTabs must be true, false or a non-empty channel name');
+  if (source === 'token') throw invalid('shareAcrossTabs needs a tokenProvider or tokenEndpoint, not a static token');
   const { url, method, body } = endpoint ?? {};
   return `spike-sdk-tabs:${JSON.stringify(named ? ['name', option] : [source, url, method, typeof body === 'string' ? body : null, baseUrl])}`;
 }
