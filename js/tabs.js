@@ -3,7 +3,7 @@
 // tokens; a Web Lock elects the one tab that fetches. No wait on another tab is without a deadline:
 // the browser releases the lock of a closed tab, and a waiter steals the lock of a tab that holds
 // it past `timeoutMs` (frozen, or stuck), then fetches itself.
-// Where BroadcastChannel or navigator.locks is missing, there is nothing to share: null.
+// Outside a browser, or where BroadcastChannel or navigator.locks is missing, nothing is shared: null.
 
 /** How long the tab about to fetch waits for another tab to answer "who has a token?". */
 const ASK_MS = 100;
@@ -32,9 +32,11 @@ export function shareTokens(option, core, config, invalid, installed) {
   const name = channelName(option, config, invalid);
   const { timeoutMs } = config;
   const locks = globalThis.navigator?.locks;
-  if (typeof BroadcastChannel !== 'function' || typeof locks?.request !== 'function') return null;
+  // Pages and workers of a browser only: a server runtime that has both (Node 24, Deno) has no
+  // tabs, and an open channel would keep its process alive (Deno).
+  const browser = typeof document === 'object' || (typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope);
+  if (!browser || typeof BroadcastChannel !== 'function' || typeof locks?.request !== 'function') return null;
   const channel = new BroadcastChannel(name);
-  channel.unref?.(); // Node (worker threads): never keeps the process alive
   const post = (message) => {
     try {
       channel.postMessage(message);

@@ -692,8 +692,8 @@ export function clientCases(api, env) {
     client({ token, shareAcrossTabs: null }).free();
   });
 
-  add('13.2 shareAcrossTabs shares between clients where BroadcastChannel and Web Locks exist, and changes nothing where they do not', async () => {
-    const sharing = typeof BroadcastChannel === 'function' && typeof globalThis.navigator?.locks?.request === 'function';
+  add('13.2 shareAcrossTabs shares between the clients of a page, and changes nothing outside a browser (even Node 24, which has BroadcastChannel and Web Locks)', async () => {
+    const sharing = inBrowser;
     const shareAcrossTabs = `case-13.2-${Math.random()}`;
     const [p1, p2] = [provider(), provider()];
     const [a, b] = [client({ tokenProvider: p1, shareAcrossTabs }), client({ tokenProvider: p2, shareAcrossTabs })];
