@@ -105,9 +105,11 @@ export function shareTokens(option, core, config, invalid, installed) {
 
   return {
     invalidated: () => post({ type: 'invalidate' }),
+    /** free(): leaves the channel, and a refresh still queued for the lock never fetches. */
     close: () => {
       channel.close();
       leave?.();
+      wait?.cancel();
     },
     /**
      * One refresh: resolves to the generation of a token from another tab, or of the one that
@@ -179,6 +181,7 @@ export function shareTokens(option, core, config, invalid, installed) {
           },
           answered: () => answered(),
           late: () => granted || arm(),
+          cancel: () => end(reject, invalid('this SpikeClient was freed')),
         };
         wait = self;
         locks.request(name, { signal: queued.signal }, underLock).catch(noLock);
