@@ -85,6 +85,8 @@ async function createClient() {
       state.from = info.fromTab ? 'another tab' : 'fetched here';
       if (info.fromTab) {
         log('refresh', 'token', `from another tab for ${info.claims.user_id}, ${info.secondsLeft} s left (no fetch here)`);
+        if (state.pendingRetry) log('retry', 'retry', 'the rejected request is sent again with the new token');
+        state.pendingRetry = false;
         renderToken();
         return;
       }
