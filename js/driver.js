@@ -3,6 +3,8 @@
 // events — and asks the core at every step: which token to send, whether to refresh, what to do
 // with an answer, which error the caller gets. No policy lives here.
 
+import { shareTokens } from './tabs.js';
+
 // core.decide(): a generation (> 0) to send, or:
 const WAIT = 0;
 const REFRESH = -1;
@@ -263,11 +265,21 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     #refreshing = null; // the running refresh, shared by every caller that waits for it
     #listeners = new Map(EVENTS.map((e) => [e, new Set()]));
     #urls = new Map(); // path -> URL as the core resolved it (apps call a handful of paths)
+    #tabs = null; // shareAcrossTabs (js/tabs.js), where this runtime can share
+    #fromTab = false; // whether the current token came from another tab
 
     constructor(options) {
       this.#wasm = new SpikeCore(options);
       this.#config = this.#wasm.config();
       if (this.#config.source === 'token') this.#token = { value: this.#config.token, generation: 1 };
+      const share = options.shareAcrossTabs;
+      if (share !== undefined && share !== null && share !== false) {
+        this.#tabs = shareTokens(share, this.#wasm, this.#config, invalid, (value, generation, passive) => {
+          this.#token = { value, generation };
+          this.#fromTab = true;
+          if (passive) this.#announce();
+        });
+      }
     }
 
     get #core() {
@@ -277,6 +289,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
 
     /** Releases the wasm memory now instead of at garbage collection; the client is unusable after. */
     free() {
+      this.#tabs?.close();
       this.#wasm?.free();
       this.#wasm = null;
     }
@@ -329,6 +342,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
 
     invalidateToken() {
       this.#core.invalidate();
+      this.#tabs?.invalidated();
     }
 
     /** `on(event, listener)`; returns the function that removes the listener. */
@@ -400,9 +414,11 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     #refresh() {
       // A forced refresh: the Cache-Control that names the refused token (see #fromEndpoint); else undefined.
       const forced = this.#core.beginRefresh();
+      this.#fromTab = false;
+      const fetch = () => (this.#config.source === 'tokenProvider' ? this.#fromProvider(forced) : this.#fromEndpoint(forced));
       this.#refreshing = (async () => {
         try {
-          const generation = this.#config.source === 'tokenProvider' ? await this.#fromProvider(forced) : await this.#fromEndpoint(forced);
+          const generation = await (this.#tabs ? this.#tabs.refresh(fetch) : fetch());
           if (generation === SUPERSEDED) return null;
           this.#token = { value: this.#core.currentToken(), generation };
         } catch (err) {
@@ -413,11 +429,19 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
           this.#refreshing = null;
         }
         const token = this.#token;
-        if (this.#listeners.get('tokenRefreshed').size) this.#emit('tokenRefreshed', this.tokenInfo());
+        this.#announce();
         return token;
       })();
       // Its failure reaches every waiter; this keeps it from being unhandled when all of them aborted.
       this.#refreshing.catch(() => {});
+    }
+
+    /** `tokenRefreshed`, with `fromTab` when sharing across tabs. */
+    #announce() {
+      if (!this.#listeners.get('tokenRefreshed').size) return;
+      const info = this.tokenInfo();
+      if (this.#tabs) info.fromTab = this.#fromTab;
+      this.#emit('tokenRefreshed', info);
     }
 
     /** Calls the provider; one that never settles gets `timeoutMs`, so it cannot hang every call. */

@@ -11,6 +11,7 @@ const state = {
   lastFetchedToken: null, // the last token a token request answered (it becomes `token` once installed)
   failure: null, // { what, message, help } of the last failed call, shown on the token card
   busy: false, // an action is running
+  from: null, // where the current token came from: 'fetched here' or 'another tab' (shareAcrossTabs)
   keepFresh: null, // the running "keep the token fresh" getToken()
 };
 
@@ -24,7 +25,8 @@ async function api(path, body) {
 const CODE = {
   tokenEndpoint: `// Your backend answers GET /api/spike-token (createTokenHandler).
 // A forced refresh sends Cache-Control: no-cache, spike-refused-token=<fingerprint>.
-const spike = new SpikeClient({ baseUrl, tokenEndpoint: '/api/spike-token' });`,
+// shareAcrossTabs: this user's tabs fetch one token between them.
+const spike = new SpikeClient({ baseUrl, tokenEndpoint: '/api/spike-token', shareAcrossTabs: \`demo-\${user}\` });`,
   tokenProvider: `// Called whenever a token is needed. After the API refused one, it gets
 // { forceRefresh: true, cacheControl }: pass cacheControl on, or your
 // backend's cache may hand back the refused token (token_provider_failed).
@@ -35,6 +37,7 @@ const spike = new SpikeClient({
     if (!res.ok) throw new Error(\`token endpoint answered \${res.status}\`);
     return res.json(); // { token, expires_at, expires_in }
   },
+  shareAcrossTabs: \`demo-\${user}\`,
 });`,
   token: `// A fixed token, fetched once by the page. The SDK cannot refresh it:
 // once it expires (or the server revokes it) every call fails.
@@ -166,6 +169,10 @@ async function createClient() {
   state.client = null;
   state.token = null;
   state.failure = null;
+  state.from = null;
+  // One token per signed-in user, shared with this user's other tabs (a channel per user, so a
+  // tab signed in as someone else never gets this user's token).
+  const shareAcrossTabs = `demo-${state.user}`;
   const source = document.querySelector('input[name="source"]:checked').value;
   state.source = source;
   delete document.body.dataset.client;
@@ -174,15 +181,16 @@ async function createClient() {
   renderToken(); // at once: nothing of the previous source stays on screen
   const baseUrl = state.config.emulatorUrl;
   if (source === 'tokenEndpoint') {
-    state.client = new SpikeClient({ baseUrl, tokenEndpoint: '/api/spike-token', fetch: recordingFetch });
+    state.client = new SpikeClient({ baseUrl, tokenEndpoint: '/api/spike-token', fetch: recordingFetch, shareAcrossTabs });
   } else if (source === 'tokenProvider') {
-    state.client = new SpikeClient({ baseUrl, tokenProvider: async ({ cacheControl }) => fetchTokenFor(cacheControl) });
+    state.client = new SpikeClient({ baseUrl, tokenProvider: async ({ cacheControl }) => fetchTokenFor(cacheControl), shareAcrossTabs });
   } else {
     try {
       const { token } = await fetchTokenFor('no-cache');
       state.client = new SpikeClient({ baseUrl, token });
       state.token = token;
       state.fetches += 1;
+      state.from = 'fetched here';
       log('refresh', 'token', `fetched once for the fixed-token client (fetch #${state.fetches})`);
     } catch (err) {
       const help = err.status === 401 ? 'Sign in first: the token endpoint answers 401 to strangers.' : '';
@@ -196,6 +204,17 @@ async function createClient() {
   const c = state.client;
   state.offs = [
     c.on('tokenRefreshed', (info) => {
+      state.from = info.fromTab ? 'another tab' : 'fetched here';
+      state.failure = null;
+      if (info.fromTab) {
+        // Installed just now, so getToken() hands it over without a fetch (for the Raw JWT box).
+        c.getToken().then((t) => ((state.token = t), renderToken()), () => {});
+        log('refresh', 'token', `from another tab for ${info.claims.user_id}, ${info.secondsLeft} s left (no fetch here)`);
+        if (state.pendingRetry) log('retry', 'retry', 'the rejected request is sent again with the new token');
+        state.pendingRetry = false;
+        renderToken();
+        return;
+      }
       state.fetches += 1;
       state.token = state.lastFetchedToken ?? null;
       state.failure = null;
@@ -225,6 +244,7 @@ async function createClient() {
 
 function renderToken() {
   $('fetch-count').textContent = String(state.fetches);
+  $('token-from').textContent = state.from ?? '-';
   const info = state.client?.tokenInfo() ?? null;
   const failure = state.failure;
   $('token-alert').hidden = !failure;

@@ -222,6 +222,14 @@ export interface SpikeClientCommonOptions {
    * constructor.
    */
   headers?: FetchHeaders | undefined;
+  /**
+   * Share one token with the clients of other same-origin tabs and workers that have the same
+   * token source (`true`: the `tokenEndpoint` URL, method and body, or any `tokenProvider`, plus
+   * `baseUrl`) or the same channel name (a string): one tab fetches, the others receive the token
+   * in memory (never web storage). Name the channel when one origin has clients for several users
+   * or APIs. Where BroadcastChannel or Web Locks are missing, the option does nothing. Not with `token`.
+   */
+  shareAcrossTabs?: boolean | string | undefined;
 }
 
 /**
@@ -296,7 +304,8 @@ export interface RetryEvent {
 }
 
 export interface SpikeClientEvents {
-  tokenRefreshed: TokenInfo;
+  /** `fromTab` (with `shareAcrossTabs` only): the token came from another tab, not this client's source. */
+  tokenRefreshed: TokenInfo & { fromTab?: boolean };
   retry: RetryEvent;
   error: SpikeError;
 }

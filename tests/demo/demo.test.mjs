@@ -37,7 +37,8 @@ before(async () => {
     demo.on('exit', (code) => reject(new Error(`npm run demo exited with ${code}:\n${out}`)));
   });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // A context of its own, so a second tab can open in it (the shareAcrossTabs test).
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   // Chromium logs every non-2xx fetch; the demo provokes 401s (API, and the token endpoint
   // before sign-in) and 503s on purpose.
@@ -222,6 +223,33 @@ test('"Keep the token fresh" refreshes at the refresh point with no call waiting
   await page.waitForFunction(() => /refresh due in \d+ s/.test(document.querySelector('#refresh-in').textContent));
   assert.equal(Number(await text('#fetch-count')), before + 1, `one token fetch:\n${(await logEntries()).map((e) => e.text).join('\n')}`);
   await page.uncheck('#keep-fresh');
+});
+
+test('two tabs fetch one token between them (shareAcrossTabs)', async () => {
+  // A fresh tokenEndpoint client: no token yet.
+  await pickSource('token');
+  await pickSource('tokenEndpoint');
+  await clearLog();
+  const second = await page.context().newPage();
+  second.on('pageerror', (err) => problems.push(`second tab pageerror: ${err.message}`));
+  try {
+    await second.goto(url);
+    await second.waitForSelector('body[data-client="tokenEndpoint"]');
+    await act('list');
+    assert.equal(await text('#token-from'), 'fetched here');
+    await second.click('#list');
+    await second.waitForFunction(() => document.querySelector('#log li[data-kind="ok"]'));
+    assert.equal(await second.textContent('#token-from'), 'another tab');
+    assert.equal(await second.textContent('#fetch-count'), '0', 'the second tab fetched no token');
+    assert.match(await second.textContent('#log'), /from another tab for ana/);
+    const claim = (p, name) => p.textContent(`dd[data-claim="${name}"]`);
+    assert.equal(await claim(second, 'iat'), await claim(page, 'iat'), 'both tabs hold the same token');
+    assert.equal(await claim(second, 'exp'), await claim(page, 'exp'));
+    await second.waitForFunction(() => document.querySelector('#jwt').textContent.split('.').length === 3);
+    assert.equal(await second.textContent('#jwt'), await text('#jwt'), 'the raw JWT of the shared token');
+  } finally {
+    await second.close();
+  }
 });
 
 test('webhook panel signs the body and checks a header', async () => {
