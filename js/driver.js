@@ -412,6 +412,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
 
     /** Starts the refresh; `#refreshing` resolves to the token, or null if it was superseded. */
     #refresh() {
+      // A forced refresh: the Cache-Control that names the refused token (see #fromEndpoint); else undefined.
       const forced = this.#core.beginRefresh();
       this.#fromTab = false;
       const fetch = () => (this.#config.source === 'tokenProvider' ? this.#fromProvider(forced) : this.#fromEndpoint(forced));
@@ -444,7 +445,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     /** Calls the provider; one that never settles gets `timeoutMs`, so it cannot hang every call. */
-    async #fromProvider(forceRefresh) {
+    async #fromProvider(forced) {
       const provider = this.#config.provider;
       const ms = this.#config.timeoutMs;
       let timer;
@@ -454,7 +455,8 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       try {
         let called;
         try {
-          called = provider({ forceRefresh });
+          // A forced refresh also says what to send the backend (the Cache-Control of #fromEndpoint).
+          called = provider(forced ? { forceRefresh: true, cacheControl: forced } : { forceRefresh: false });
         } catch (cause) {
           throw providerFailed('tokenProvider threw', cause);
         }
@@ -470,14 +472,16 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     /**
      * Fetches the app's token endpoint (`tokenEndpoint`: its method, credentials, headers and body).
      * A forced refresh always says `Cache-Control: no-cache`, whatever the method, so neither the
-     * backend's token cache nor one in between answers the token the API just rejected.
+     * backend's token cache nor one in between answers the token the API just rejected, and names
+     * that token by its fingerprint (`no-cache, spike-refused-token=<16 hex>`, never the token), so
+     * a backend that throttles `no-cache` floods (createTokenHandler) knows not to hand it back.
      */
     async #fromEndpoint(forced) {
       const { url, method, credentials, headers: given, body, json } = this.#config.endpoint;
-      const headers = typeof given === 'function' ? await this.#endpointHeaders(given, forced) : new Headers(given);
+      const headers = typeof given === 'function' ? await this.#endpointHeaders(given, Boolean(forced)) : new Headers(given);
       if (!headers.has('accept')) headers.set('accept', 'application/json');
       if (json && !headers.has('content-type')) headers.set('content-type', 'application/json');
-      if (forced) headers.set('cache-control', 'no-cache');
+      if (forced) headers.set('cache-control', forced);
       let attempt;
       let text;
       try {

@@ -2,6 +2,7 @@
 // are visible) and a small demo backend that serves www/, the SDK's browser build at /sdk/, and
 // /api/spike-token through createTokenHandler for the signed-in demo user. Everything is local.
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { packageDir, root } from './lib/paths.mjs';
@@ -16,6 +17,37 @@ const userFrom = (cookieHeader) => {
   const match = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]+)`).exec(cookieHeader ?? '');
   return match ? decodeURIComponent(match[1]) : null;
 };
+
+const escapeHtml = (text) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
+const slug = (heading) => heading.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+
+/**
+ * A repository document (README.md, SECURITY.md) as a page the demo can link into: each heading
+ * gets GitHub's anchor, the rest is shown as written. No Markdown renderer needed, nothing fetched.
+ */
+function docPage(name) {
+  const lines = readFileSync(join(root, name), 'utf8').split('\n');
+  const html = [];
+  let text = [];
+  const flush = () => {
+    if (text.length) html.push(`<pre>${escapeHtml(text.join('\n'))}</pre>`);
+    text = [];
+  };
+  for (const line of lines) {
+    const m = /^(#{1,4}) (.+)$/.exec(line);
+    if (!m) {
+      text.push(line);
+      continue;
+    }
+    flush();
+    const level = m[1].length;
+    html.push(`<h${level} id="${slug(m[2])}">${escapeHtml(m[2])}</h${level}>`);
+  }
+  flush();
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${name}</title><style>body{font:15px/1.5 system-ui,sans-serif;max-width:860px;margin:0 auto;padding:1rem}pre{white-space:pre-wrap;overflow-wrap:anywhere;font:13px ui-monospace,monospace}</style></head><body><p><a href="/">Back to the demo</a></p>${html.join('\n')}</body></html>`;
+}
 
 /** Starts the emulator and the demo backend; resolves to { url, emulator, close }. */
 export async function startDemo({ port = 0 } = {}) {
@@ -59,6 +91,10 @@ export async function startDemo({ port = 0 } = {}) {
       if (pathname === '/api/emulator/inject' && req.method === 'POST') {
         emulator.inject(await readJson(req));
         return json(res, 200, {});
+      }
+      if (pathname === '/docs/README.md' || pathname === '/docs/SECURITY.md') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return res.end(docPage(pathname.slice('/docs/'.length)));
       }
       if (pathname === '/api/emulator/stats') return json(res, 200, { ...emulator.stats, tokenRequests: counters.tokenRequests });
       if (pathname === '/api/webhook/check' && req.method === 'POST') {

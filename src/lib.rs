@@ -22,6 +22,7 @@ pub mod attempts;
 pub mod base64url;
 pub mod error;
 pub mod expiry;
+pub mod fingerprint;
 pub mod integration;
 pub mod json;
 pub mod jwt;

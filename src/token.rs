@@ -116,6 +116,13 @@ impl TokenState {
         self.stale
     }
 
+    /// The token a forced refresh must not bring back: the current one, once the API refused it
+    /// (two `token_expired` in a row) or the app invalidated it. A source that answers a forced
+    /// refresh with this very token ignored `forceRefresh`: retrying with it could only fail again.
+    pub fn refused(&self) -> Option<&str> {
+        self.current.as_ref().filter(|_| self.stale).map(|t| t.value.as_str())
+    }
+
     /// Whether the running refresh started before a change that makes its result unusable.
     pub fn refresh_superseded(&self) -> bool {
         self.refresh_epoch != self.epoch
@@ -252,6 +259,28 @@ mod tests {
         assert_eq!(s.on_token_expired(1), Rejected::Refresh);
         // A rejection from a generation the client never had (cannot happen) only refreshes.
         assert_eq!(s.on_token_expired(9), Rejected::Refresh);
+    }
+
+    #[test]
+    fn the_refused_token_is_known_until_a_new_one_arrives() {
+        let mut s = TokenState::default();
+        assert_eq!(s.refused(), None);
+        s.begin_refresh();
+        s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
+        assert_eq!(s.refused(), None, "a live token is not refused");
+        s.on_token_expired(1);
+        assert_eq!(s.refused(), None, "one rejection is retried as is");
+        s.on_token_expired(1);
+        assert_eq!(s.refused(), Some("t1"));
+        assert!(s.begin_refresh());
+        assert_eq!(s.refused(), Some("t1"), "still refused while the refresh runs");
+        s.refresh_failed(0.0);
+        assert_eq!(s.refused(), Some("t1"), "and after it failed");
+        s.begin_refresh();
+        s.refresh_succeeded("t2".into(), "{}".into(), timing(0.0, 3600.0));
+        assert_eq!(s.refused(), None);
+        s.invalidate();
+        assert_eq!(s.refused(), Some("t2"), "invalidateToken() refuses it too");
     }
 
     #[test]

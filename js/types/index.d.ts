@@ -150,7 +150,8 @@ export type FetchHeaders = NonNullable<RequestInit['headers']>;
  * `tokenEndpoint` as an object. Checked at construction (`invalid_options`): the method, the
  * credentials, static headers and the body. Every token fetch sends `Accept: application/json`
  * (unless given) and, on a forced refresh (the API rejected the token, or `invalidateToken()`),
- * `Cache-Control: no-cache`, whatever the method. A backend on another origin must answer CORS:
+ * `Cache-Control: no-cache, spike-refused-token=<fingerprint of the token it replaces>`, whatever
+ * the method; answering it with that same token fails the call. A backend on another origin must answer CORS:
  * `createTokenHandler({ cors })` does (see `@spike/sdk/server`).
  */
 export interface TokenEndpointOptions {
@@ -187,8 +188,12 @@ export interface TokenEndpointOptions {
  */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
 
-/** A `tokenProvider`: called whenever a fresh token is needed (never twice at a time). */
-export type TokenProvider = (context: { forceRefresh: boolean }) => Promise<TokenProviderResult> | TokenProviderResult;
+/**
+ * A `tokenProvider`: called whenever a fresh token is needed (never twice at a time). On a forced
+ * refresh, `cacheControl` is the `Cache-Control` to send your backend:
+ * `no-cache, spike-refused-token=<fingerprint>` (createTokenHandler re-mints on it).
+ */
+export type TokenProvider = (context: { forceRefresh: boolean; cacheControl?: string }) => Promise<TokenProviderResult> | TokenProviderResult;
 
 /** The options besides the token source. Each may be `undefined` (= not given, the default). */
 export interface SpikeClientCommonOptions {
@@ -243,7 +248,9 @@ export type SpikeClientOptions = SpikeClientCommonOptions &
         token?: undefined;
         /**
          * Called whenever a fresh token is needed (never twice at a time). `forceRefresh` is true when
-         * the API rejected the current token or `invalidateToken()` was called: do not return a cached copy.
+         * the API rejected the current token or `invalidateToken()` was called: do not return a cached copy
+         * (returning the refused token again fails the call with `token_provider_failed`); pass
+         * `cacheControl` on to your backend as its `Cache-Control`.
          */
         tokenProvider: TokenProvider;
         tokenEndpoint?: undefined;

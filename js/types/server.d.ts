@@ -98,6 +98,8 @@ export interface TokenHandlerAnswer {
  * 200 {@link TokenHandlerAnswer}, 401 when not signed in, 500 `get_user_failed` /
  * `invalid_user`, 502 `{ error: 'mint_failed', message }` when minting fails; all JSON with fixed
  * messages (no upstream text). Tokens are cached per user and per claims (name, email, scopes).
+ * `Cache-Control: no-cache` re-mints at most once per user per second, at once when it names the
+ * cached token as refused (`spike-refused-token=<fingerprint>`, sent by `SpikeClient`).
  */
 export declare function createTokenHandler(options: TokenHandlerOptions): (request: Request) => Promise<Response>;
 

@@ -180,13 +180,42 @@ export function clientCases(api, env) {
   add('4. a refresh after token_expired asks the source for a fresh token', async () => {
     const seen = [];
     const inner = provider();
-    const c = client({ tokenProvider: (context) => { seen.push(context?.forceRefresh); return inner(); } });
+    const contexts = [];
+    const c = client({ tokenProvider: (context) => { seen.push(context?.forceRefresh); contexts.push(context); return inner(); } });
     await c.get('/platform/api/workspaces');
     await inject({ expireTokens: true });
     await c.get('/platform/api/workspaces');
     c.invalidateToken();
     await c.get('/platform/api/workspaces');
     deepEqual(seen, [false, true, true], 'forceRefresh: first fetch, rejected token, invalidated token');
+    equal(contexts[0].cacheControl, undefined, 'no Cache-Control to send on a plain fetch');
+    for (const { cacheControl } of contexts.slice(1)) ok(/^no-cache, spike-refused-token=[0-9a-f]{16}$/.test(cacheControl), `the Cache-Control to send names the refused token: ${cacheControl}`);
+    ok(contexts[1].cacheControl !== contexts[2].cacheControl, 'each names its own refused token');
+  });
+
+  add('4. a provider that ignores forceRefresh: the refused token is not retried; token_provider_failed says so, and the client recovers', async () => {
+    // Like a provider in front of a caching backend: the same token until told otherwise.
+    const inner = provider();
+    let cached = null;
+    const stubborn = async () => {
+      stubborn.calls += 1;
+      if (!cached || stubborn.honest) cached = await inner();
+      return cached;
+    };
+    stubborn.calls = 0;
+    const c = client({ tokenProvider: stubborn });
+    await c.get('/platform/api/workspaces');
+    await inject({ expireTokens: true });
+    const err = await rejectsWith(c.get('/platform/api/workspaces'), SpikeError, 'token_provider_failed', 'the refused token came back');
+    ok(/forceRefresh/.test(err.message) && /just refused/.test(err.message), `the message says what to fix: ${err.message}`);
+    ok(!isTokenText(err.message), 'no token in the message');
+    equal(stubborn.calls, 2, 'one forced refresh, not a storm');
+    equal(routeCount(await stats(), LIST, 401), 2, 'the refused token was not sent a third time');
+    // Still usable: once the source gives a new token (after the short refresh back-off).
+    stubborn.honest = true;
+    await sleep(300);
+    deepEqual(await c.get('/platform/api/workspaces'), { workspaces: [] }, 'recovered');
+    equal(stubborn.calls, 3);
   });
 
   add('4. every method is refreshed and retried once on token_expired', async () => {

@@ -282,6 +282,64 @@ describe('createTokenHandler', () => {
     assert.equal((await (await handler(request('gina'))).json()).token, fresh.token, 'the new one is cached');
   });
 
+  test('a forced refresh that names the cached token as refused gets a new one at once; an anonymous no-cache flood is still throttled', async () => {
+    const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser });
+    const fp = (token) => {
+      // FNV-1a 64 of the token, as the client computes it (src/fingerprint.rs).
+      let h = 0xcbf29ce484222325n;
+      for (const b of Buffer.from(token)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+      return h.toString(16).padStart(16, '0');
+    };
+    const forced = (refused) =>
+      new Request('http://127.0.0.1/api/spike-token', { headers: { cookie: 'demo_user=ines', 'cache-control': refused ? `no-cache, spike-refused-token=${fp(refused)}` : 'no-cache' } });
+    const mints = emu.stats.mints;
+    const first = (await (await handler(request('ines'))).json()).token;
+    // A flood of no-cache requests without a refused token (or naming another one): one token.
+    const flood = await Promise.all(Array.from({ length: 20 }, (_, i) => handler(forced(i % 2 ? 'not.the.token' : null))));
+    assert.deepEqual(new Set(await Promise.all(flood.map(async (r) => (await r.json()).token))), new Set([first]));
+    assert.equal(emu.stats.mints - mints, 1, 'the flood was throttled');
+    // Naming the cached token, well within a second of its mint: a new token; 10 such requests share one mint.
+    const named = await Promise.all(Array.from({ length: 10 }, () => handler(forced(first))));
+    const renewed = new Set(await Promise.all(named.map(async (r) => (await r.json()).token)));
+    assert.equal(renewed.size, 1);
+    const [second] = renewed;
+    assert.notEqual(second, first, 'never the refused token');
+    assert.equal(emu.stats.mints - mints, 2);
+    // Late requests that name the old token share the new one.
+    assert.equal((await (await handler(forced(first))).json()).token, second);
+    assert.equal(emu.stats.mints - mints, 2);
+    // Naming every new token as refused is bounded: the next re-mint waits out the second.
+    const started = Date.now();
+    const third = (await (await handler(forced(second))).json()).token;
+    assert.notEqual(third, second);
+    assert.ok(Date.now() - started >= 800, `waited ${Date.now() - started} ms`);
+    assert.equal(emu.stats.mints - mints, 3);
+  });
+
+  test('a SpikeClient behind createTokenHandler gets a new token when the API revokes one within a second of its mint', async () => {
+    const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser: () => 'jon' });
+    const http = createServer(server.toNodeHandler(handler));
+    await new Promise((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      const client = new SpikeClient({ baseUrl: emu.url, tokenEndpoint: `http://127.0.0.1:${http.address().port}/api/spike-token` });
+      await client.get('/platform/api/workspaces');
+      const before = client.tokenInfo().claims;
+      emu.inject({ expireTokens: true });
+      assert.deepEqual(await client.get('/platform/api/workspaces'), { workspaces: [] });
+      assert.notDeepEqual(client.tokenInfo().claims, before);
+      // Again right away, with a burst: 50 requests, one token fetch, all answered.
+      emu.inject({ expireTokens: true });
+      let fetches = 0;
+      client.on('tokenRefreshed', () => (fetches += 1));
+      const burst = await Promise.allSettled(Array.from({ length: 50 }, () => client.get('/platform/api/workspaces')));
+      assert.equal(burst.filter((r) => r.status === 'fulfilled').length, 50);
+      assert.equal(fetches, 1);
+    } finally {
+      emu.reset();
+      await new Promise((r) => http.close(r));
+    }
+  });
+
   test('a SpikeClient behind createTokenHandler recovers when the API rejects a cached token', async () => {
     const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser: () => 'hana' });
     const http = createServer(server.toNodeHandler(handler));

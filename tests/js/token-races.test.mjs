@@ -20,7 +20,8 @@ before(async () => {
   endpointServer = await listenLocal(
     createServer(async (req, res) => {
       try {
-        sendJson(res, 200, await source.answer(req.headers['cache-control'] === 'no-cache'));
+        // A forced fetch says no-cache (and names the refused token: `no-cache, spike-refused-token=...`).
+        sendJson(res, 200, await source.answer(/^no-cache\b/.test(req.headers['cache-control'] ?? '')));
       } catch (err) {
         sendJson(res, 500, { error: String(err) });
       }

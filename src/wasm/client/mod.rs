@@ -92,11 +92,18 @@ impl SpikeCore {
         self.state.not_before_ms()
     }
 
-    /// Marks a refresh as running; returns whether it is forced (the source must not hand back
-    /// a cached copy of a token the API rejected or the app invalidated).
+    /// Marks a refresh as running. A forced one (the source must not hand back a cached copy of
+    /// a token the API rejected or the app invalidated) returns the `Cache-Control` to send the
+    /// token endpoint, or to hand a provider: `no-cache`, naming the refused token by its
+    /// fingerprint (see `crate::fingerprint`) so that a throttling cache does not hand it back.
+    /// Otherwise `undefined`.
     #[wasm_bindgen(js_name = beginRefresh)]
-    pub fn begin_refresh(&mut self) -> bool {
-        self.state.begin_refresh()
+    pub fn begin_refresh(&mut self) -> Option<String> {
+        if !self.state.begin_refresh() {
+            return None;
+        }
+        // Forced with no token to name (invalidated before the first one came): plain no-cache.
+        Some(self.state.refused().map_or_else(|| String::from("no-cache"), crate::fingerprint::forced_cache_control))
     }
 
     /// The running refresh failed (the source, or installing what it gave); false when it was
@@ -110,14 +117,14 @@ impl SpikeCore {
     #[wasm_bindgen(js_name = installFromProvider)]
     pub fn install_from_provider(&mut self, value: &JsValue, now_ms: f64) -> Result<f64, JsValue> {
         let found = tokens::token_from(value, "tokenProvider", None)?;
-        Ok(tokens::install(&mut self.state, found, now_ms, None)?.map_or(SUPERSEDED, |g| g as f64))
+        Ok(tokens::install(&mut self.state, found, now_ms, None, tokens::PROVIDER_HINT)?.map_or(SUPERSEDED, |g| g as f64))
     }
 
     /// Installs the token endpoint's answer; returns the token's generation, or `SUPERSEDED`.
     #[wasm_bindgen(js_name = installFromEndpoint)]
     pub fn install_from_endpoint(&mut self, status: u16, text: &str, now_ms: f64) -> Result<f64, JsValue> {
         let found = tokens::from_endpoint_answer(status, text)?;
-        Ok(tokens::install(&mut self.state, found, now_ms, Some(status))?.map_or(SUPERSEDED, |g| g as f64))
+        Ok(tokens::install(&mut self.state, found, now_ms, Some(status), tokens::ENDPOINT_HINT)?.map_or(SUPERSEDED, |g| g as f64))
     }
 
     /// The current token (read once per refresh by the driver, which keeps it).

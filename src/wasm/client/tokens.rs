@@ -19,6 +19,10 @@ pub fn provider_failed(message: &str, status: Option<u16>) -> JsValue {
     to_js(err)
 }
 
+/// How to fix a source that answered a forced refresh with the refused token.
+pub const PROVIDER_HINT: &str = "the tokenProvider ignored { forceRefresh: true }: pass forceRefresh to your backend (send the cacheControl it gets as Cache-Control) so it mints a new token";
+pub const ENDPOINT_HINT: &str = "the token endpoint must mint a new token when asked with Cache-Control: no-cache (createTokenHandler does)";
+
 /// What a source produced: the token, `expires_in` (seconds left) and `expires_at` (ms epoch).
 pub struct Found {
     token: String,
@@ -57,13 +61,18 @@ pub fn from_endpoint_answer(status: u16, text: &str) -> Result<Found, JsValue> {
 }
 
 /// Decodes the token and makes it current; returns its generation, or `None` when the refresh
-/// was superseded (see `crate::token`): the token is dropped.
+/// was superseded (see `crate::token`): the token is dropped. A forced refresh that brings back
+/// the refused token fails (`source_hint` says how to fix the source): sending it again could
+/// only be refused again, so it is never retried.
 ///
 /// `expires_at` ends the token's life early when it comes before `exp`. Like `exp`, it is the
 /// issuer's clock, so it is measured from `iat` (the life it leaves is anchored at arrival) and
 /// the device clock does not matter; one before `iat` is nonsense and ignored.
 /// `status`: the token endpoint's, for its errors (`None` for a provider).
-pub fn install(state: &mut TokenState, found: Found, now_ms: f64, status: Option<u16>) -> Result<Option<u64>, JsValue> {
+pub fn install(state: &mut TokenState, found: Found, now_ms: f64, status: Option<u16>, source_hint: &str) -> Result<Option<u64>, JsValue> {
+    if !state.refresh_superseded() && state.refused() == Some(found.token.as_str()) {
+        return Err(provider_failed(&cat(&["the token source answered a forced refresh with the very token that was just refused; ", source_hint]), status));
+    }
     let decoded = jwt::decode(&found.token).map_err(|e| provider_failed(&cat(&["the token source returned something that is not a JWT (", &e.message, ")"]), status))?;
     let mut times = decoded.times;
     if let Some(at) = found.expires_at_ms.map(|ms| ms / 1000.0).filter(|at| times.iat.is_none_or(|iat| *at > iat)) {

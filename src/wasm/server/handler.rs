@@ -3,7 +3,9 @@
 //!
 //! A page-reload storm must not mint per request: a per-user cache (`TokenCache`) answers while
 //! the token has life left, and concurrent requests for a user whose token is being minted wait
-//! for that one mint (the in-flight JS promise is shared). The cache key is the mint request body
+//! for that one mint (the in-flight JS promise is shared). A forced refresh (`Cache-Control:
+//! no-cache`) within a second of a mint shares that token too, unless it names it as the token
+//! the API refused (`spike-refused-token=`, see `crate::fingerprint`): then it gets a new one. The cache key is the mint request body
 //! itself, so a changed name, email or scopes mints a new token instead of serving old claims.
 //!
 //! The answer goes to a browser, so no text from elsewhere ever reaches it: errors are a fixed
@@ -28,7 +30,8 @@ use crate::error::SdkError;
 use crate::jwt;
 use crate::server::cors::CorsPolicy;
 use crate::server::mint::{self, MintRequest};
-use crate::server::token_cache::{TokenCache, DEFAULT_CAPACITY};
+use crate::fingerprint::refused_in_cache_control;
+use crate::server::token_cache::{CachedToken, Forced, TokenCache, DEFAULT_CAPACITY};
 use crate::wasm::errors::to_js;
 use crate::wasm::options;
 
@@ -76,6 +79,18 @@ fn header(message: &JsValue, name: &str) -> Option<String> {
 /// Whether the request says `Cache-Control: no-cache` (the client's "the API rejected my token").
 fn no_cache(request: &JsValue) -> bool {
     header(request, "cache-control").is_some_and(|v| v.to_ascii_lowercase().contains("no-cache"))
+}
+
+/// Resolves after `ms` (the global `setTimeout`; at once where there is none).
+async fn sleep_ms(ms: f64) {
+    let promise = Promise::new(&mut |resolve, _reject| {
+        let set_timeout = Reflect::get(&js_sys::global(), &"setTimeout".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+        let armed = set_timeout.is_some_and(|f| f.call2(&JsValue::UNDEFINED, &resolve, &ms.max(0.0).into()).is_ok());
+        if !armed {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// Sets `headers` on a response the handler made (its headers are mutable).
@@ -210,10 +225,35 @@ impl Inner {
                 return error_response(500, "invalid_user", INVALID_USER);
             }
         };
-        let now = js_sys::Date::now();
         let forced = no_cache(&request);
-        let cached = self.cache.try_borrow().ok().and_then(|c| if forced { c.get_forced(&key, now) } else { c.get(&key, now) }.cloned());
-        if let Some(hit) = cached {
+        // The client's forced refresh names the token the API refused; that one is never served.
+        let cache_control = if forced { header(&request, "cache-control") } else { None };
+        let refused = cache_control.as_deref().and_then(refused_in_cache_control);
+        // What to do: serve a cached token, mint (`replacing` the refused one or not), or look
+        // again at a later local time (the bounded re-mint of `TokenCache::forced`).
+        enum Step {
+            Serve(CachedToken),
+            Mint(bool),
+            WaitUntil(f64),
+        }
+        let (cached, replacing) = loop {
+            let now = js_sys::Date::now();
+            let step = match self.cache.try_borrow() {
+                Err(_) => Step::Mint(false),
+                Ok(cache) => match if forced { cache.forced(&key, now, refused) } else { cache.get(&key, now).map_or(Forced::Mint, Forced::Serve) } {
+                    Forced::Serve(hit) => Step::Serve(hit.clone()),
+                    Forced::Mint => Step::Mint(false),
+                    Forced::Replace => Step::Mint(true),
+                    Forced::MintAt(at) => Step::WaitUntil(at),
+                },
+            };
+            match step {
+                Step::Serve(hit) => break (Some((hit, now)), false),
+                Step::Mint(replacing) => break (None, replacing),
+                Step::WaitUntil(at) => sleep_ms(at - now).await,
+            }
+        };
+        if let Some((hit, now)) = cached {
             let body = response_object(&mint::MintResponse { token: hit.token.clone(), expires_at: hit.expires_at.clone() });
             Reflect::set(&body, &"expires_in".into(), &hit.seconds_left(now).into())?;
             return json_response(200, &body);
@@ -222,7 +262,7 @@ impl Inner {
         let (promise, started) = match shared {
             Some(p) => (p, false),
             None => {
-                let p = future_to_promise(Rc::clone(&self).mint_and_cache(key.clone(), minting));
+                let p = future_to_promise(Rc::clone(&self).mint_and_cache(key.clone(), minting, replacing));
                 if let Ok(mut m) = self.in_flight.try_borrow_mut() {
                     m.insert(key.clone(), p.clone());
                 }
@@ -244,7 +284,7 @@ impl Inner {
         }
     }
 
-    async fn mint_and_cache(self: Rc<Self>, key: String, request: MintRequest) -> Result<JsValue, JsValue> {
+    async fn mint_and_cache(self: Rc<Self>, key: String, request: MintRequest, replacing: bool) -> Result<JsValue, JsValue> {
         let minted = match self.config.mint(&request).await {
             Ok(minted) => minted,
             Err(err) => {
@@ -260,7 +300,7 @@ impl Inner {
         if let Some(lifetime) = lifetime.filter(|l| *l > 0.0) {
             Reflect::set(&body, &"expires_in".into(), &lifetime.floor().into())?;
             if let Ok(mut cache) = self.cache.try_borrow_mut() {
-                cache.put(&key, minted.token.clone(), minted.expires_at.clone(), lifetime, js_sys::Date::now());
+                cache.put_replacing(&key, minted.token.clone(), minted.expires_at.clone(), lifetime, js_sys::Date::now(), replacing);
             }
         }
         Ok(body)
