@@ -1,5 +1,6 @@
 // Rows 1 and 2: what a request through the client costs over a hand-written fetch with the same
 // header, against the emulator (its own process) on 127.0.0.1; and the token check on the hot path.
+import ky from 'ky';
 import { SpikeClient } from '../build/package/dist/index.mjs';
 import { mintToken } from '../build/package/dist/server.node.mjs';
 import { startEmulatorProcess } from './lib/emulator-process.mjs';
@@ -50,6 +51,9 @@ export async function requestRows({ smoke }) {
           .then((r) => r.json())
           .finally(() => clearTimeout(timer));
       },
+      // ky with its defaults (a 10 s timeout, two retries for GET): the fetch wrapper most apps
+      // would reach for instead.
+      ky: () => ky.get(`${emu.url}${PATH}`, { headers: { authorization } }).json(),
     };
     const rounds = smoke ? 2 : 16;
     const perRound = smoke ? 20 : 300;
@@ -62,7 +66,7 @@ export async function requestRows({ smoke }) {
     for (const fn of Object.values(contenders)) await throughput(fn, perThroughputRound, 32); // warm-up
     const tput = await interleave(contenders, rounds, (fn) => throughput(fn, perThroughputRound, 32));
     const rps = Object.fromEntries(Object.keys(contenders).map((k) => [k, median(tput[k])]));
-    const peers = (m) => ({ 'raw fetch': m.raw, 'raw fetch + timeout signal': m.rawTimeout });
+    const peers = (m) => ({ 'raw fetch': m.raw, 'raw fetch + timeout signal': m.rawTimeout, ky: m.ky });
 
     // Row 2: the token is cached and valid. getToken() is the check every request makes; the
     // peer is the floor for any async API, an already-resolved promise.
@@ -84,7 +88,7 @@ export async function requestRows({ smoke }) {
     const why = (gapUs) =>
       `+${gapUs.toFixed(0)} us: the client's own CPU is ~${((mem.sdk - mem.raw) / 1000).toFixed(0)} us (row 2b); ` +
       'the rest is the per-attempt timeout AbortSignal (compare raw fetch + timeout signal) and round-to-round noise; ' +
-      'tried: sans-IO client (was ~80 us), plain headers, cached URLs (bench/README.md)';
+      'tried: sans-IO client (was ~80 us), plain headers, cached URLs, no closures per attempt; one signal shared by many requests costs undici as much (bench/README.md)';
     return [
       {
         id: '1a', measure: 'GET latency p50, sequential', unit: 'us', sdk: p50.sdk, peers: peers(p50),

@@ -171,8 +171,8 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
   class Abort {
     #signal;
     #onAbort = null;
-    #waits = new Set(); // rejecters of the waits in progress
-    current = null; // the running attempt's AbortController
+    #waits = null; // rejecters of the waits in progress (a Set, made by the first wait)
+    current = null; // the running attempt (its abort(reason))
 
     constructor(signal) {
       this.#signal = signal;
@@ -180,7 +180,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       if (!signal || signal.aborted) return;
       this.#onAbort = () => {
         this.current?.abort(signal.reason);
-        for (const reject of this.#waits) reject(this.error());
+        if (this.#waits) for (const reject of this.#waits) reject(this.error());
       };
       signal.addEventListener('abort', this.#onAbort, { once: true });
     }
@@ -206,7 +206,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       const stop = new Promise((_, r) => {
         reject = r;
       });
-      this.#waits.add(reject);
+      (this.#waits ??= new Set()).add(reject);
       try {
         return await Promise.race([promise, stop]);
       } finally {
@@ -257,6 +257,67 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
   const discard = (response) => {
     response.body?.cancel().catch(() => {});
   };
+
+  /** An attempt's timer: aborts it with the timeout reason. */
+  const timeUp = (attempt) => attempt.abort(TIMED_OUT);
+  const ignore = () => {};
+
+  /**
+   * One attempt's deadline (see `#attempt`). A class rather than closures made per attempt: the
+   * hot path allocates less, and the build's keep-names wrapper (a defineProperty per named
+   * closure) stays out of it.
+   */
+  class Attempt {
+    response = null;
+    #controller = new AbortController();
+    #abort;
+    #ms;
+    #timer;
+    #cutOff;
+    // Rejects when the attempt is aborted (timeout or caller): bounds body reads even for a custom
+    // fetch that ignores its signal. Rejected directly, not through a listener on the signal (an
+    // EventTarget listener per attempt showed up in the hot path).
+    #cut = new Promise((_, reject) => {
+      this.#cutOff = reject;
+    });
+
+    constructor(abort, ms) {
+      this.#abort = abort;
+      this.#ms = ms;
+      this.#cut.catch(ignore);
+      this.#timer = setTimeout(timeUp, ms, this);
+      abort.current = this;
+    }
+
+    get signal() {
+      return this.#controller.signal;
+    }
+
+    /** Aborts the fetch and any read in progress (its timer, or the caller's signal). */
+    abort(reason) {
+      this.#controller.abort(reason);
+      this.#cutOff(reason);
+    }
+
+    /** `reading`, or this attempt's failure as soon as it is aborted. */
+    read(reading) {
+      return Promise.race([reading, this.#cut]).catch((cause) => {
+        throw this.failure(cause);
+      });
+    }
+
+    /** Ends the deadline (the answer was read, or nobody will read it). */
+    settle() {
+      clearTimeout(this.#timer);
+    }
+
+    failure(cause) {
+      if (this.#abort.aborted) return this.#abort.error();
+      if (this.#controller.signal.reason === TIMED_OUT) return new SpikeError('timeout', `No complete answer within ${Math.round(this.#ms)} ms`);
+      if (cause instanceof SpikeError) return cause;
+      return new SpikeError('network_error', 'The request failed before a complete HTTP answer (connection refused, reset or DNS)', { cause });
+    }
+  }
 
   return class SpikeClient {
     #wasm; // the SpikeCore, until free()
@@ -375,7 +436,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     #verb(path, init, method, body) {
-      return this.#reporting(async () => this.#request(path, withBody(init, method, body)));
+      return this.#reporting(() => this.#request(path, withBody(init, method, body)));
     }
 
     async #request(path, init) {
@@ -520,49 +581,22 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     /**
      * One fetch under `timeoutMs`, which runs until `settle()`: it covers reading the answer's body
      * too (`read()`), so a server that sends headers and then stalls cannot hang the call. The
-     * caller's `abort` aborts it. Rejects with `aborted`, `timeout` or `network_error`.
+     * caller's `abort` aborts it. Rejects with `aborted`, `timeout` or `network_error`. `init` is
+     * this attempt's own (fetch mocks record what each attempt sent); only its signal is set here.
      */
     async #attempt(url, init, abort = new Abort()) {
       abort.check();
       const fetch = this.#config.fetch ?? globalThis.fetch;
       if (typeof fetch !== 'function') throw invalid('no fetch available: pass the fetch option (this runtime has no global fetch)');
-      const controller = new AbortController();
-      // Rejects when the attempt is aborted (timeout or caller): bounds body reads even for a
-      // custom fetch that ignores its signal. Rejected directly, not through a listener on the
-      // signal (an EventTarget listener per attempt showed up in the hot path).
-      let cutOff;
-      const cut = new Promise((_, reject) => {
-        cutOff = reject;
-      });
-      cut.catch(() => {});
-      const stop = (reason) => {
-        controller.abort(reason);
-        cutOff(reason);
-      };
-      const timer = setTimeout(stop, this.#config.timeoutMs, TIMED_OUT);
-      abort.current = { abort: stop };
-      const failure = (cause) => {
-        if (abort.aborted) return abort.error();
-        if (controller.signal.reason === TIMED_OUT) return new SpikeError('timeout', `No complete answer within ${Math.round(this.#config.timeoutMs)} ms`);
-        if (cause instanceof SpikeError) return cause;
-        return new SpikeError('network_error', 'The request failed before a complete HTTP answer (connection refused, reset or DNS)', { cause });
-      };
+      const attempt = new Attempt(abort, this.#config.timeoutMs);
       try {
-        // Each attempt its own init, never changed after the call: a fetch mock records what each
-        // attempt really sent.
-        const response = await Promise.race([fetch(url, { ...init, signal: controller.signal }), cut]);
-        checkResponse(response);
-        return {
-          response,
-          settle: () => clearTimeout(timer),
-          read: (reading) =>
-            Promise.race([reading, cut]).catch((cause) => {
-              throw failure(cause);
-            }),
-        };
+        init.signal = attempt.signal;
+        attempt.response = await attempt.read(fetch(url, init));
+        checkResponse(attempt.response);
+        return attempt;
       } catch (cause) {
-        clearTimeout(timer);
-        throw failure(cause);
+        attempt.settle();
+        throw attempt.failure(cause);
       }
     }
 

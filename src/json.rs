@@ -91,20 +91,24 @@ struct Parser<'a> {
 const KEY_BUF: usize = 8;
 
 impl Parser<'_> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
+    #[inline(always)]
     fn bump(&mut self) -> Option<u8> {
         let b = self.peek()?;
         self.pos += 1;
         Some(b)
     }
 
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> Result<(), JsonError> {
         if self.bump() == Some(byte) { Ok(()) } else { Err(JsonError::Syntax) }
     }
 
+    #[inline(always)]
     fn skip_ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
@@ -194,12 +198,18 @@ impl Parser<'_> {
         self.eat(b'"')?;
         let mut len = 0usize;
         let mut matchable = true;
-        let mut push = |byte: Option<u8>, len: &mut usize, matchable: &mut bool| match (byte, buf.get_mut(*len)) {
-            (Some(b), Some(slot)) if *matchable => {
-                *slot = b;
-                *len += 1;
+        // Once a string cannot be a claim name, its remaining bytes are only validated.
+        let mut push = |byte: Option<u8>, len: &mut usize, matchable: &mut bool| {
+            if !*matchable {
+                return;
             }
-            _ => *matchable = false,
+            match (byte, buf.get_mut(*len)) {
+                (Some(b), Some(slot)) => {
+                    *slot = b;
+                    *len += 1;
+                }
+                _ => *matchable = false,
+            }
         };
         loop {
             match self.bump().ok_or(JsonError::Syntax)? {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { root } from '../../scripts/lib/paths.mjs';
 
-const ROWS = ['1a', '1b', '1c', '2a', '2b', '3', '4a', '4b', '5a', '5b', '6a', '6b', '7a', '7b'];
+const ROWS = ['1a', '1b', '1c', '2a', '2b', '3', '3b', '4a', '4b', '5a', '5b', '6a', '6b', '7a', '7b'];
 
 test('npm run bench -- --smoke prints every row and writes its results', () => {
   const table = execFileSync(process.execPath, [join(root, 'bench', 'run.mjs'), '--smoke'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -18,6 +18,9 @@ test('npm run bench -- --smoke prints every row and writes its results', () => {
   for (const row of results.rows) {
     assert.ok(Number.isFinite(row.sdk) && row.sdk > 0, `${row.id}: the SDK figure is a positive number (${row.sdk})`);
     for (const [peer, value] of Object.entries(row.peers)) assert.ok(Number.isFinite(value) && value > 0, `${row.id}: ${peer} is a positive number`);
+  }
+  for (const row of results.rows.filter((r) => ['1a', '1b', '1c'].includes(r.id))) {
+    assert.deepEqual(Object.keys(row.peers), ['raw fetch', 'raw fetch + timeout signal', 'ky'], `${row.id}: its peers, from the same run`);
   }
   const storm = Object.fromEntries(results.rows.filter((r) => r.id.startsWith('5')).map((r) => [r.id, r]));
   assert.equal(storm['5a'].sdk, 1, 'one token fetch for concurrent calls at expiry');

@@ -1,4 +1,5 @@
 // The shared decode cases against the Node builds, through both module systems.
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { runCases } from '../cases/check.js';
@@ -29,4 +30,24 @@ test('ESM and CJS copies: a SpikeError from either is instanceof the other\'s cl
   class AppError extends esm.SpikeError {}
   if (fromEsm instanceof AppError) throw new Error('a plain SpikeError passed as a subclass');
   if (!(new AppError('http_error', 'x') instanceof esm.SpikeError)) throw new Error('a subclass instance is not a SpikeError');
+});
+
+test('without TextEncoder/TextDecoder (jsdom): long ASCII and non-ASCII strings reach the wasm intact', () => {
+  // The glue copies long strings with the native encoder; the fallback must keep the loop.
+  const entry = new URL('../../build/package/dist/index.mjs', import.meta.url).href;
+  const script = `
+    globalThis.TextEncoder = undefined;
+    globalThis.TextDecoder = undefined;
+    const { decodeToken, SpikeClient } = await import(${JSON.stringify(entry)});
+    const claims = { sub: 't:u', name: 'Zoë 日本 🚀'.repeat(20), exp: 2000000000 };
+    const token = [{ alg: 'RS256' }, claims].map((p) => Buffer.from(JSON.stringify(p)).toString('base64url')).join('.') + '.sig';
+    if (decodeToken(token).name !== claims.name) throw new Error('decoded name differs');
+    const baseUrl = 'https://example.com/' + 'é'.repeat(100);
+    const client = new SpikeClient({ token, baseUrl });
+    if (client.baseUrl !== baseUrl) throw new Error('baseUrl differs');
+    console.log('ok');
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  const error = run.stderr.split('\n').find((line) => /^\w*Error\b/.test(line));
+  if (run.stdout.trim() !== 'ok') throw new Error(`the run failed: ${error ?? run.stderr.slice(-300)}`);
 });
