@@ -25,9 +25,9 @@ export const WASM_FEATURES = [
  * glue a compiled module itself (see js/load.js), so no tool ever has to find a .wasm file.
  * wasm-opt: the client's also runs -Oz to a fixed point and drops the (unused) target_features
  * section, 0.3 KB gzip smaller (`npm run size` shows where the bytes go); `--low-memory-unused`
- * lets it fold constant offsets into loads (Rust's stack sits at the bottom of memory, and its
- * first KB is reached only past a 1 MB stack, which traps anyway), 0.15 KB. `minifyNames`: see
- * `minifyNames()`.
+ * lets it fold constant offsets into loads, assuming no address below 1024 is used: Rust puts its
+ * 1 MB stack at the bottom of memory (data starts at 1 MB), so that KB is reached only by a stack
+ * about to overflow; 0.15 KB. `minifyNames`: see `minifyNames()`.
  */
 export const FLAVOURS = [
   { name: 'client', features: [], profile: 'release-web', wasmOpt: ['-Oz', '--converge', '--strip-target-features', '--low-memory-unused'], minifyNames: true },
