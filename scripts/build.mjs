@@ -281,9 +281,11 @@ function stageLegacySubpaths() {
 }
 
 function stageMetadata() {
-  for (const file of ['package.json', 'README.md', 'LICENSE']) {
+  for (const file of ['package.json', 'LICENSE']) {
     copyFileSync(join(root, 'pkg-template', file), join(packageDir, file));
   }
+  // npm shows the project README itself, whose every example tests/docs runs: no second text to drift.
+  copyFileSync(join(root, 'README.md'), join(packageDir, 'README.md'));
 }
 
 export async function build() {
@@ -310,7 +312,7 @@ function newestSource() {
     if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
     else newest = Math.max(newest, st.mtimeMs);
   };
-  for (const path of ['src', 'js', 'pkg-template', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs']) visit(join(root, path));
+  for (const path of ['src', 'js', 'pkg-template', 'README.md', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs']) visit(join(root, path));
   return newest;
 }
 

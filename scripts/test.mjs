@@ -10,6 +10,11 @@ import { build } from './build.mjs';
 ensureBuildTools();
 ensureChromium();
 
+// The SDK defaults baseUrl/apiKey to these in Node; a shell that ran `eval "$(npx spike-emulator
+// --detach)"` must not change what the suite tests (each test sets them where it means to).
+delete process.env.SPIKE_API_URL;
+delete process.env.SPIKE_API_KEY;
+
 step('Rust: clippy (no unwrap/expect/panic/indexing in library code), native and wasm');
 run('cargo', ['clippy', '--all-targets', '--all-features', '--', '-D', 'warnings'], { cwd: root });
 run('cargo', ['clippy', '--lib', '--all-features', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings'], { cwd: root });
@@ -30,5 +35,5 @@ run('cargo', wasmTest, {
 await build();
 
 step('JS: Node, headless Chromium, packaging, demo and ecosystem tests (every runtime and build tool, from the packed tarball)');
-const suites = ['tests/js', 'tests/browser', 'tests/packaging', 'tests/demo', 'tests/bench', 'tests/ecosystem'].map((dir) => join(root, dir));
+const suites = ['tests/js', 'tests/docs', 'tests/browser', 'tests/packaging', 'tests/demo', 'tests/bench', 'tests/ecosystem'].map((dir) => join(root, dir));
 run(process.execPath, ['--test', '--test-timeout=300000', ...suites], { cwd: root });

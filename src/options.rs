@@ -3,7 +3,7 @@
 use alloc::borrow::ToOwned;
 use alloc::string::String;
 use crate::error::SdkError;
-use crate::text::{strip_prefix_ignore_case, trim};
+use crate::text::{cat, strip_prefix_ignore_case, trim};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.spikelabs.com";
 
@@ -43,6 +43,16 @@ pub fn base_url(value: Option<&str>) -> Result<String, SdkError> {
     }
 }
 
+/// `baseUrl` as given, else the environment's `SPIKE_API_URL` (server runtimes), else the default.
+pub fn base_url_or_env(explicit: Option<&str>, env: Option<&str>) -> Result<String, SdkError> {
+    match (explicit, env) {
+        (Some(url), _) => base_url(Some(url)),
+        (None, Some(url)) => base_url(Some(url))
+            .map_err(|_| SdkError::invalid_options("SPIKE_API_URL (the default baseUrl in server runtimes) must be an absolute http(s) URL")),
+        (None, None) => base_url(None),
+    }
+}
+
 /// `tokenEndpoint.method`: the two methods a token endpoint is fetched with, in any case.
 pub fn endpoint_method(value: Option<&str>) -> Result<&'static str, SdkError> {
     match value.map(trim) {
@@ -62,6 +72,63 @@ pub fn endpoint_credentials(value: Option<&str>) -> Result<&'static str, SdkErro
         Some("omit") => Ok("omit"),
         Some(_) => Err(SdkError::invalid_options("tokenEndpoint.credentials must be 'same-origin', 'include' or 'omit'")),
     }
+}
+
+/// The option names of `SpikeClient`.
+pub const CLIENT_OPTIONS: &[&str] =
+    &["baseUrl", "token", "tokenProvider", "tokenEndpoint", "refreshLeewaySeconds", "timeoutMs", "maxRetries", "fetch", "headers"];
+/// The keys of a `tokenEndpoint` object.
+pub const ENDPOINT_OPTIONS: &[&str] = &["url", "method", "headers", "credentials", "body"];
+
+/// Common names for an option that has another name here (what other SDKs and fetch wrappers
+/// call it): only suggested when the right name is one the options take.
+const ALIASES: &[(&str, &str)] = &[
+    ("timeout", "timeoutMs"),
+    ("retries", "maxRetries"),
+    ("leeway", "refreshLeewaySeconds"),
+    ("baseURL", "baseUrl"),
+    ("apiUrl", "baseUrl"),
+    ("key", "apiKey"),
+    ("secret", "signatureKey"),
+    ("user", "userId"),
+    ("expiresIn", "expSeconds"),
+    ("ttl", "expSeconds"),
+    ("provider", "tokenProvider"),
+    ("endpoint", "tokenEndpoint"),
+    ("onEvent", "onEvents"),
+];
+
+/// Lower case without `_` and `-`: `api_key`, `APIKEY` and `apiKey` are one name.
+fn loose(name: &str) -> String {
+    name.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect()
+}
+
+/// The option `key` most likely meant, if any.
+fn suggestion(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    let alias = ALIASES.iter().find(|(from, _)| loose(from) == loose(key)).map(|(_, to)| *to);
+    let alias = alias.and_then(|to| known.iter().copied().find(|k| *k == to));
+    let lk = loose(key);
+    alias
+        .or_else(|| known.iter().copied().find(|k| loose(k) == lk))
+        // `refreshLeeway`, `maxRetry`: the start of a name.
+        .or_else(|| known.iter().copied().find(|k| lk.len() >= 4 && loose(k).starts_with(&lk)))
+}
+
+/// A key as it may appear in a message: at most 40 characters, control characters as `?`.
+fn shown(key: &str) -> String {
+    let mut out: String = key.chars().take(40).map(|c| if c.is_control() { '?' } else { c }).collect();
+    if key.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Refuses the first of `keys` (an options object's own keys) that `known` does not list: an
+/// option that is silently ignored (`timeout` for `timeoutMs`) is a bug the caller never sees.
+pub fn unknown_option<'a>(what: &str, keys: impl IntoIterator<Item = &'a str>, known: &[&'static str]) -> Result<(), SdkError> {
+    let Some(key) = keys.into_iter().find(|k| !known.contains(k)) else { return Ok(()) };
+    let hint = suggestion(key, known).map(|s| cat(&[" (did you mean '", s, "'?)"])).unwrap_or_default();
+    Err(SdkError::invalid_options(cat(&[what, ": unknown option '", &shown(key), "'", &hint, "; the options are ", &known.join(", ")])))
 }
 
 #[cfg(test)]
@@ -96,11 +163,36 @@ mod tests {
     }
 
     #[test]
+    fn unknown_options_are_refused_by_name_with_a_hint() {
+        assert!(unknown_option("SpikeClient", ["baseUrl", "token", "timeoutMs"], CLIENT_OPTIONS).is_ok());
+        let err = unknown_option("SpikeClient", ["token", "timeout"], CLIENT_OPTIONS).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidOptions);
+        assert!(err.message.starts_with("SpikeClient: unknown option 'timeout' (did you mean 'timeoutMs'?)"), "{}", err.message);
+        let hint = |key: &str| unknown_option("x", [key], CLIENT_OPTIONS).unwrap_err().message;
+        assert!(hint("baseURL").contains("did you mean 'baseUrl'"));
+        assert!(hint("base_url").contains("did you mean 'baseUrl'"));
+        assert!(hint("refreshLeeway").contains("did you mean 'refreshLeewaySeconds'"));
+        assert!(hint("retries").contains("did you mean 'maxRetries'"));
+        // An alias whose target these options do not take suggests nothing.
+        assert!(!hint("key").contains("did you mean"));
+        assert!(!hint("shareAcrossWindows").contains("did you mean"));
+        let long = "k".repeat(100);
+        let message = hint(&long);
+        assert!(message.contains(&"k".repeat(40)) && !message.contains(&"k".repeat(41)));
+        assert!(hint("a\nb").contains("'a?b'"));
+    }
+
+    #[test]
     fn base_url_defaults_and_trims() {
         assert_eq!(base_url(None).unwrap(), DEFAULT_BASE_URL);
         assert_eq!(base_url(Some("http://127.0.0.1:8080/")).unwrap(), "http://127.0.0.1:8080");
         for bad in ["", "api.spikelabs.com", "ftp://x", "https://", "https:///x", "javascript:alert(1)"] {
             assert_eq!(base_url(Some(bad)).unwrap_err().code, ErrorCode::InvalidOptions, "{bad}");
         }
+        // The explicit option wins over SPIKE_API_URL; a bad SPIKE_API_URL is named as such.
+        assert_eq!(base_url_or_env(Some("http://a.test"), Some("http://b.test")).unwrap(), "http://a.test");
+        assert_eq!(base_url_or_env(None, Some("http://127.0.0.1:8787/")).unwrap(), "http://127.0.0.1:8787");
+        assert_eq!(base_url_or_env(None, None).unwrap(), DEFAULT_BASE_URL);
+        assert!(base_url_or_env(None, Some("127.0.0.1:8787")).unwrap_err().message.contains("SPIKE_API_URL"));
     }
 }

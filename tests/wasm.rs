@@ -64,10 +64,10 @@ fn is_token_expired_uses_js_time_and_validates_leeway() {
 fn client_constructor_requires_exactly_one_token_source() {
     install_error_class();
     let options = js_sys::Object::new();
-    let err = SpikeCore::new(&options).err().unwrap();
+    let err = SpikeCore::new(&options, &JsValue::UNDEFINED).err().unwrap();
     assert_eq!(get(&err, "code").as_string().as_deref(), Some("invalid_options"));
     Reflect::set(&options, &"token".into(), &UTF8.into()).unwrap();
-    let core = SpikeCore::new(&options).ok().unwrap();
+    let core = SpikeCore::new(&options, &JsValue::UNDEFINED).ok().unwrap();
     assert_eq!(get(&core.config(), "baseUrl").as_string().as_deref(), Some("https://api.spikelabs.com"));
     assert_eq!(get(&core.config(), "source").as_string().as_deref(), Some("token"));
     assert_eq!(core.decide(0.0).ok(), Some(1.0), "a static token is generation 1");

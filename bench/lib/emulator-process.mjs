@@ -11,8 +11,8 @@ export async function startEmulatorProcess() {
     child.once('exit', (code) => reject(new Error(`spike-emulator exited with ${code}`)));
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      const url = /Spike emulator: (\S+)/.exec(out)?.[1];
-      const apiKey = /API key: (\S+)/.exec(out)?.[1];
+      const url = /^export SPIKE_API_URL=(\S+)$/m.exec(out)?.[1];
+      const apiKey = /^export SPIKE_API_KEY=(\S+)$/m.exec(out)?.[1];
       if (url && apiKey) resolve({ url, apiKey });
     });
   });

@@ -90,7 +90,8 @@ test('recipe: msw answers for the Spike API', async () => {
   );
   server.listen({ onUnhandledRequest: 'error' });
   try {
-    const spike = new SpikeClient({ token: emulator.issueToken({ userId: 'user-42' }).token });
+    // baseUrl named: with SPIKE_API_URL set (as here), a client without it would call the emulator.
+    const spike = new SpikeClient({ baseUrl: 'https://api.spikelabs.com', token: emulator.issueToken({ userId: 'user-42' }).token });
     await expect(spike.get('/platform/api/workspaces')).resolves.toEqual({ workspaces: [{ id: 'ws_mock' }] });
     const err = await spike.post('/platform/api/workspaces', { tier: 'xl' }).catch((e) => e);
     expect(err).toBeInstanceOf(SpikeError);

@@ -1,15 +1,17 @@
 // The client API every client entry exports, built around one wasm-bindgen glue instance. The
 // entries differ only in how they get the compiled module (see ../load.js).
 import { defineSpikeClient } from '../driver.js';
+import { envDefaults } from '../env.js';
 import { SpikeError } from '../error.js';
 import { lazyInstance } from '../load.js';
 
 export function clientApi(glue, getModule) {
   const ensure = lazyInstance(glue, getModule);
-  // `new SpikeClient()` constructs the core through this: the first client starts the wasm.
+  // `new SpikeClient()` constructs the core through this: the first client starts the wasm. In a
+  // server runtime, SPIKE_API_URL is the default baseUrl (see ../env.js).
   function SpikeCore(options) {
     ensure();
-    return new glue.SpikeCore(options);
+    return new glue.SpikeCore(options, envDefaults(false));
   }
   const SpikeClient = defineSpikeClient(SpikeCore, SpikeError);
   // For our memory test only (pages of this instance's linear memory); not public API.

@@ -2,6 +2,7 @@
 // glue instance of the server build. The logic is in Rust (src/server); this file adapts it to
 // Web-standard Request/Response handlers and to node:http / Express, with no Node-only globals,
 // so the same code runs in Node, Deno, Bun and workerd.
+import { envDefaults } from '../env.js';
 import { SpikeError } from '../error.js';
 import { lazyInstance } from '../load.js';
 
@@ -110,12 +111,6 @@ export function serverApi(glue, getModule, { nativeHmac } = {}) {
       ensure();
       return glue[name](...args);
     };
-  // Promise-returning helpers reject, never throw, whatever fails (the wasm not starting included).
-  const wasmAsync = (name) =>
-    async function (...args) {
-      ensure();
-      return glue[name](...args);
-    };
   // Webhook bodies: the wasm reads strings and Uint8Arrays; an ArrayBuffer (`request.arrayBuffer()`),
   // a DataView or another typed array is viewed as bytes instead of being refused.
   const asBytes = (body) => {
@@ -127,7 +122,7 @@ export function serverApi(glue, getModule, { nativeHmac } = {}) {
   /** `(Request) => Promise<Response>` answering `{ token, expires_at }` for the signed-in user. */
   function createTokenHandler(options) {
     ensure();
-    const handler = new glue.TokenHandler(options);
+    const handler = new glue.TokenHandler(options, envDefaults(true));
     return (request) => handler.handle(request);
   }
 
@@ -145,9 +140,10 @@ export function serverApi(glue, getModule, { nativeHmac } = {}) {
     } catch {
       throw invalidOptions('createWebhookHandler options could not be read');
     }
+    ensure();
+    glue.__checkOptions(options, 'createWebhookHandler'); // unknown keys are invalid_options
     const limit = maxBodyBytes(options, 'createWebhookHandler');
     if (typeof signatureKey !== 'string' || !signatureKey) throw invalidOptions('signatureKey must be a non-empty string');
-    ensure();
     glue.verifyWebhookSignature(signatureKey, '', ''); // the key rules live in Rust: throws invalid_options on a padded key
     if (typeof onEvents !== 'function') throw invalidOptions('onEvents must be a function (events) => void');
     if (onError !== undefined && typeof onError !== 'function') throw invalidOptions('onError must be a function');
@@ -186,6 +182,10 @@ export function serverApi(glue, getModule, { nativeHmac } = {}) {
    */
   function toNodeHandler(handler, options) {
     if (typeof handler !== 'function') throw invalidOptions('toNodeHandler takes a (Request) => Promise<Response> function');
+    if (options !== undefined && options !== null) {
+      ensure();
+      glue.__checkOptions(options, 'toNodeHandler');
+    }
     const limit = maxBodyBytes(options, 'toNodeHandler');
     return async (req, res) => {
       try {
@@ -220,7 +220,12 @@ export function serverApi(glue, getModule, { nativeHmac } = {}) {
   }
 
   return {
-    mintToken: wasmAsync('mintToken'),
+    // In a server runtime, SPIKE_API_KEY and SPIKE_API_URL fill apiKey and baseUrl when left out.
+    // Async: it rejects, never throws, whatever fails (the wasm not starting included).
+    async mintToken(options) {
+      ensure();
+      return glue.mintToken(options, envDefaults(true));
+    },
     createTokenHandler,
     signUserId: wasm('signUserId'),
     verifyWebhookSignature(signatureKey, rawBody, header) {

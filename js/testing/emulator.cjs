@@ -27,6 +27,9 @@ function checkOptions(options) {
   } catch {
     throw invalidOptions('startEmulator options could not be read');
   }
+  const known = ['port', 'host', 'apiKey', 'tokenTtlSeconds', 'issuer', 'tenantId'];
+  const unknown = Object.keys(read).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw invalidOptions(`startEmulator: unknown option '${unknown.slice(0, 40)}'; the options are ${known.join(', ')}`);
   const { port = 0, host = '127.0.0.1', apiKey, tokenTtlSeconds = 3600, issuer = DEFAULT_ISSUER, tenantId = 'tenant_emulator' } = read;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidOptions('port must be an integer 0..65535');
   if (typeof host !== 'string' || !host) throw invalidOptions('host must be a non-empty string');

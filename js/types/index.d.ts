@@ -93,7 +93,11 @@ export interface TokenEndpointOptions {
 }
 
 export interface SpikeClientOptions {
-  /** Default `https://api.spikelabs.com`. The token is only ever sent to this origin. */
+  /**
+   * Default: `SPIKE_API_URL` in runtimes with environment variables (Node, Bun, Deno with
+   * `--allow-env`; never in a page), else `https://api.spikelabs.com`. The token is only ever
+   * sent to this origin.
+   */
   baseUrl?: string;
   /** A fixed token. Exactly one of `token`, `tokenProvider`, `tokenEndpoint`. */
   token?: string;

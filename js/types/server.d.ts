@@ -5,16 +5,18 @@ export interface MintTokenOptions {
   /**
    * Your Spike API key. Server only; never appears in errors (any form of it the API quotes back
    * is redacted). A key that starts or ends with whitespace or a control character (a secrets
-   * file's trailing newline) is refused with `invalid_options`: pass it trimmed.
+   * file's trailing newline) is refused with `invalid_options`: pass it trimmed. Default: the
+   * `SPIKE_API_KEY` environment variable in runtimes that have one (Node, Bun, Deno with
+   * `--allow-env`); required elsewhere (Cloudflare Workers: pass `env.SPIKE_API_KEY`).
    */
-  apiKey: string;
+  apiKey?: string;
   userId: string;
   name?: string;
   email?: string;
   scopes?: string[];
   /** Token lifetime, integer 1..86400. The API's default is 3600. */
   expSeconds?: number;
-  /** Default `https://api.spikelabs.com`. */
+  /** Default: `SPIKE_API_URL` where the runtime has environment variables, else `https://api.spikelabs.com`. */
   baseUrl?: string;
   fetch?: typeof fetch;
 }
@@ -36,10 +38,11 @@ export type TokenHandlerUser =
   | undefined;
 
 export interface TokenHandlerOptions {
-  /** Same rules as `MintTokenOptions.apiKey`; checked when the handler is created. */
-  apiKey: string;
+  /** Same rules and default (`SPIKE_API_KEY`) as `MintTokenOptions.apiKey`; checked when the handler is created. */
+  apiKey?: string;
   /** Who is asking. Return null when the request is not signed in (-> 401). */
   getUser: (request: Request) => TokenHandlerUser | Promise<TokenHandlerUser>;
+  /** Default: `SPIKE_API_URL` where the runtime has environment variables, else `https://api.spikelabs.com`. */
   baseUrl?: string;
   expSeconds?: number;
   /** Scopes for every token (a user's own `scopes` win). */

@@ -42,6 +42,10 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
     pub fn entries(object: &JsValue) -> Result<JsValue, JsValue>;
 
+    /// `Object.keys(object)`: own enumerable string keys (no getters run; a Proxy's trap may throw).
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    pub fn keys(object: &JsValue) -> Result<JsValue, JsValue>;
+
     /// `[]`.
     #[wasm_bindgen(js_namespace = Array, js_name = of)]
     pub fn empty_array() -> JsValue;

@@ -3,7 +3,6 @@
 #![cfg_attr(not(feature = "server"), allow(dead_code))]
 
 use alloc::string::String;
-#[cfg(feature = "server")]
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -24,6 +23,23 @@ pub fn get(options: &JsValue, name: &str) -> Option<JsValue> {
 /// Requires an options object.
 pub fn object(options: &JsValue, error: &'static str) -> Result<(), JsValue> {
     if options.is_object() { Ok(()) } else { Err(invalid(error)) }
+}
+
+/// Refuses an own key of `options` that `known` does not list (`invalid_options` naming it).
+pub fn only_known(options: &JsValue, what: &str, known: &[&'static str]) -> Result<(), JsValue> {
+    let keys = js::keys(options).map_err(|_| to_js(SdkError::invalid_options(crate::text::cat(&[what, " options could not be read"]))))?;
+    let len = js::get(&keys, "length").as_f64().unwrap_or(0.0) as u32;
+    let keys: Vec<String> = (0..len).filter_map(|i| js::at(&keys, i).as_string()).collect();
+    crate::options::unknown_option(what, keys.iter().map(String::as_str), known).map_err(to_js)
+}
+
+/// `options[name]`, else `defaults[name]` (a value from the environment), as a string.
+pub fn string_or_default(options: &JsValue, defaults: &JsValue, name: &str, error: &'static str) -> Result<Option<String>, JsValue> {
+    match string(options, name, error)? {
+        Some(value) => Ok(Some(value)),
+        None if defaults.is_object() => Ok(get(defaults, name).and_then(|v| v.as_string())),
+        None => Ok(None),
+    }
 }
 
 pub fn string(options: &JsValue, name: &str, error: &'static str) -> Result<Option<String>, JsValue> {

@@ -1,7 +1,8 @@
 // The emulator over real HTTP on 127.0.0.1: minting, every documented 401 code, workspaces,
 // faults, stats, CORS and the spike-emulator bin.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { decodeToken, SpikeError } from '../../build/package/dist/index.mjs';
 import { startEmulator } from '../../build/package/dist/testing.mjs';
@@ -226,20 +227,41 @@ test('CORS preflight is answered for browser callers', async () => {
   assert.match(res.headers.get('access-control-allow-headers'), /authorization/);
 });
 
-test('the spike-emulator bin prints its URL and API key and serves mints', async () => {
-  const child = spawn(process.execPath, ['build/package/dist/bin/spike-emulator.cjs', '--api-key', 'sk_test_from_cli'], { stdio: ['ignore', 'pipe', 'inherit'] });
+test('the spike-emulator bin prints shell lines with its URL and API key on stdout, and serves mints', async () => {
+  const child = spawn(process.execPath, ['build/package/dist/bin/spike-emulator.cjs', '--api-key', 'sk_test_from_cli'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     let out = '';
     for await (const chunk of child.stdout) {
       out += chunk;
-      if (out.includes('API key:')) break;
+      if (out.includes('SPIKE_API_KEY=') && out.endsWith('\n')) break;
     }
-    const url = /Spike emulator: (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    // Nothing but `export NAME=value` lines: what `eval "$(...)"` needs.
+    const lines = out.trim().split('\n');
+    assert.equal(lines.length, 2, out);
+    const url = /^export SPIKE_API_URL=(http:\/\/127\.0\.0\.1:\d+)$/.exec(lines[0])?.[1];
     assert.ok(url, out);
-    assert.match(out, /API key: sk_test_from_cli/);
+    assert.equal(lines[1], 'export SPIKE_API_KEY=sk_test_from_cli');
     const res = await fetch(`${url}/tenant/api/tokens/mint`, { method: 'POST', headers: { authorization: 'Bearer sk_test_from_cli' }, body: '{"user_id":"cli"}' });
     assert.equal(res.status, 200);
   } finally {
     child.kill();
   }
+});
+
+test('spike-emulator --detach: eval in a shell sets the variables, the SDK defaults to them, kill stops it', async () => {
+  const bin = 'build/package/dist/bin/spike-emulator.cjs';
+  const script = `eval "$(${JSON.stringify(process.execPath)} ${bin} --detach --api-key "sk_test_it's")" && echo "$SPIKE_API_URL|$SPIKE_API_KEY|$SPIKE_EMULATOR_PID"`;
+  const { stdout, stderr } = await promisify(execFile)('sh', ['-c', script]);
+  const [url, key, pid] = stdout.trim().split('|');
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(key, "sk_test_it's"); // quoted for the shell, read back intact
+  assert.match(stderr, /running in the background/);
+  try {
+    const res = await fetch(`${url}/tenant/api/tokens/mint`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: '{"user_id":"cli"}' });
+    assert.equal(res.status, 200);
+  } finally {
+    process.kill(Number(pid), 'SIGTERM');
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  await assert.rejects(fetch(`${url}/tenant/api/tokens/mint`, { method: 'POST' }));
 });

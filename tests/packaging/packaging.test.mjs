@@ -2,7 +2,7 @@
 // workspace links), and uses it the ways our users do: Node ESM, Node CJS, a Vite production
 // build in Chromium, and a plain page with an import map. (Types under every moduleResolution:
 // tests/ecosystem/types-and-lint.test.mjs.)
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -57,6 +57,12 @@ test('the tarball holds the built package and nothing else', () => {
   }
   const strays = packed.files.filter((f) => !/^(package\.json|README\.md|LICENSE|(dist|types)\/.+|(server|testing)\/package\.json)$/.test(f));
   assert.deepEqual(strays, []);
+});
+
+test('the README npm shows is the project README, whose examples tests/docs runs', () => {
+  const shipped = readFileSync(join(project, 'node_modules', '@spike', 'sdk', 'README.md'), 'utf8');
+  assert.equal(shipped, readFileSync(join(root, 'README.md'), 'utf8'));
+  assert.match(shipped, /<!-- doc-test: node -->/);
 });
 
 test('Node ESM: import works with no init call', () => {

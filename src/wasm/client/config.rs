@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::expiry::DEFAULT_LEEWAY_SECS;
 use crate::json::TimeClaims;
 use crate::jwt;
-use crate::options::{token_source, TokenSourceKind};
+use crate::options::{token_source, TokenSourceKind, CLIENT_OPTIONS, ENDPOINT_OPTIONS};
 use crate::text::{is_http_url, trim};
 use crate::wasm::errors::to_js;
 use crate::wasm::{js, options};
@@ -77,6 +77,7 @@ impl Endpoint {
         if !value.is_object() || value.is_array() {
             return Err(invalid(ENDPOINT_SHAPE));
         }
+        options::only_known(value, "tokenEndpoint", ENDPOINT_OPTIONS)?;
         let url = options::string(value, "url", "tokenEndpoint.url must be a string")?.ok_or_else(|| invalid("tokenEndpoint.url is required"))?;
         let url = endpoint_url(&url)?;
         let method = options::string(value, "method", "tokenEndpoint.method must be 'GET' or 'POST'")?;
@@ -153,15 +154,23 @@ fn read_headers(opts: &JsValue) -> Result<JsValue, JsValue> {
 }
 
 impl Config {
-    pub fn from_options(opts: &JsValue) -> Result<Config, JsValue> {
+    /// `defaults`: `{ baseUrl? }` from the environment (`SPIKE_API_URL` in server runtimes), used
+    /// only where the options leave it out.
+    pub fn from_options(opts: &JsValue, defaults: &JsValue) -> Result<Config, JsValue> {
         options::object(opts, "SpikeClient options must be an object")?;
+        options::only_known(opts, "SpikeClient", CLIENT_OPTIONS)?;
         let token = options::string(opts, "token", "token must be a string")?;
+        // An empty token is a missing option (an unset variable), not a malformed token.
+        if token.as_deref().is_some_and(|t| trim(t).is_empty()) {
+            return Err(invalid("token must be a non-empty string (a JWT)"));
+        }
         let provider = options::function(opts, "tokenProvider", "tokenProvider must be a function")?;
         let endpoint = options::get(opts, "tokenEndpoint");
         let kind = token_source(token.is_some(), provider.is_some(), endpoint.is_some()).map_err(to_js)?;
         // Options first, then the token: a bad option is reported as such even with a bad token.
         let base_url = options::string(opts, "baseUrl", "baseUrl must be a string")?;
-        let base_url = crate::options::base_url(base_url.as_deref()).map_err(to_js)?;
+        let env_base_url = if defaults.is_object() { options::get(defaults, "baseUrl").and_then(|v| v.as_string()) } else { None };
+        let base_url = crate::options::base_url_or_env(base_url.as_deref(), env_base_url.as_deref()).map_err(to_js)?;
         let source = match (kind, token, provider, endpoint) {
             (TokenSourceKind::Static, Some(token), _, _) => {
                 let decoded = jwt::decode(&token).map_err(to_js)?;

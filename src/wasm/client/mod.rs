@@ -49,8 +49,8 @@ pub struct SpikeCore {
 #[wasm_bindgen]
 impl SpikeCore {
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &JsValue) -> Result<SpikeCore, JsValue> {
-        Ok(SpikeCore { config: Config::from_options(options)?, state: TokenState::default() })
+    pub fn new(options: &JsValue, defaults: &JsValue) -> Result<SpikeCore, JsValue> {
+        Ok(SpikeCore { config: Config::from_options(options, defaults)?, state: TokenState::default() })
     }
 
     /// The checked options the driver needs (see `Config::to_js`).
@@ -107,15 +107,15 @@ impl SpikeCore {
     /// Installs what the `tokenProvider` resolved to; returns the token's generation.
     #[wasm_bindgen(js_name = installFromProvider)]
     pub fn install_from_provider(&mut self, value: &JsValue, now_ms: f64) -> Result<f64, JsValue> {
-        let found = tokens::token_from(value, "tokenProvider")?;
-        Ok(tokens::install(&mut self.state, found, now_ms)? as f64)
+        let found = tokens::token_from(value, "tokenProvider", None)?;
+        Ok(tokens::install(&mut self.state, found, now_ms, None)? as f64)
     }
 
     /// Installs the token endpoint's answer; returns the token's generation.
     #[wasm_bindgen(js_name = installFromEndpoint)]
     pub fn install_from_endpoint(&mut self, status: u16, text: &str, now_ms: f64) -> Result<f64, JsValue> {
         let found = tokens::from_endpoint_answer(status, text)?;
-        Ok(tokens::install(&mut self.state, found, now_ms)? as f64)
+        Ok(tokens::install(&mut self.state, found, now_ms, Some(status))? as f64)
     }
 
     /// The current token (read once per refresh by the driver, which keeps it).

@@ -27,12 +27,13 @@ pub struct Found {
 }
 
 /// Reads `{ token, expires_in?, expires_at? }` (or a bare string) from what a source produced.
-pub fn token_from(value: &JsValue, what: &str) -> Result<Found, JsValue> {
+/// `status`: the token endpoint's HTTP status, carried by every error about its answer.
+pub fn token_from(value: &JsValue, what: &str, status: Option<u16>) -> Result<Found, JsValue> {
     if let Some(token) = value.as_string() {
         return Ok(Found { token, expires_in: None, expires_at_ms: None });
     }
     let token = if value.is_object() { js::get(value, "token").as_string() } else { None };
-    let token = token.ok_or_else(|| provider_failed(&cat(&[what, " did not give a token string (expected a string or { token, expires_at? })"]), None))?;
+    let token = token.ok_or_else(|| provider_failed(&cat(&[what, " did not give a token string (expected a string or { token, expires_at? })"]), status))?;
     let expires_in = if value.is_object() { js::get(value, "expires_in").as_f64() } else { None };
     let expires_at_ms = if value.is_object() { js::get(value, "expires_at").as_string() } else { None }
         .map(|at| js::parse_date(&at))
@@ -52,7 +53,7 @@ pub fn from_endpoint_answer(status: u16, text: &str) -> Result<Found, JsValue> {
     if !body.is_object() {
         return Err(provider_failed("the token endpoint answered JSON that is not { token }", Some(status)));
     }
-    token_from(&body, "the token endpoint")
+    token_from(&body, "the token endpoint", Some(status))
 }
 
 /// Decodes the token and makes it current; returns its generation.
@@ -60,8 +61,9 @@ pub fn from_endpoint_answer(status: u16, text: &str) -> Result<Found, JsValue> {
 /// `expires_at` ends the token's life early when it comes before `exp`. Like `exp`, it is the
 /// issuer's clock, so it is measured from `iat` (the life it leaves is anchored at arrival) and
 /// the device clock does not matter; one before `iat` is nonsense and ignored.
-pub fn install(state: &mut TokenState, found: Found, now_ms: f64) -> Result<u64, JsValue> {
-    let decoded = jwt::decode(&found.token).map_err(|e| provider_failed(&cat(&["the token source returned something that is not a JWT (", &e.message, ")"]), None))?;
+/// `status`: the token endpoint's, for its errors (`None` for a provider).
+pub fn install(state: &mut TokenState, found: Found, now_ms: f64, status: Option<u16>) -> Result<u64, JsValue> {
+    let decoded = jwt::decode(&found.token).map_err(|e| provider_failed(&cat(&["the token source returned something that is not a JWT (", &e.message, ")"]), status))?;
     let mut times = decoded.times;
     if let Some(at) = found.expires_at_ms.map(|ms| ms / 1000.0).filter(|at| times.iat.is_none_or(|iat| *at > iat)) {
         times.exp = Some(times.exp.map_or(at, |exp| exp.min(at)));

@@ -96,6 +96,9 @@ fn no_content() -> Result<JsValue, JsValue> {
     Reflect::construct(&class.into(), &js_sys::Array::of2(&JsValue::NULL, &init))
 }
 
+/// The options `createTokenHandler` takes.
+const HANDLER_OPTIONS: &[&str] = &["apiKey", "baseUrl", "fetch", "getUser", "expSeconds", "scopes", "cacheSize", "onError", "cors"];
+
 /// The `cors` option: `{ origins: string[], credentials?: boolean (default true), allowHeaders?: string[] }`.
 fn cors_option(opts: &JsValue) -> Result<Option<CorsPolicy>, JsValue> {
     let Some(cors) = options::get(opts, "cors") else { return Ok(None) };
@@ -103,6 +106,7 @@ fn cors_option(opts: &JsValue) -> Result<Option<CorsPolicy>, JsValue> {
     if !cors.is_object() || cors.is_array() {
         return Err(to_js(SdkError::invalid_options(SHAPE)));
     }
+    options::only_known(&cors, "cors", &["origins", "credentials", "allowHeaders"])?;
     let origins = options::string_array(&cors, "origins", "cors.origins must be an array of origins like https://app.example.com")?
         .ok_or_else(|| to_js(SdkError::invalid_options("cors.origins is required: the origins of the pages that fetch tokens")))?;
     let credentials = match options::get(&cors, "credentials") {
@@ -266,10 +270,11 @@ impl Inner {
 #[wasm_bindgen]
 impl TokenHandler {
     #[wasm_bindgen(constructor)]
-    pub fn new(opts: &JsValue) -> Result<TokenHandler, JsValue> {
+    pub fn new(opts: &JsValue, defaults: &JsValue) -> Result<TokenHandler, JsValue> {
         super::refuse_in_browser("createTokenHandler needs the Spike API key and must run on a server, never in a browser")?;
         options::object(opts, "createTokenHandler takes an options object")?;
-        let config = MintConfig::from_js(opts)?;
+        options::only_known(opts, "createTokenHandler", HANDLER_OPTIONS)?;
+        let config = MintConfig::from_js(opts, defaults)?;
         let get_user = options::function(opts, "getUser", "getUser must be a function (request) => user | null")?
             .ok_or_else(|| to_js(SdkError::invalid_options("getUser is required: (request) => user ID, { id, ... } or null")))?;
         let exp_seconds = options::number(opts, "expSeconds", "expSeconds must be an integer from 1 to 86400")?

@@ -19,12 +19,16 @@ pub struct MintConfig {
 }
 
 impl MintConfig {
-    /// Reads `apiKey`, `baseUrl` and `fetch` from an options object.
-    pub fn from_js(opts: &JsValue) -> Result<MintConfig, JsValue> {
-        let api_key = options::string(opts, "apiKey", "apiKey must be a string")?.unwrap_or_default();
+    /// Reads `apiKey`, `baseUrl` and `fetch` from an options object; `defaults` (`{ apiKey?,
+    /// baseUrl? }`, from `SPIKE_API_KEY` / `SPIKE_API_URL` in server runtimes) fill what it leaves out.
+    pub fn from_js(opts: &JsValue, defaults: &JsValue) -> Result<MintConfig, JsValue> {
+        let api_key = options::string_or_default(opts, defaults, "apiKey", "apiKey must be a string")?.ok_or_else(|| {
+            to_js(SdkError::invalid_options("apiKey is required: pass it, or set SPIKE_API_KEY in a server runtime that has environment variables"))
+        })?;
         secret::check_api_key(&api_key).map_err(to_js)?;
         let base_url = options::string(opts, "baseUrl", "baseUrl must be a string")?;
-        let base_url = crate::options::base_url(base_url.as_deref()).map_err(to_js)?;
+        let env_base_url = if defaults.is_object() { options::get(defaults, "baseUrl").and_then(|v| v.as_string()) } else { None };
+        let base_url = crate::options::base_url_or_env(base_url.as_deref(), env_base_url.as_deref()).map_err(to_js)?;
         let fetch = options::function(opts, "fetch", "fetch must be a function")?;
         Ok(MintConfig { api_key, base_url, fetch })
     }
@@ -84,12 +88,16 @@ pub fn response_object(r: &MintResponse) -> JsValue {
     out.into()
 }
 
+/// The options `mintToken` takes.
+const MINT_OPTIONS: &[&str] = &["apiKey", "baseUrl", "fetch", "userId", "name", "email", "scopes", "expSeconds"];
+
 #[wasm_bindgen(js_name = mintToken, skip_typescript)]
-pub fn mint_token(opts: JsValue) -> Promise {
+pub fn mint_token(opts: JsValue, defaults: JsValue) -> Promise {
     future_to_promise(async move {
         super::refuse_in_browser("mintToken needs the Spike API key and must run on a server, never in a browser")?;
         options::object(&opts, "mintToken takes an options object")?;
-        let config = MintConfig::from_js(&opts)?;
+        options::only_known(&opts, "mintToken", MINT_OPTIONS)?;
+        let config = MintConfig::from_js(&opts, &defaults)?;
         let request = mint_request(&opts)?;
         let minted = config.mint(&request).await.map_err(to_js)?;
         Ok(response_object(&minted))

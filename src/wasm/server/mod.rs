@@ -20,3 +20,17 @@ pub fn refuse_in_browser(what: &'static str) -> Result<(), JsValue> {
     }
     Ok(())
 }
+
+/// Refuses an unknown key in the options the JS glue reads itself (`createWebhookHandler`,
+/// `toNodeHandler`), so every helper's option names live here.
+#[wasm_bindgen(js_name = __checkOptions, skip_typescript)]
+pub fn check_options(options: &JsValue, what: &str) -> Result<(), JsValue> {
+    let (name, known): (&str, &[&'static str]) = match what {
+        "createWebhookHandler" => ("createWebhookHandler", &["signatureKey", "onEvents", "onError", "maxBodyBytes"]),
+        _ => ("toNodeHandler", &["maxBodyBytes"]),
+    };
+    if !options.is_object() {
+        return Ok(());
+    }
+    super::options::only_known(options, name, known)
+}
