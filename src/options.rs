@@ -188,6 +188,13 @@ mod tests {
         let message = hint(&long);
         assert!(message.contains(&"k".repeat(40)) && !message.contains(&"k".repeat(41)));
         assert!(hint("a\nb").contains("'a?b'"));
+        // The whole message, the list of options as `join(", ")` would write it.
+        let err = unknown_option("tokenEndpoint", ["header"], ENDPOINT_OPTIONS).unwrap_err();
+        assert_eq!(err.message, "tokenEndpoint: unknown option 'header' (did you mean 'headers'?); the options are url, method, headers, credentials, body");
+        assert!(unknown_option("x", ["y"], &["only"]).unwrap_err().message.ends_with("; the options are only"));
+        // ASCII case only: upper-case ASCII matches, other scripts' letters are never an option name.
+        assert!(hint("TIMEOUTMS").contains("did you mean 'timeoutMs'"));
+        assert!(!hint("tökenProvider").contains("did you mean"));
     }
 
     #[test]
