@@ -3,10 +3,14 @@
 // events — and asks the core at every step: which token to send, whether to refresh, what to do
 // with an answer, which error the caller gets. No policy lives here.
 
+import { shareTokens } from './tabs.js';
+
 // core.decide(): a generation (> 0) to send, or:
 const WAIT = 0;
 const REFRESH = -1;
 const BACK_OFF = -2;
+// core.installFrom*(): a generation (> 0), or: the refresh was superseded, nothing installed.
+const SUPERSEDED = 0;
 // core.afterAnswer() / core.afterFailure(): a delay (>= 0) before retrying, or:
 const DONE = -1;
 const TOKEN_RETRY = -2;
@@ -30,6 +34,26 @@ const isStream = (body) =>
   (typeof ReadableStream === 'function' && body instanceof ReadableStream) ||
   (body !== null && typeof body === 'object' && typeof body[Symbol.asyncIterator] === 'function');
 
+/** Classes fetch sends as they are, also matched by tag (another realm's, or a spec polyfill). */
+const FETCH_BODY_TAGS = new Set(['URLSearchParams', 'FormData', 'Blob', 'File', 'ArrayBuffer', 'ReadableStream']);
+
+/**
+ * Whether this runtime's fetch streams an async iterable body (Node's does; Chromium's sends
+ * "[object Object]"). Measured once, on the first such body, with a Request that is never sent.
+ */
+let asyncIterableBodies;
+const fetchStreamsAsyncIterables = () => {
+  if (asyncIterableBodies === undefined) {
+    try {
+      const probe = { async *[Symbol.asyncIterator]() {} };
+      asyncIterableBodies = new Request('http://localhost/', { method: 'POST', body: probe, duplex: 'half' }).headers.get('content-type') === null;
+    } catch {
+      asyncIterableBodies = typeof Request !== 'function';
+    }
+  }
+  return asyncIterableBodies;
+};
+
 export function defineSpikeClient(SpikeCore, SpikeError) {
   const invalid = (message) => new SpikeError('invalid_options', message);
   const aborted = (reason) => new SpikeError('aborted', 'The request was aborted', { cause: reason });
@@ -44,16 +68,42 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
   };
 
-  /** `init` with `method` set and a plain object/array/number/boolean/null body as JSON. */
+  /**
+   * What a body becomes on the wire (README, "What each body and headers input becomes"): `true`
+   * for JSON (a plain object, an array, a finite number, a boolean, an object with `toJSON()`),
+   * `false` for what fetch sends as it is (undefined, null, a string, URLSearchParams, FormData,
+   * Blob, ArrayBuffer, a typed array or DataView, a ReadableStream, an async iterable: `readInit`
+   * sends that only where fetch streams one). Anything else fetch would silently turn into text
+   * ("[object Object]", "[object Map]", a function's source): `invalid_options`, naming what it is.
+   */
+  const isJsonBody = (body, where) => {
+    const type = typeof body;
+    if (body === undefined || body === null || type === 'string') return false;
+    if (type === 'boolean') return true;
+    if (type === 'number') {
+      if (Number.isFinite(body)) return true;
+      throw invalid(`${where} is ${body}, which JSON would send as null`);
+    }
+    if (type !== 'object') throw invalid(`${where} is a ${type}: send a string, plain data (as JSON) or a body fetch takes`);
+    if (Array.isArray(body)) return true;
+    const proto = Object.getPrototypeOf(body);
+    // The usual case: plain data (unless it is an async iterable: a stream, see `readInit`).
+    if (isStream(body)) return false;
+    if (proto === Object.prototype || proto === null) return true;
+    const tag = Object.prototype.toString.call(body).slice(8, -1);
+    if (ArrayBuffer.isView(body) || FETCH_BODY_TAGS.has(tag)) return false;
+    if (typeof body.toJSON === 'function') return true;
+    const name = (typeof proto?.constructor === 'function' && proto.constructor.name) || tag;
+    throw invalid(`${where} is a ${name} (a class instance without toJSON()): fetch would send its String() text, such as "[object ${tag}]", not its data. Pass a plain object ({ ...value }) or give ${name} a toJSON()`);
+  };
+
+  /** `init` with `method` set and a JSON body (see `isJsonBody`) encoded. */
   const withBody = (init, method, body) =>
     reading(() => {
       const out = init !== null && typeof init === 'object' ? { ...init } : {};
       out.method = method;
       if (body === undefined) return out;
-      const proto = body !== null && typeof body === 'object' ? Object.getPrototypeOf(body) : undefined;
-      // A plain object that is an async iterable is a stream of chunks, never JSON.
-      const json = !isStream(body) && (Array.isArray(body) || proto === null || proto === Object.prototype || ['number', 'boolean'].includes(typeof body));
-      if (!json) {
+      if (!isJsonBody(body, 'the body')) {
         out.body = body;
         return out;
       }
@@ -63,6 +113,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       } catch {
         throw invalid('the body cannot be encoded as JSON (a cycle or a BigInt?)');
       }
+      if (text === undefined) throw invalid("the body's toJSON() gave nothing JSON can encode");
       const headers = reading(() => new Headers(out.headers), 'init.headers is not valid headers');
       if (!headers.has('content-type')) headers.set('content-type', 'application/json');
       out.headers = headers;
@@ -70,12 +121,19 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       return out;
     }, 'init could not be read as fetch options');
 
-  /** The caller's init, read once: what every attempt sends, plus what the core needs to know. */
-  const readInit = (init, defaults) => {
+  /**
+   * The caller's init, read once: what every attempt sends, plus what the core needs to know.
+   * `customFetch`: the `fetch` option, which may take bodies the runtime's fetch does not.
+   */
+  const readInit = (init, defaults, customFetch) => {
     if (init === undefined || init === null) init = {};
     else if (typeof init !== 'object') throw invalid("init must be an object like fetch's");
     const req = reading(() => {
       const { retry, ...request } = init;
+      // fetch's init.body: what fetch sends as it is; plain data is the verbs' (they encode JSON).
+      if (request.body !== undefined && typeof request.body !== 'string' && isJsonBody(request.body, 'init.body')) {
+        throw invalid('init.body is plain data, which fetch would send as text such as "[object Object]": use post/put/patch(path, body), which send it as JSON, or pass JSON.stringify(body)');
+      }
       return {
         request,
         method: typeof init.method === 'string' ? init.method.toUpperCase() : 'GET',
@@ -96,7 +154,13 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
     req.request.method = req.method;
     req.request.headers = req.headers;
-    if (req.request.duplex === undefined && isStream(req.request.body)) req.request.duplex = 'half';
+    if (isStream(req.request.body)) {
+      const iterable = !(typeof ReadableStream === 'function' && req.request.body instanceof ReadableStream);
+      if (iterable && !customFetch && !fetchStreamsAsyncIterables()) {
+        throw invalid('the body is an async iterable, which this runtime\'s fetch would send as "[object Object]": pass a ReadableStream');
+      }
+      if (req.request.duplex === undefined) req.request.duplex = 'half';
+    }
     return req;
   };
 
@@ -201,11 +265,21 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     #refreshing = null; // the running refresh, shared by every caller that waits for it
     #listeners = new Map(EVENTS.map((e) => [e, new Set()]));
     #urls = new Map(); // path -> URL as the core resolved it (apps call a handful of paths)
+    #tabs = null; // shareAcrossTabs (js/tabs.js), where this runtime can share
+    #fromTab = false; // whether the current token came from another tab
 
     constructor(options) {
       this.#wasm = new SpikeCore(options);
       this.#config = this.#wasm.config();
       if (this.#config.source === 'token') this.#token = { value: this.#config.token, generation: 1 };
+      const share = options.shareAcrossTabs;
+      if (share !== undefined && share !== null && share !== false) {
+        this.#tabs = shareTokens(share, this.#wasm, this.#config, invalid, (value, generation, passive) => {
+          this.#token = { value, generation };
+          this.#fromTab = true;
+          if (passive) this.#announce();
+        });
+      }
     }
 
     get #core() {
@@ -215,6 +289,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
 
     /** Releases the wasm memory now instead of at garbage collection; the client is unusable after. */
     free() {
+      this.#tabs?.close();
       this.#wasm?.free();
       this.#wasm = null;
     }
@@ -267,6 +342,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
 
     invalidateToken() {
       this.#core.invalidate();
+      this.#tabs?.invalidated();
     }
 
     /** `on(event, listener)`; returns the function that removes the listener. */
@@ -326,29 +402,45 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
         }
         if (decision === REFRESH || (decision === WAIT && !this.#refreshing)) this.#refresh();
         // An aborted caller stops waiting; the refresh goes on for everyone else.
-        await abort.race(this.#refreshing);
+        const token = await abort.race(this.#refreshing);
         // Use the token that refresh produced, even if it is short-lived: never refresh twice in
-        // a row for one call (that is how refresh loops start).
-        if (this.#token) return this.#token;
+        // a row for one call (that is how refresh loops start). None: the refresh was superseded
+        // (invalidateToken(), or its token went stale meanwhile): decide again.
+        if (token) return token;
       }
     }
 
+    /** Starts the refresh; `#refreshing` resolves to the token, or null if it was superseded. */
     #refresh() {
       const forced = this.#core.beginRefresh();
+      this.#fromTab = false;
+      const fetch = () => (this.#config.source === 'tokenProvider' ? this.#fromProvider(forced) : this.#fromEndpoint(forced));
       this.#refreshing = (async () => {
         try {
-          const generation = this.#config.source === 'tokenProvider' ? await this.#fromProvider(forced) : await this.#fromEndpoint(forced);
+          const generation = await (this.#tabs ? this.#tabs.refresh(fetch) : fetch());
+          if (generation === SUPERSEDED) return null;
           this.#token = { value: this.#core.currentToken(), generation };
         } catch (err) {
-          this.#core.refreshFailed(Date.now());
+          // A superseded refresh's failure is about a token nobody wants: its waiters decide again.
+          if (!this.#core.refreshFailed(Date.now())) return null;
           throw err;
         } finally {
           this.#refreshing = null;
         }
-        if (this.#listeners.get('tokenRefreshed').size) this.#emit('tokenRefreshed', this.tokenInfo());
+        const token = this.#token;
+        this.#announce();
+        return token;
       })();
       // Its failure reaches every waiter; this keeps it from being unhandled when all of them aborted.
       this.#refreshing.catch(() => {});
+    }
+
+    /** `tokenRefreshed`, with `fromTab` when sharing across tabs. */
+    #announce() {
+      if (!this.#listeners.get('tokenRefreshed').size) return;
+      const info = this.tokenInfo();
+      if (this.#tabs) info.fromTab = this.#fromTab;
+      this.#emit('tokenRefreshed', info);
     }
 
     /** Calls the provider; one that never settles gets `timeoutMs`, so it cannot hang every call. */
@@ -483,7 +575,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
      */
     async #send(path, init, consume) {
       const url = this.#urls.get(path) ?? this.#resolve(path);
-      const req = readInit(init, this.#config.headers);
+      const req = readInit(init, this.#config.headers, this.#config.fetch);
       const abort = new Abort(req.signal);
       let keepListening = false;
       try {

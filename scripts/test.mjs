@@ -34,6 +34,6 @@ run('cargo', wasmTest, {
 
 await build();
 
-step('JS: Node, headless Chromium, packaging, demo and ecosystem tests (every runtime and build tool, from the packed tarball)');
-const suites = ['tests/js', 'tests/docs', 'tests/browser', 'tests/packaging', 'tests/demo', 'tests/bench', 'tests/ecosystem'].map((dir) => join(root, dir));
+step('JS: Node, README blocks, types (tsc strict), headless Chromium, packaging, demo and ecosystem tests (every runtime and build tool, from the packed tarball)');
+const suites = ['tests/js', 'tests/docs', 'tests/types', 'tests/browser', 'tests/packaging', 'tests/demo', 'tests/bench', 'tests/ecosystem'].map((dir) => join(root, dir));
 run(process.execPath, ['--test', '--test-timeout=300000', ...suites], { cwd: root });

@@ -76,7 +76,7 @@ pub fn endpoint_credentials(value: Option<&str>) -> Result<&'static str, SdkErro
 
 /// The option names of `SpikeClient`.
 pub const CLIENT_OPTIONS: &[&str] =
-    &["baseUrl", "token", "tokenProvider", "tokenEndpoint", "refreshLeewaySeconds", "timeoutMs", "maxRetries", "fetch", "headers"];
+    &["baseUrl", "token", "tokenProvider", "tokenEndpoint", "refreshLeewaySeconds", "timeoutMs", "maxRetries", "fetch", "headers", "shareAcrossTabs"];
 /// The keys of a `tokenEndpoint` object.
 pub const ENDPOINT_OPTIONS: &[&str] = &["url", "method", "headers", "credentials", "body"];
 

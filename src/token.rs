@@ -9,6 +9,11 @@
 //! not cost a token fetch each.
 //! Backoff: after a failed refresh the next one waits a little (doubling, capped), so a down
 //! token backend is not hammered but is used again within seconds once it is back.
+//! Epochs: a refresh remembers the epoch it started in, and every change that makes what it is
+//! fetching unusable (`invalidate()`, the rejection that marks the token stale, a token installed
+//! meanwhile) starts a new epoch. A refresh that ends in an older epoch is superseded: its token
+//! is dropped, never installed or handed out, and its failure counts for nothing; its waiters
+//! decide again, which starts one forced refresh for all of them.
 
 use alloc::string::String;
 use crate::expiry::Timing;
@@ -65,6 +70,10 @@ pub struct TokenState {
     not_before_ms: f64,
     /// `token_expired` answers for the current token since it was last accepted.
     rejections: u32,
+    /// See "Epochs" above.
+    epoch: u64,
+    /// The epoch the running (or last) refresh started in.
+    refresh_epoch: u64,
 }
 
 impl TokenState {
@@ -101,11 +110,31 @@ impl TokenState {
     /// or invalidated, so a source that caches tokens must not hand back the same one.
     pub fn begin_refresh(&mut self) -> bool {
         self.refreshing = true;
-        self.stale && self.current.is_some()
+        self.refresh_epoch = self.epoch;
+        // Stale without a token: invalidated before the first token came (a user switch), or a
+        // superseded fetch. Either way a caching source must not answer from its cache.
+        self.stale
     }
 
-    /// Installs a fresh token; returns its generation.
-    pub fn refresh_succeeded(&mut self, value: String, claims_json: String, timing: Timing) -> u64 {
+    /// Whether the running refresh started before a change that makes its result unusable.
+    pub fn refresh_superseded(&self) -> bool {
+        self.refresh_epoch != self.epoch
+    }
+
+    /// Starts a new epoch: a refresh running now cannot install what it fetches.
+    fn supersede(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+    }
+
+    /// Installs what the running refresh fetched; returns its generation, or `None` (nothing
+    /// installed, the refresh is over) when the refresh was superseded.
+    pub fn refresh_succeeded(&mut self, value: String, claims_json: String, timing: Timing) -> Option<u64> {
+        if self.refresh_superseded() {
+            self.refreshing = false;
+            return None;
+        }
+        self.supersede();
+        self.refresh_epoch = self.epoch;
         self.generation += 1;
         self.current = Some(Token { value, claims_json, timing, generation: self.generation });
         self.stale = false;
@@ -113,19 +142,26 @@ impl TokenState {
         self.rejections = 0;
         self.failures = 0;
         self.not_before_ms = 0.0;
-        self.generation
+        Some(self.generation)
     }
 
-    pub fn refresh_failed(&mut self, now_ms: f64) {
+    /// The running refresh failed. Returns false when it was superseded: its failure is about a
+    /// token nobody wants any more, so it starts no back-off and its waiters decide again.
+    pub fn refresh_failed(&mut self, now_ms: f64) -> bool {
         self.refreshing = false;
+        if self.refresh_superseded() {
+            return false;
+        }
         self.failures = self.failures.saturating_add(1);
         let step = REFRESH_BACKOFF_BASE_MS * f64::from(1u32 << self.failures.min(8).saturating_sub(1));
         self.not_before_ms = now_ms + step.min(REFRESH_BACKOFF_MAX_MS);
+        true
     }
 
-    /// `invalidateToken()`: the next call refreshes.
+    /// `invalidateToken()`: the next call refreshes, forced, and a refresh running now is superseded.
     pub fn invalidate(&mut self) {
         self.stale = true;
+        self.supersede();
     }
 
     /// The API accepted a request sent with `generation` (a 2xx answer).
@@ -153,6 +189,8 @@ impl TokenState {
             return Rejected::Again(t.value.clone(), t.generation);
         }
         self.stale = true;
+        // An unforced refresh running now may bring back this very token (from a cache).
+        self.supersede();
         Rejected::Refresh
     }
 }
@@ -173,7 +211,7 @@ mod tests {
         assert!(!s.begin_refresh(), "the first fetch is not forced");
         assert_eq!(s.decide(0.0, 60.0), Decision::Wait);
         let g = s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
-        assert_eq!(g, 1);
+        assert_eq!(g, Some(1));
         assert_eq!(s.decide(10.0, 60.0), Decision::Use("t1".into(), 1));
         assert_eq!(s.decide(3_540_000.0, 60.0), Decision::Refresh);
     }
@@ -245,5 +283,72 @@ mod tests {
         s.invalidate();
         assert_eq!(s.decide(60_100.0, 60.0), Decision::BackOffUntil(60_250.0));
         assert_eq!(s.decide(60_300.0, 60.0), Decision::Refresh);
+    }
+
+    #[test]
+    fn invalidate_during_a_refresh_supersedes_it_and_the_next_refresh_is_forced() {
+        let mut s = TokenState::default();
+        assert_eq!(s.decide(0.0, 60.0), Decision::Refresh);
+        assert!(!s.begin_refresh());
+        // The user switches while the first fetch runs: its token must never be installed.
+        s.invalidate();
+        assert!(s.refresh_superseded());
+        assert_eq!(s.decide(1.0, 60.0), Decision::Wait, "still one refresh at a time");
+        assert_eq!(s.refresh_succeeded("user_a".into(), "{}".into(), timing(0.0, 3600.0)), None);
+        assert_eq!(s.current(), None);
+        assert_eq!(s.decide(2.0, 60.0), Decision::Refresh);
+        assert!(s.begin_refresh(), "forced, though there was no token yet");
+        assert_eq!(s.refresh_succeeded("user_b".into(), "{}".into(), timing(2.0, 3600.0)), Some(1));
+        assert_eq!(s.decide(3.0, 60.0), Decision::Use("user_b".into(), 1));
+        assert!(!s.refresh_superseded());
+    }
+
+    #[test]
+    fn a_superseded_refresh_that_fails_starts_no_backoff() {
+        let mut s = TokenState::default();
+        s.begin_refresh();
+        s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
+        s.invalidate();
+        assert!(s.begin_refresh());
+        s.invalidate();
+        assert!(!s.refresh_failed(10.0), "not counted");
+        assert_eq!(s.decide(10.0, 60.0), Decision::Refresh, "no back-off");
+        assert!(s.begin_refresh());
+        assert!(s.refresh_failed(10.0), "a refresh of the current epoch counts");
+        assert_eq!(s.decide(11.0, 60.0), Decision::BackOffUntil(10.0 + REFRESH_BACKOFF_BASE_MS));
+    }
+
+    #[test]
+    fn a_rejection_that_makes_the_token_stale_supersedes_an_unforced_refresh() {
+        let mut s = TokenState::default();
+        s.begin_refresh();
+        s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 100.0));
+        // In the refresh window: an unforced refresh starts (a caching source may answer "t1").
+        assert_eq!(s.decide(60_000.0, 60.0), Decision::Refresh);
+        assert!(!s.begin_refresh());
+        assert_eq!(s.on_token_expired(1), Rejected::Again("t1".into(), 1));
+        assert!(!s.refresh_superseded(), "one stray rejection does not condemn the token");
+        assert_eq!(s.on_token_expired(1), Rejected::Refresh);
+        assert!(s.refresh_superseded());
+        assert_eq!(s.refresh_succeeded("t1".into(), "{}".into(), timing(60_000.0, 100.0)), None);
+        assert_eq!(s.decide(60_001.0, 60.0), Decision::Refresh);
+        assert!(s.begin_refresh(), "the replacement is forced");
+        assert_eq!(s.refresh_succeeded("t2".into(), "{}".into(), timing(60_001.0, 100.0)), Some(2));
+        // Late rejections of generation 1 now use generation 2, as before.
+        assert_eq!(s.on_token_expired(1), Rejected::Newer("t2".into(), 2));
+    }
+
+    #[test]
+    fn a_rejection_during_a_forced_refresh_does_not_supersede_it() {
+        let mut s = TokenState::default();
+        s.begin_refresh();
+        s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
+        s.on_token_expired(1);
+        s.on_token_expired(1);
+        assert!(s.begin_refresh());
+        // Other requests sent with "t1" come back rejected while the forced refresh runs.
+        assert_eq!(s.on_token_expired(1), Rejected::Refresh);
+        assert!(!s.refresh_superseded());
+        assert_eq!(s.refresh_succeeded("t2".into(), "{}".into(), timing(5.0, 3600.0)), Some(2));
     }
 }

@@ -49,6 +49,10 @@ async function createClient() {
   for (const off of state.offs) off();
   state.client?.free();
   state.client = null;
+  state.from = null;
+  // One token per signed-in user, shared with this user's other tabs (a channel per user, so a
+  // tab signed in as someone else never gets this user's token).
+  const shareAcrossTabs = `demo-${state.user}`;
   const source = document.querySelector('input[name="source"]:checked').value;
   const baseUrl = state.config.emulatorUrl;
   const fetchToken = async () => {
@@ -57,16 +61,17 @@ async function createClient() {
     return res.json();
   };
   if (source === 'tokenEndpoint') {
-    state.client = new SpikeClient({ baseUrl, tokenEndpoint: '/api/spike-token' });
+    state.client = new SpikeClient({ baseUrl, tokenEndpoint: '/api/spike-token', shareAcrossTabs });
     $('source-note').textContent = 'GET /api/spike-token with the session cookie; createTokenHandler answers { token, expires_at, expires_in }.';
   } else if (source === 'tokenProvider') {
-    state.client = new SpikeClient({ baseUrl, tokenProvider: fetchToken });
+    state.client = new SpikeClient({ baseUrl, tokenProvider: fetchToken, shareAcrossTabs });
     $('source-note').textContent = 'An async function the SDK calls whenever it needs a token (here it calls the same endpoint).';
   } else {
     try {
       const { token } = await fetchToken();
       state.client = new SpikeClient({ baseUrl, token });
       state.fetches += 1;
+      state.from = 'fetched here';
       $('source-note').textContent = 'A fixed token: once it expires every call fails fast with token_expired and sends nothing.';
     } catch (err) {
       $('source-note').textContent = `Could not get a token: ${err.message}. Sign in first.`;
@@ -77,6 +82,14 @@ async function createClient() {
   const c = state.client;
   state.offs = [
     c.on('tokenRefreshed', (info) => {
+      state.from = info.fromTab ? 'another tab' : 'fetched here';
+      if (info.fromTab) {
+        log('refresh', 'token', `from another tab for ${info.claims.user_id}, ${info.secondsLeft} s left (no fetch here)`);
+        if (state.pendingRetry) log('retry', 'retry', 'the rejected request is sent again with the new token');
+        state.pendingRetry = false;
+        renderToken();
+        return;
+      }
       state.fetches += 1;
       if (state.pendingRetry) {
         log('refresh', 'refresh', `new token for ${info.claims.user_id}, ${info.secondsLeft} s left (fetch #${state.fetches})`);
@@ -106,6 +119,7 @@ async function createClient() {
 
 function renderToken() {
   $('fetch-count').textContent = String(state.fetches);
+  $('token-from').textContent = state.from ?? '-';
   const info = state.client?.tokenInfo();
   $('token-empty').hidden = Boolean(info);
   $('token-details').hidden = !info;

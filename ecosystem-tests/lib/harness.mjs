@@ -135,7 +135,7 @@ export function assertResults(results, where, { min = 1 } = {}) {
 }
 
 /** Number of cases each list has, so fixtures can be held to running all of them. */
-export const CLIENT_CASES = 3;
+export const CLIENT_CASES = 4;
 export const SERVER_CASES = 4;
 
 export function ensureDir(path) {

@@ -67,6 +67,22 @@ export function clientCases(sdk, env) {
       check(caught instanceof SpikeError, `not a SpikeError: ${caught}`);
       check(caught.code === 'http_error' && caught.status === 404, `code/status: ${caught.code}/${caught.status}`);
     }],
+    ['client: shareAcrossTabs shares in browser pages and workers that have BroadcastChannel and Web Locks; elsewhere it changes nothing', async () => {
+      const browser = typeof document === 'object' || (typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope);
+      const sharing = browser && typeof BroadcastChannel === 'function' && typeof globalThis.navigator?.locks?.request === 'function';
+      let calls = 0;
+      const tokenProvider = async () => {
+        calls += 1;
+        return mintRaw(env, env.expect.userId, 600);
+      };
+      // Two clients of one channel, never freed: a runtime whose process must exit still does.
+      const shareAcrossTabs = `ecosystem-${Math.random()}`;
+      const a = new SpikeClient({ baseUrl: env.apiUrl, tokenProvider, shareAcrossTabs });
+      const b = new SpikeClient({ baseUrl: env.apiUrl, tokenProvider, shareAcrossTabs });
+      const [ta, tb] = [await a.getToken(), await b.getToken()];
+      check(calls === (sharing ? 1 : 2), `token fetches: expected ${sharing ? 1 : 2} (sharing: ${sharing}), got ${calls}`);
+      check((ta === tb) === sharing || !sharing, 'the second client uses the token the first fetched');
+    }],
   ];
 }
 

@@ -48,6 +48,10 @@ async function clientSide() {
   await c.put('/x', (async function* chunks() { yield new Uint8Array(1); })());
   const off: () => void = c.on('retry', (e) => console.log(e.delayMs.toFixed(0), e.reason));
   c.on('error', (e) => console.log(e.code));
+  const shared = new SpikeClient({ tokenEndpoint: '/api/spike-token', shareAcrossTabs: 'user-1' });
+  shared.on('tokenRefreshed', (info) => console.log(info.fromTab === true, info.secondsLeft));
+  // @ts-expect-error shareAcrossTabs is true, false or a channel name
+  new SpikeClient({ tokenEndpoint: '/t', shareAcrossTabs: 1 });
   c.invalidateToken();
   off();
   // @ts-expect-error unknown event

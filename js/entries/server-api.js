@@ -230,6 +230,9 @@ export function serverApi(glue, getModule, { nativeHmac } = {}) {
     signUserId: wasm('signUserId'),
     verifyWebhookSignature(signatureKey, rawBody, header) {
       ensure();
+      // Node and Express type a header as `string | string[]`: one value is that value; several
+      // are not one signature (Rust judges anything that is not a string malformed: false).
+      if (Array.isArray(header)) header = header.length === 1 ? header[0] : undefined;
       return glue.verifyWebhookSignature(signatureKey, asBytes(rawBody), header);
     },
     parseWebhookEvents(rawBody) {

@@ -185,6 +185,7 @@ class Emulator {
       if (!isPlainObject(faults.rates)) throw invalidOptions('rates must be an object');
       for (const [name, p] of Object.entries(faults.rates)) {
         if (!(name in this.faults.rates)) throw invalidOptions(`unknown rate ${name}`);
+        if (p === undefined) continue; // not given, like the other faults
         if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw invalidOptions(`rates.${name} must be 0..1`);
         this.faults.rates[name] = p;
       }

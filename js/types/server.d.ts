@@ -1,5 +1,6 @@
 export { SpikeError, parseIntegrationRedirect } from './index.js';
-export type { SpikeErrorCode, IntegrationRedirect } from './index.js';
+export type { SpikeErrorCode, IntegrationRedirect, SpikeErrorBody, SpikeHttpError, FetchFunction } from './index.js';
+import type { FetchFunction } from './index.js';
 
 export interface MintTokenOptions {
   /**
@@ -9,16 +10,16 @@ export interface MintTokenOptions {
    * `SPIKE_API_KEY` environment variable in runtimes that have one (Node, Bun, Deno with
    * `--allow-env`); required elsewhere (Cloudflare Workers: pass `env.SPIKE_API_KEY`).
    */
-  apiKey?: string;
+  apiKey?: string | undefined;
   userId: string;
-  name?: string;
-  email?: string;
-  scopes?: string[];
+  name?: string | undefined;
+  email?: string | undefined;
+  scopes?: string[] | undefined;
   /** Token lifetime, integer 1..86400. The API's default is 3600. */
-  expSeconds?: number;
+  expSeconds?: number | undefined;
   /** Default: `SPIKE_API_URL` where the runtime has environment variables, else `https://api.spikelabs.com`. */
-  baseUrl?: string;
-  fetch?: typeof fetch;
+  baseUrl?: string | undefined;
+  fetch?: FetchFunction | undefined;
 }
 
 export interface MintedToken {
@@ -33,31 +34,38 @@ export declare function mintToken(options: MintTokenOptions): Promise<MintedToke
 /** What `getUser` may return: a user ID, a user, or null/undefined when nobody is signed in. */
 export type TokenHandlerUser =
   | string
-  | { id?: string; userId?: string; user_id?: string; name?: string; email?: string; scopes?: string[] }
+  | {
+      id?: string | undefined;
+      userId?: string | undefined;
+      user_id?: string | undefined;
+      name?: string | undefined;
+      email?: string | undefined;
+      scopes?: string[] | undefined;
+    }
   | null
   | undefined;
 
 export interface TokenHandlerOptions {
   /** Same rules and default (`SPIKE_API_KEY`) as `MintTokenOptions.apiKey`; checked when the handler is created. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Who is asking. Return null when the request is not signed in (-> 401). */
   getUser: (request: Request) => TokenHandlerUser | Promise<TokenHandlerUser>;
   /** Default: `SPIKE_API_URL` where the runtime has environment variables, else `https://api.spikelabs.com`. */
-  baseUrl?: string;
-  expSeconds?: number;
+  baseUrl?: string | undefined;
+  expSeconds?: number | undefined;
   /** Scopes for every token (a user's own `scopes` win). */
-  scopes?: string[];
+  scopes?: string[] | undefined;
   /** Users whose tokens are kept for reuse. Default 10000. */
-  cacheSize?: number;
-  fetch?: typeof fetch;
+  cacheSize?: number | undefined;
+  fetch?: FetchFunction | undefined;
   /**
    * Server-side report of what went wrong: the (redacted) `SpikeError` of a failed mint (once per
    * mint), what `getUser` threw, or the `invalid_options` error for a bad user. The HTTP answer
    * never carries these details. What it throws or rejects with is ignored.
    */
-  onError?: (error: unknown) => void | Promise<void>;
+  onError?: ((error: unknown) => void | Promise<void>) | undefined;
   /** For pages on other origins than the handler. Off by default (no CORS headers at all). */
-  cors?: TokenHandlerCors;
+  cors?: TokenHandlerCors | undefined;
 }
 
 /**
@@ -72,13 +80,22 @@ export interface TokenHandlerCors {
   /** Exact origins, like `'https://app.example.com'` or `'http://localhost:5173'`: no path, no trailing slash, no `*`. */
   origins: string[];
   /** Whether the pages may send cookies (`credentials: 'include'`). Default true. */
-  credentials?: boolean;
+  credentials?: boolean | undefined;
   /** Request headers to allow besides `Authorization`, `Cache-Control` and `Content-Type` (a CSRF header, say). */
-  allowHeaders?: string[];
+  allowHeaders?: string[] | undefined;
+}
+
+/** The 200 body of `createTokenHandler` (what a `tokenEndpoint` answers); errors are `SpikeErrorBody`. */
+export interface TokenHandlerAnswer {
+  token: string;
+  /** ISO 8601. */
+  expires_at: string;
+  /** Seconds left, on the handler's clock (a cached token is not new). */
+  expires_in: number;
 }
 
 /**
- * 200 `{ token, expires_at, expires_in }`, 401 when not signed in, 500 `get_user_failed` /
+ * 200 {@link TokenHandlerAnswer}, 401 when not signed in, 500 `get_user_failed` /
  * `invalid_user`, 502 `{ error: 'mint_failed', message }` when minting fails; all JSON with fixed
  * messages (no upstream text). Tokens are cached per user and per claims (name, email, scopes).
  */
@@ -91,10 +108,16 @@ export declare function createTokenHandler(options: TokenHandlerOptions): (reque
 export declare function signUserId(hmacKey: string, userId: string): string;
 
 /**
- * Checks `X-Body-Signature` in constant time. Malformed headers give `false`. A missing key, or
- * one that starts or ends with whitespace or a control character, throws `invalid_options`.
+ * Checks `X-Body-Signature` in constant time. Takes the header as Node and Express give it
+ * (`req.headers['x-body-signature']`, `req.get('x-body-signature')`) or as `Headers.get` does: a
+ * missing header, a malformed one, or an array of other than one value gives `false`. A missing
+ * key, or one that starts or ends with whitespace or a control character, throws `invalid_options`.
  */
-export declare function verifyWebhookSignature(signatureKey: string, rawBody: string | Uint8Array | ArrayBuffer | ArrayBufferView, signatureHeader: string | null | undefined): boolean;
+export declare function verifyWebhookSignature(
+  signatureKey: string,
+  rawBody: string | Uint8Array | ArrayBuffer | ArrayBufferView,
+  signatureHeader: string | readonly string[] | null | undefined,
+): boolean;
 
 export type WebhookEventType = 'record_change' | 'provider_integration_created' | 'provider_integration_deleted';
 
@@ -117,19 +140,19 @@ export declare function parseWebhookEvents(rawBody: string | Uint8Array | ArrayB
 export interface WebhookHandlerOptions {
   signatureKey: string;
   /** Larger request bodies get 413 `payload_too_large` before anything is verified. Default 1 MiB (1048576). */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Runs after the 200 has been sent. */
   onEvents: (events: WebhookEvent[]) => void | Promise<void>;
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 /** 413 body over `maxBodyBytes`, 401 bad signature, 400 bad body, 405 not POST, else 200 at once. */
 export declare function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response>;
 
 export interface RedirectValues {
-  application_user_id?: string;
-  provider_slug?: string;
-  provider_user_id?: string;
+  application_user_id?: string | undefined;
+  provider_slug?: string | undefined;
+  provider_user_id?: string | undefined;
 }
 
 /**
@@ -150,11 +173,11 @@ export declare function isAllowedRedirect(url: string, allowedDomains: string[])
 export interface AppSettings {
   /** Integer 1..90, not above `retentionDays`. */
   maxBackfillDays: number;
-  retentionDays?: number;
-  defaultRedirectUrl?: string;
-  allowedRedirectDomains?: string[];
+  retentionDays?: number | undefined;
+  defaultRedirectUrl?: string | undefined;
+  allowedRedirectDomains?: string[] | undefined;
   /** Absolute https URL. */
-  webhookUrl?: string;
+  webhookUrl?: string | undefined;
 }
 
 export interface SettingsProblem {
@@ -167,9 +190,9 @@ export declare function validateAppSettings(settings: AppSettings): SettingsProb
 
 /** The parts of node:http's IncomingMessage (and Express's req) the adapter reads. */
 export interface NodeRequestLike extends AsyncIterable<Uint8Array | string> {
-  method?: string;
-  url?: string;
-  originalUrl?: string;
+  method?: string | undefined;
+  url?: string | undefined;
+  originalUrl?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
 }
@@ -186,7 +209,7 @@ export interface NodeResponseLike {
 
 export interface NodeHandlerOptions {
   /** Larger request bodies get 413 `payload_too_large` and never reach the handler. Default 1 MiB (1048576). */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
 }
 
 /**

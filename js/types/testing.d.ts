@@ -3,36 +3,36 @@ export type { SpikeErrorCode } from './index.js';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
-  port?: number;
+  port?: number | undefined;
   /** Default '127.0.0.1'. */
-  host?: string;
+  host?: string | undefined;
   /** Default: a random `sk_test_...` key. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Default lifetime of minted tokens (when the mint body has no exp_seconds). Default 3600. */
-  tokenTtlSeconds?: number;
+  tokenTtlSeconds?: number | undefined;
   /** `iss` of minted tokens, and the only issuer accepted. Default 'https://api.spikelabs.com'. */
-  issuer?: string;
+  issuer?: string | undefined;
   /** Default 'tenant_emulator'. */
-  tenantId?: string;
+  tenantId?: string | undefined;
 }
 
 /** Faults for the /platform routes (mint and JWKS always answer). */
 export interface EmulatorFaults {
   /** The next n requests answer 503. */
-  status503?: number;
+  status503?: number | undefined;
   /** Retry-After value sent with injected 503s (seconds, or an HTTP date). */
-  retryAfter?: number | string;
+  retryAfter?: number | string | undefined;
   /** The next n requests have their connection destroyed without an answer. */
-  dropConnections?: number;
+  dropConnections?: number | undefined;
   /** Every request waits this long first. */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** The next n requests that carry a token answer `token_expired`, whatever the token. */
-  tokenExpired?: number;
+  tokenExpired?: number | undefined;
   /** Every token issued before now answers `token_expired`. */
-  expireTokens?: boolean;
+  expireTokens?: boolean | undefined;
   /** Per-request probabilities, 0..1. `slow` waits `slowMs`. */
-  rates?: { status503?: number; drop?: number; tokenExpired?: number; slow?: number };
-  slowMs?: number;
+  rates?: { status503?: number | undefined; drop?: number | undefined; tokenExpired?: number | undefined; slow?: number | undefined } | undefined;
+  slowMs?: number | undefined;
 }
 
 export interface EmulatorStats {
@@ -45,13 +45,13 @@ export interface EmulatorStats {
 }
 
 export interface IssueTokenOptions {
-  userId?: string;
-  name?: string;
-  email?: string;
-  scopes?: string[];
-  expSeconds?: number;
+  userId?: string | undefined;
+  name?: string | undefined;
+  email?: string | undefined;
+  scopes?: string[] | undefined;
+  expSeconds?: number | undefined;
   /** Claims that override the defaults (to make expired, foreign-issuer or claim-less tokens). */
-  claims?: Record<string, unknown>;
+  claims?: Record<string, unknown> | undefined;
 }
 
 export interface Emulator {
@@ -59,7 +59,8 @@ export interface Emulator {
   readonly apiKey: string;
   /** A snapshot of the counters. */
   readonly stats: EmulatorStats;
-  readonly jwks: { keys: JsonWebKey[] };
+  /** The public key as a JSON Web Key Set (RS256), as `GET /.well-known/jwks.json` serves it. */
+  readonly jwks: { keys: Array<{ kty: string; [parameter: string]: unknown }> };
   inject(faults: EmulatorFaults): Emulator;
   /** Clears faults, stats and workspaces. */
   reset(): void;

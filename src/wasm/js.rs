@@ -50,6 +50,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = Array, js_name = of)]
     pub fn empty_array() -> JsValue;
 
+    /// `Array.from(iterable)`.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
+    pub fn array_from(iterable: &JsValue) -> Result<JsValue, JsValue>;
+
     /// `array[index]`, for arrays this module made or got from a built-in (no getters run).
     #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
     pub fn at(array: &JsValue, index: u32) -> JsValue;
@@ -82,6 +86,22 @@ extern "C" {
     #[wasm_bindgen(catch, constructor, js_class = "Headers")]
     fn new(init: &JsValue) -> Result<JsHeaders, JsValue>;
 
+    /// `ArrayBuffer.isView(value)`: a typed array or a DataView.
+    #[wasm_bindgen(js_namespace = ArrayBuffer, js_name = isView)]
+    pub fn is_buffer_view(value: &JsValue) -> bool;
+
+    #[wasm_bindgen(js_name = ArrayBuffer)]
+    type JsArrayBuffer;
+
+    #[wasm_bindgen(js_name = Blob)]
+    type JsBlob;
+
+    #[wasm_bindgen(js_name = FormData)]
+    type JsFormData;
+
+    #[wasm_bindgen(js_name = URLSearchParams)]
+    type JsUrlSearchParams;
+
     #[wasm_bindgen(js_name = globalThis)]
     type Global;
 
@@ -111,6 +131,22 @@ pub fn url(url: &str, base: &JsValue) -> Result<JsValue, JsValue> {
 /// `Headers` class.
 pub fn headers(init: &JsValue) -> Result<JsValue, JsValue> {
     JsHeaders::new(init).map(Into::into)
+}
+
+/// Whether `value` is a `Headers` (of this realm).
+pub fn is_headers(value: &JsValue) -> bool {
+    value.is_instance_of::<JsHeaders>()
+}
+
+/// Whether fetch sends `value` as it is and can send it again: `URLSearchParams`, `FormData`,
+/// `Blob` (and `File`), `ArrayBuffer`, a typed array or `DataView`. (The glue's `instanceof` of a
+/// class the runtime lacks is false, not a throw.)
+pub fn is_replayable_fetch_body(value: &JsValue) -> bool {
+    is_buffer_view(value)
+        || value.is_instance_of::<JsArrayBuffer>()
+        || value.is_instance_of::<JsBlob>()
+        || value.is_instance_of::<JsFormData>()
+        || value.is_instance_of::<JsUrlSearchParams>()
 }
 
 /// Whether `value` is a plain object (`{...}` or `Object.create(null)`), the kind of body that is

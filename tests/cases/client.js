@@ -680,5 +680,33 @@ export function clientCases(api, env) {
     }
   });
 
+  // 13. shareAcrossTabs
+  add('13.1 shareAcrossTabs: true, false or a channel name; never with a static token', async () => {
+    const { token } = await (await fetch(url('/token'))).json();
+    throwsSpikeError(() => client({ token, shareAcrossTabs: true }), SpikeError, 'invalid_options', 'static token + true');
+    throwsSpikeError(() => client({ token, shareAcrossTabs: 'app' }), SpikeError, 'invalid_options', 'static token + name');
+    for (const bad of ['', '  ', 42, {}, ['a']]) {
+      throwsSpikeError(() => client({ tokenProvider: provider(), shareAcrossTabs: bad }), SpikeError, 'invalid_options', `shareAcrossTabs: ${JSON.stringify(bad)}`);
+    }
+    client({ token, shareAcrossTabs: false }).free();
+    client({ token, shareAcrossTabs: null }).free();
+  });
+
+  add('13.2 shareAcrossTabs shares between the clients of a page, and changes nothing outside a browser (even Node 24, which has BroadcastChannel and Web Locks)', async () => {
+    const sharing = inBrowser;
+    const shareAcrossTabs = `case-13.2-${Math.random()}`;
+    const [p1, p2] = [provider(), provider()];
+    const [a, b] = [client({ tokenProvider: p1, shareAcrossTabs }), client({ tokenProvider: p2, shareAcrossTabs })];
+    const seen = [];
+    a.on('tokenRefreshed', (info) => seen.push(info.fromTab));
+    await a.get(PATH);
+    await b.get(PATH);
+    equal((await a.getToken()) === (await b.getToken()), sharing, sharing ? 'b uses the token a fetched' : 'each client has its own token');
+    equal(p1.calls + p2.calls, sharing ? 1 : 2, sharing ? 'one provider call between two clients' : 'each client fetched its own token, as without the option');
+    deepEqual(seen.map(String), [sharing ? 'false' : 'undefined'], 'fromTab in tokenRefreshed only when sharing');
+    a.free();
+    b.free();
+  });
+
   return cases;
 }

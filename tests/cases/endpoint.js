@@ -165,6 +165,32 @@ export function endpointCases(api, env) {
     equal(err.status, 401, 'the endpoint status');
   });
 
+  add('a POST endpoint body (issue 19): a class instance with toJSON() is JSON; one without, or a Map, is invalid_options naming it', async () => {
+    class Login {
+      constructor(user) {
+        this.user = user;
+      }
+      toJSON() {
+        return { user: this.user };
+      }
+    }
+    const c = client({ url: at('/post-token'), method: 'POST', body: new Login('post_user'), headers: { 'X-CSRF-Token': 'csrf-ok' } });
+    await c.getToken();
+    equal(c.tokenInfo().claims.user_id, 'post_user', 'user from the toJSON() body');
+    const [post] = (await log()).filter((e) => e.route === 'post' && e.method === 'POST');
+    equal(post.contentType, 'application/json', 'JSON');
+    deepEqual(post.body, { user: 'post_user' }, 'what toJSON() gave');
+    class Credentials {
+      constructor() {
+        this.user = 'post_user';
+      }
+    }
+    for (const [body, name] of [[new Credentials(), 'Credentials'], [new Map([['user', 'x']]), 'Map'], [{ toJSON: () => undefined }, 'toJSON']]) {
+      const err = throwsSpikeError(() => client({ url: at('/post-token'), method: 'POST', body }), SpikeError, 'invalid_options', name);
+      ok(err.message.includes(name), `${name}: ${err.message}`);
+    }
+  });
+
   add('a headers function that throws, rejects or gives bad headers: token_provider_failed with the cause; nothing is fetched', async () => {
     const thrown = new Error('identity provider signed out');
     for (const [headers, what] of [

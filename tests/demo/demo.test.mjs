@@ -31,7 +31,8 @@ before(async () => {
     demo.on('exit', (code) => reject(new Error(`npm run demo exited with ${code}:\n${out}`)));
   });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+  // A context of its own, so a second tab can open in it (the shareAcrossTabs test).
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 1100 } })).newPage();
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   // Chromium logs every non-2xx fetch; the demo provokes 401s and 503s on purpose.
   const expected = /Failed to load resource: the server responded with a status of (401|503)/;
@@ -145,6 +146,31 @@ test('webhook panel signs the body and checks a header', async () => {
   await page.fill('#wh-header', expected.toUpperCase());
   await page.click('#webhook button[type="submit"]');
   await page.waitForFunction(() => document.querySelector('#wh-verified').textContent === 'yes');
+});
+
+test('two tabs fetch one token between them (shareAcrossTabs)', async () => {
+  // A fresh tokenEndpoint client (the source radio was on 'token'): no token yet.
+  await page.check('input[name="source"][value="tokenEndpoint"]');
+  await clearLog();
+  const second = await page.context().newPage();
+  second.on('pageerror', (err) => problems.push(`second tab pageerror: ${err.message}`));
+  try {
+    await second.goto(url);
+    await second.waitForSelector('body[data-ready="true"]');
+    await page.click('#list');
+    await waitForLog('ok');
+    assert.equal(await page.textContent('#token-from'), 'fetched here');
+    await second.click('#list');
+    await second.waitForFunction(() => document.querySelector('#log li[data-kind="ok"]'));
+    assert.equal(await second.textContent('#token-from'), 'another tab');
+    assert.equal(await second.textContent('#fetch-count'), '0', 'the second tab fetched no token');
+    assert.match(await second.textContent('#log'), /from another tab for ana/);
+    const claim = (p, name) => p.textContent(`dd[data-claim="${name}"]`);
+    assert.equal(await claim(second, 'iat'), await claim(page, 'iat'), 'both tabs hold the same token');
+    assert.equal(await claim(second, 'exp'), await claim(page, 'exp'));
+  } finally {
+    await second.close();
+  }
 });
 
 test('no page errors; screenshot saved', async () => {

@@ -84,6 +84,37 @@ describe('verifyWebhookSignature', () => {
     assert.equal(server.verifyWebhookSignature(key, 12345, sig), false);
     assert.throws(() => server.verifyWebhookSignature('', 'body', sig), isCode('invalid_options'));
   });
+
+  test("takes the header as Node and Express type it (string | string[] | undefined): one value is that value, several are false", () => {
+    const key = 'whsec_0123456789';
+    const sig = nodeHmac(key, 'body');
+    assert.equal(server.verifyWebhookSignature(key, 'body', [sig]), true);
+    assert.equal(server.verifyWebhookSignature(key, 'body', [sig.toUpperCase()]), true);
+    assert.equal(server.verifyWebhookSignature(key, 'body', [nodeHmac(key, 'other')]), false);
+    assert.equal(server.verifyWebhookSignature(key, 'body', [sig, sig]), false);
+    assert.equal(server.verifyWebhookSignature(key, 'body', [42]), false);
+  });
+
+  test("a node:http request's req.headers['x-body-signature'] and Buffer body, as the README's by-hand check passes them", async () => {
+    const key = 'whsec_0123456789';
+    const sig = nodeHmac(key, 'body');
+    const http = createServer(async (req, res) => {
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      const ok = server.verifyWebhookSignature(key, Buffer.concat(chunks), req.headers['x-body-signature']);
+      res.writeHead(ok ? 200 : 401).end();
+    });
+    await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${http.address().port}/`;
+      const post = (headers) => fetch(url, { method: 'POST', body: 'body', headers }).then((r) => r.status);
+      assert.equal(await post({ 'x-body-signature': sig }), 200);
+      assert.equal(await post({}), 401);
+      assert.equal(await post([['x-body-signature', sig], ['x-body-signature', sig]]), 401, 'two headers arrive joined: not one signature');
+    } finally {
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
 });
 
 describe('webhooks', () => {

@@ -9,7 +9,7 @@ import { startEmulator } from '../../build/package/dist/testing.mjs';
 
 export async function startHarness() {
   const emulator = await startEmulator();
-  const counters = { tokenHits: 0 };
+  const counters = { tokenHits: 0, echoHits: 0 };
   const mint = async (userId, ttl) => {
     const res = await fetch(`${emulator.url}/tenant/api/tokens/mint`, {
       method: 'POST',
@@ -45,6 +45,24 @@ export async function startHarness() {
         if (life > 0) minted.expires_at = new Date((JSON.parse(Buffer.from(minted.token.split('.')[1], 'base64url')).iat + life) * 1000).toISOString();
         return json(res, 200, minted);
       }
+      // ANY /echo : what arrived (#19's input table): method, content type, the body as text, a few headers.
+      if (url.pathname === '/echo') {
+        counters.echoHits += 1;
+        const chunks = [];
+        for await (const chunk of req) chunks.push(chunk);
+        const body = Buffer.concat(chunks);
+        const h = req.headers;
+        return json(res, 200, {
+          method: req.method,
+          contentType: h['content-type'] ?? null,
+          body: body.toString('utf8'),
+          length: body.length,
+          chunked: h['transfer-encoding'] === 'chunked',
+          appVersion: h['x-app-version'] ?? null,
+          requestId: h['x-request-id'] ?? null,
+          authorization: /^Bearer \S+$/.test(h.authorization ?? ''),
+        });
+      }
       // GET /stall?status=N : headers and the start of a JSON body, then nothing (a stalled body).
       if (url.pathname === '/stall') {
         const status = Number(url.searchParams.get('status')) || 200;
@@ -58,9 +76,10 @@ export async function startHarness() {
       if (url.pathname === '/control/reset' && req.method === 'POST') {
         emulator.reset();
         counters.tokenHits = 0;
+        counters.echoHits = 0;
         return json(res, 200, {});
       }
-      if (url.pathname === '/control/stats') return json(res, 200, { ...emulator.stats, tokenHits: counters.tokenHits });
+      if (url.pathname === '/control/stats') return json(res, 200, { ...emulator.stats, tokenHits: counters.tokenHits, echoHits: counters.echoHits });
       // An expired token signed by the emulator, for the static-token case.
       if (url.pathname === '/control/expired-token') {
         const past = Math.floor((performance.timeOrigin + performance.now()) / 1000) - 60;

@@ -8,7 +8,7 @@ use crate::expiry::DEFAULT_LEEWAY_SECS;
 use crate::json::TimeClaims;
 use crate::jwt;
 use crate::options::{token_source, TokenSourceKind, CLIENT_OPTIONS, ENDPOINT_OPTIONS};
-use crate::text::{is_http_url, trim};
+use crate::text::{cat, is_http_url, trim};
 use crate::wasm::errors::to_js;
 use crate::wasm::{js, options};
 
@@ -120,8 +120,10 @@ impl Endpoint {
 const ENDPOINT_HEADERS: &str = "tokenEndpoint.headers must be headers (an object, [name, value] pairs or Headers) or a function returning them";
 
 /// The body of a `POST` token endpoint, sent again on every token fetch: a string or a body fetch
-/// can replay (URLSearchParams, FormData, Blob, ArrayBuffer), or a plain object/array, encoded as
-/// JSON now. A stream can be read only once, so it is refused.
+/// can replay (URLSearchParams, FormData, Blob, ArrayBuffer, typed array), or a plain
+/// object/array or an object with `toJSON()`, encoded as JSON now (the README's input table). A
+/// stream can be read only once, and a class instance without `toJSON()` would go out as
+/// "[object Object]", so both are refused.
 fn endpoint_body(body: JsValue) -> Result<(Option<JsValue>, bool), JsValue> {
     if body.is_string() {
         return Ok((Some(body), false));
@@ -129,28 +131,49 @@ fn endpoint_body(body: JsValue) -> Result<(Option<JsValue>, bool), JsValue> {
     if !body.is_object() || js::get(&body, "getReader").is_function() {
         return Err(invalid("tokenEndpoint.body must be a string, URLSearchParams, FormData, Blob, ArrayBuffer or a plain object (sent as JSON); a stream cannot be sent again"));
     }
-    if body.is_array() || js::is_plain_object(&body) {
+    if body.is_array() || js::is_plain_object(&body) || js::get(&body, "toJSON").is_function() {
         let text = js::stringify_json(&body).map_err(|_| invalid("tokenEndpoint.body cannot be encoded as JSON (a cycle or a BigInt?)"))?;
+        if !text.is_string() {
+            return Err(invalid("tokenEndpoint.body's toJSON() gave nothing JSON can encode"));
+        }
         return Ok((Some(text), true));
     }
-    Ok((Some(body), false))
+    if js::is_replayable_fetch_body(&body) {
+        return Ok((Some(body), false));
+    }
+    let class = js::get(&js::get(&body, "constructor"), "name").as_string().filter(|n| !n.is_empty());
+    Err(to_js(crate::error::SdkError::invalid_options(cat(&[
+        "tokenEndpoint.body is a ",
+        class.as_deref().unwrap_or("class instance"),
+        " (a class instance without toJSON()): fetch would send its String() text, such as \"[object Object]\", not its data. Pass a plain object or give the class a toJSON()",
+    ]))))
 }
 
-/// `Object.entries(headers)`, once every value is checked to be a string (the names are).
+/// The `headers` option, any `HeadersInit` (a record, `[name, value]` pairs, a `Headers`), as
+/// `[[name, value]]`. Values must be strings (nothing is converted behind the caller's back), and
+/// names and values fetch would refuse are refused here, once, instead of at every request.
 fn read_headers(opts: &JsValue) -> Result<JsValue, JsValue> {
     let Some(value) = options::get(opts, "headers") else { return Ok(js::empty_array()) };
-    let bad = || invalid("headers must be an object of header names to string values");
-    if !value.is_object() || value.is_array() {
+    let bad = || invalid("headers must be headers with string values: an object of names to values, [name, value] pairs or a Headers");
+    let pairs = if js::is_headers(&value) {
+        return js::array_from(&value).map_err(|_| bad());
+    } else if value.is_array() {
+        // A copy: a built-in array whose elements `js::at` may read.
+        js::array_from(&value).map_err(|_| bad())?
+    } else if js::is_plain_object(&value) {
+        js::entries(&value)?
+    } else {
         return Err(bad());
-    }
-    let entries = js::entries(&value)?;
-    let len = js::get(&entries, "length").as_f64().unwrap_or(0.0) as u32;
+    };
+    let len = js::get(&pairs, "length").as_f64().unwrap_or(0.0) as u32;
     for i in 0..len {
-        if !js::at(&js::at(&entries, i), 1).is_string() {
+        let pair = js::at(&pairs, i);
+        let is_pair = pair.is_array() && js::get(&pair, "length").as_f64() == Some(2.0);
+        if !is_pair || !js::get(&pair, "0").is_string() || !js::get(&pair, "1").is_string() {
             return Err(bad());
         }
     }
-    Ok(entries)
+    js::headers(&pairs).and_then(|h| js::array_from(&h)).map_err(|_| bad())
 }
 
 impl Config {

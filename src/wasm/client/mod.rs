@@ -28,6 +28,8 @@ use config::{Config, Source};
 const WAIT: f64 = 0.0;
 const REFRESH: f64 = -1.0;
 const BACK_OFF: f64 = -2.0;
+/// `installFromProvider()` / `installFromEndpoint()`: the refresh was superseded, nothing installed.
+const SUPERSEDED: f64 = 0.0;
 /// `afterAnswer()` / `afterFailure()` answers: a delay (>= 0) before retrying, or one of these.
 const DONE: f64 = -1.0;
 const TOKEN_RETRY: f64 = -2.0;
@@ -99,23 +101,25 @@ impl SpikeCore {
         self.state.begin_refresh()
     }
 
+    /// The running refresh failed (the source, or installing what it gave); false when it was
+    /// superseded (its failure is nobody's: the waiters decide again instead of getting it).
     #[wasm_bindgen(js_name = refreshFailed)]
-    pub fn refresh_failed(&mut self, now_ms: f64) {
-        self.state.refresh_failed(now_ms);
+    pub fn refresh_failed(&mut self, now_ms: f64) -> bool {
+        self.state.refresh_failed(now_ms)
     }
 
-    /// Installs what the `tokenProvider` resolved to; returns the token's generation.
+    /// Installs what the `tokenProvider` resolved to; returns the token's generation, or `SUPERSEDED`.
     #[wasm_bindgen(js_name = installFromProvider)]
     pub fn install_from_provider(&mut self, value: &JsValue, now_ms: f64) -> Result<f64, JsValue> {
         let found = tokens::token_from(value, "tokenProvider", None)?;
-        Ok(tokens::install(&mut self.state, found, now_ms, None)? as f64)
+        Ok(tokens::install(&mut self.state, found, now_ms, None)?.map_or(SUPERSEDED, |g| g as f64))
     }
 
-    /// Installs the token endpoint's answer; returns the token's generation.
+    /// Installs the token endpoint's answer; returns the token's generation, or `SUPERSEDED`.
     #[wasm_bindgen(js_name = installFromEndpoint)]
     pub fn install_from_endpoint(&mut self, status: u16, text: &str, now_ms: f64) -> Result<f64, JsValue> {
         let found = tokens::from_endpoint_answer(status, text)?;
-        Ok(tokens::install(&mut self.state, found, now_ms, Some(status))? as f64)
+        Ok(tokens::install(&mut self.state, found, now_ms, Some(status))?.map_or(SUPERSEDED, |g| g as f64))
     }
 
     /// The current token (read once per refresh by the driver, which keeps it).

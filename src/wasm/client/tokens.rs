@@ -56,13 +56,14 @@ pub fn from_endpoint_answer(status: u16, text: &str) -> Result<Found, JsValue> {
     token_from(&body, "the token endpoint", Some(status))
 }
 
-/// Decodes the token and makes it current; returns its generation.
+/// Decodes the token and makes it current; returns its generation, or `None` when the refresh
+/// was superseded (see `crate::token`): the token is dropped.
 ///
 /// `expires_at` ends the token's life early when it comes before `exp`. Like `exp`, it is the
 /// issuer's clock, so it is measured from `iat` (the life it leaves is anchored at arrival) and
 /// the device clock does not matter; one before `iat` is nonsense and ignored.
 /// `status`: the token endpoint's, for its errors (`None` for a provider).
-pub fn install(state: &mut TokenState, found: Found, now_ms: f64, status: Option<u16>) -> Result<u64, JsValue> {
+pub fn install(state: &mut TokenState, found: Found, now_ms: f64, status: Option<u16>) -> Result<Option<u64>, JsValue> {
     let decoded = jwt::decode(&found.token).map_err(|e| provider_failed(&cat(&["the token source returned something that is not a JWT (", &e.message, ")"]), status))?;
     let mut times = decoded.times;
     if let Some(at) = found.expires_at_ms.map(|ms| ms / 1000.0).filter(|at| times.iat.is_none_or(|iat| *at > iat)) {

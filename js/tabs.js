@@ -1,0 +1,192 @@
+// `shareAcrossTabs`: same-origin tabs and workers whose clients have the same token source share
+// one token, in memory only (nothing is written to any storage). A BroadcastChannel carries the
+// tokens; a Web Lock elects the one tab that fetches. No wait on another tab is without a deadline:
+// the browser releases the lock of a closed tab, and a waiter steals the lock of a tab that holds
+// it past `timeoutMs` (frozen, or stuck), then fetches itself.
+// Outside a browser, or where BroadcastChannel or navigator.locks is missing, nothing is shared: null.
+
+/** How long the tab about to fetch waits for another tab to answer "who has a token?". */
+const ASK_MS = 100;
+
+/**
+ * The channel (and lock) name: the explicit name, or the token source and `baseUrl` (the
+ * endpoint's URL, method and string/JSON body; a provider function cannot be compared across
+ * tabs, so every provider on one `baseUrl` shares unless named). Not hashed: two sources never
+ * get one name.
+ */
+function channelName(option, { source, endpoint, baseUrl }, invalid) {
+  const named = typeof option === 'string' && option.trim() !== '';
+  if (option !== true && !named) throw invalid('shareAcrossTabs must be true, false or a non-empty channel name');
+  if (source === 'token') throw invalid('shareAcrossTabs needs a tokenProvider or tokenEndpoint, not a static token');
+  const { url, method, body } = endpoint ?? {};
+  return `spike-sdk-tabs:${JSON.stringify(named ? ['name', option] : [source, url, method, typeof body === 'string' ? body : null, baseUrl])}`;
+}
+
+/**
+ * `option`: `shareAcrossTabs` (true or a name; checked here). `core`: the client's SpikeCore, whose
+ * install path checks every token that comes from another tab like one from the source.
+ * `installed(value, generation, passive)`: the driver keeps the token (`passive`: outside a
+ * refresh of this client, which announces it itself).
+ */
+export function shareTokens(option, core, config, invalid, installed) {
+  const name = channelName(option, config, invalid);
+  const { timeoutMs } = config;
+  const locks = globalThis.navigator?.locks;
+  // Pages and workers of a browser only: a server runtime that has both (Node 24, Deno) has no
+  // tabs, and an open channel would keep its process alive (Deno).
+  const browser = typeof document === 'object' || (typeof WorkerGlobalScope === 'function' && globalThis instanceof WorkerGlobalScope);
+  if (!browser || typeof BroadcastChannel !== 'function' || typeof locks?.request !== 'function') return null;
+  const channel = new BroadcastChannel(name);
+  const post = (message) => {
+    try {
+      channel.postMessage(message);
+    } catch {
+      // Closed by free(): nobody left to tell.
+    }
+  };
+  let wait = null; // this client's running refresh
+  // Every client of the channel holds this lock (shared) while it lives, so the tab about to
+  // fetch knows how many answers to wait for: none in a lone tab.
+  const here = `${name} here`;
+  let leave;
+  locks.request(here, { mode: 'shared' }, () => new Promise((resolve) => (leave = resolve))).catch(() => {});
+  const others = async () => {
+    try {
+      const { held = [], pending = [] } = await locks.query();
+      return [...held, ...pending].filter((lock) => lock.name === here).length - 1;
+    } catch {
+      return Infinity;
+    }
+  };
+
+  /** The current token if this client would send it now, with its expiry, else null. */
+  const shareable = () => {
+    const now = Date.now();
+    if (core.decide(now) <= 0) return null;
+    const { expiresAt } = core.tokenInfo(now);
+    const token = core.currentToken();
+    return expiresAt === null ? { token } : { token, expires_in: (expiresAt - now) / 1000, expires_at: new Date(expiresAt).toISOString() };
+  };
+  /** Sends this client's token if it has one to give; returns whether it did. */
+  const offerMine = () => {
+    const mine = shareable();
+    if (mine) post({ type: 'token', ...mine });
+    return Boolean(mine);
+  };
+
+  /**
+   * Installs a token from another tab through the core's provider path (a JWT, its lifetime), if
+   * it is newer: never the current token (the one the API just refused, or the one invalidated),
+   * never one that expires before it. Returns its generation, or 0.
+   */
+  const take = (data, passive) => {
+    const now = Date.now();
+    const life = data.expires_in;
+    if (typeof data.token !== 'string' || data.token === core.currentToken() || (life !== undefined && !(life > 0))) return 0;
+    const current = core.tokenInfo(now)?.expiresAt;
+    if (current != null && (life === undefined || now + life * 1000 < current - 1000)) return 0;
+    let generation;
+    try {
+      generation = core.installFromProvider(data, now);
+    } catch {
+      return 0; // not a token: ignored, as if never sent
+    }
+    if (!generation) return 0; // superseded (invalidated meanwhile): dropped
+    installed(data.token, generation, passive);
+    return generation;
+  };
+
+  channel.onmessage = ({ data }) => {
+    if (data?.type === 'ask') offerMine() || post({ type: 'none' });
+    else if (data?.type === 'none') wait?.answered();
+    else if (data?.type === 'token') wait ? wait.take(data) : take(data, true);
+    else if (data?.type === 'invalidate') core.invalidate();
+    else if (data?.type === 'late') wait?.late();
+  };
+
+  return {
+    invalidated: () => post({ type: 'invalidate' }),
+    /** free(): leaves the channel, and a refresh still queued for the lock never fetches. */
+    close: () => {
+      channel.close();
+      leave?.();
+      wait?.cancel();
+    },
+    /**
+     * One refresh: resolves to the generation of a token from another tab, or of the one that
+     * `fetch()` (the token source) gives while this tab holds the lock.
+     */
+    refresh: (fetch) =>
+      new Promise((resolve, reject) => {
+        const queued = new AbortController();
+        let granted = false;
+        let answered = () => {}; // counts an answer to this tab's ask
+        let hush = () => {}; // ends the wait for answers
+        let fetching = false;
+        let timer;
+        const end = (settle, value) => {
+          if (wait !== self) return;
+          wait = null;
+          clearTimeout(timer);
+          queued.abort();
+          hush();
+          settle(value);
+        };
+        const underLock = async () => {
+          if (granted || wait !== self) return;
+          granted = true;
+          clearTimeout(timer);
+          // Ask the others: one that has a newer token gives it (the token of the tabs a new tab
+          // joins, or one sent just before the lock came: a message and a lock grant are not
+          // ordered). Every live client answers; a frozen one does not, hence the time limit.
+          const count = await others();
+          if (count > 0 && wait === self) {
+            await new Promise((resolve) => {
+              hush = resolve;
+              let answers = 0;
+              answered = () => ++answers >= count && resolve();
+              setTimeout(resolve, Math.min(ASK_MS, timeoutMs));
+              post({ type: 'ask' });
+            });
+          }
+          if (wait !== self) return;
+          fetching = true;
+          try {
+            const generation = await fetch();
+            offerMine(); // before the lock is released
+            end(resolve, generation);
+          } catch (err) {
+            end(reject, err);
+          }
+        };
+        // The holder has had `timeoutMs` (closed tabs release at once): tell the other waiters
+        // (they wait on), take the lock and fetch. A little jitter (the deadline falls in the
+        // last tenth of `timeoutMs`), so one waiter goes first.
+        const steal = () => {
+          if (granted || wait !== self) return;
+          post({ type: 'late' });
+          queued.abort();
+          locks.request(name, { steal: true }, underLock).catch(noLock);
+        };
+        const arm = () => {
+          clearTimeout(timer);
+          timer = setTimeout(steal, timeoutMs * (0.9 + Math.random() / 10));
+        };
+        // No lock to be had (an opaque origin refuses it): fetch alone. AbortError: ours.
+        const noLock = (err) => err?.name === 'AbortError' || underLock();
+        const self = {
+          take: (data) => {
+            const generation = fetching ? 0 : take(data, false);
+            if (generation) end(resolve, generation);
+            else answered();
+          },
+          answered: () => answered(),
+          late: () => granted || arm(),
+          cancel: () => end(reject, invalid('this SpikeClient was freed')),
+        };
+        wait = self;
+        locks.request(name, { signal: queued.signal }, underLock).catch(noLock);
+        arm();
+      }),
+  };
+}
