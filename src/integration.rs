@@ -40,12 +40,12 @@ fn decode_bytes(raw: &str) -> Vec<u8> {
 /// Identifiers (`user_id`, `provider_slug`) must decode to UTF-8: replacing bad bytes with U+FFFD,
 /// as `URLSearchParams` does, could turn two different IDs into one, so they are refused instead.
 fn decode_strict(raw: &str) -> Option<String> {
-    String::from_utf8(decode_bytes(raw)).ok()
+    crate::text::utf8(&decode_bytes(raw))
 }
 
 /// Display text (`error`) decodes leniently, exactly like `URLSearchParams` (bad bytes -> U+FFFD).
 fn decode_lenient(raw: &str) -> String {
-    String::from_utf8_lossy(&decode_bytes(raw)).into_owned()
+    crate::text::decode_utf8(&decode_bytes(raw)).0
 }
 
 /// Parses the return URL (absolute, relative, or just `?query`). Repeated keys keep the first.

@@ -84,9 +84,103 @@ pub fn uint(mut n: u64) -> String {
     out
 }
 
+/// UTF-8 bytes as text, each ill-formed sequence (its maximal subpart) replaced by U+FFFD, exactly
+/// like `String::from_utf8_lossy` and the WHATWG decoder (`TextDecoder`, `URLSearchParams`); the
+/// flag says whether the bytes were valid. One small forward decoder instead of core's validator,
+/// its lossy chunk iterator and their lookup table (~1.3 KB of the browser wasm).
+pub fn decode_utf8(bytes: &[u8]) -> (String, bool) {
+    const BAD: char = char::REPLACEMENT_CHARACTER;
+    let mut out = String::with_capacity(bytes.len());
+    let mut valid = true;
+    // The code point so far, the continuation bytes still needed, and the range the next one must
+    // be in (narrower after E0, ED, F0, F4: no overlongs, surrogates or code points past U+10FFFF).
+    let (mut cp, mut needed, mut lower, mut upper) = (0u32, 0u32, 0x80u8, 0xBFu8);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if needed == 0 {
+            i += 1;
+            match b {
+                0x00..=0x7F => out.push(char::from(b)),
+                0xC2..=0xDF => (cp, needed) = (u32::from(b & 0x1F), 1),
+                0xE0..=0xEF => {
+                    (cp, needed) = (u32::from(b & 0x0F), 2);
+                    (lower, upper) = match b {
+                        0xE0 => (0xA0, 0xBF),
+                        0xED => (0x80, 0x9F),
+                        _ => (0x80, 0xBF),
+                    };
+                }
+                0xF0..=0xF4 => {
+                    (cp, needed) = (u32::from(b & 0x07), 3);
+                    (lower, upper) = match b {
+                        0xF0 => (0x90, 0xBF),
+                        0xF4 => (0x80, 0x8F),
+                        _ => (0x80, 0xBF),
+                    };
+                }
+                _ => {
+                    out.push(BAD);
+                    valid = false;
+                }
+            }
+        } else if (lower..=upper).contains(&b) {
+            i += 1;
+            (cp, needed, lower, upper) = ((cp << 6) | u32::from(b & 0x3F), needed - 1, 0x80, 0xBF);
+            if needed == 0 {
+                out.push(char::from_u32(cp).unwrap_or(BAD));
+            }
+        } else {
+            // The sequence so far is one replacement; `b` starts afresh (not consumed).
+            (needed, lower, upper) = (0, 0x80, 0xBF);
+            out.push(BAD);
+            valid = false;
+        }
+    }
+    if needed != 0 {
+        out.push(BAD);
+        valid = false;
+    }
+    (out, valid)
+}
+
+/// Like `String::from_utf8(bytes).ok()`.
+pub fn utf8(bytes: &[u8]) -> Option<String> {
+    let (text, valid) = decode_utf8(bytes);
+    valid.then_some(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decodes_utf8_like_std() {
+        let mut cases: Vec<Vec<u8>> = [
+            &b""[..], b"abc", "é€😀".as_bytes(), b"\xC3", b"\xC3\x28", b"\xE2\x82", b"\xE2\x82\x28", b"\xF0\x9F\x98",
+            b"\xF0\x9F\x98\x80\x80", b"\xED\xA0\x80", b"\xE0\x80\xAF", b"\xC0\xAF", b"\xF4\x90\x80\x80", b"\xF5\x80",
+            b"\xFF\xFE", b"\x80", b"a\xF1\x80\x80b\xE1\x80\xC2\x80", b"\xEF\xBF\xBD", b"\xF4\x8F\xBF\xBF",
+        ]
+        .iter()
+        .map(|b| b.to_vec())
+        .collect();
+        // Every sequence of up to three bytes from an alphabet of the interesting ones.
+        let alphabet = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF];
+        for a in alphabet {
+            for b in alphabet {
+                cases.push(vec![a, b]);
+                for c in alphabet {
+                    cases.push(vec![a, b, c]);
+                    cases.push(vec![a, b, c, 0x80]);
+                }
+            }
+        }
+        for bytes in cases {
+            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            let strict = String::from_utf8(bytes.clone()).ok();
+            assert_eq!(decode_utf8(&bytes), (lossy, strict.is_some()), "{bytes:x?}");
+            assert_eq!(utf8(&bytes), strict, "{bytes:x?}");
+        }
+    }
 
     #[test]
     fn joins_and_prints_integers() {

@@ -62,8 +62,10 @@ impl SpikeCore {
 
     /// The URL for `path` (joined to `baseUrl`, or an absolute URL on its origin).
     #[wasm_bindgen(js_name = resolveUrl)]
-    pub fn resolve_url(&self, path: &JsValue) -> Result<String, JsValue> {
-        requests::resolve_url(&self.config.base_url, path)
+    /// (A JS string made here, not a `String` handed over: that shrinks the buffer first, and the
+    /// shrinking code is 1 KB of the wasm.)
+    pub fn resolve_url(&self, path: &JsValue) -> Result<JsValue, JsValue> {
+        requests::resolve_url(&self.config.base_url, path).map(|url| url.as_str().into())
     }
 
     /// Which token to send now: its generation (> 0), `WAIT` for the running refresh, `REFRESH`
@@ -129,8 +131,8 @@ impl SpikeCore {
 
     /// The current token (read once per refresh by the driver, which keeps it).
     #[wasm_bindgen(js_name = currentToken)]
-    pub fn current_token(&self) -> Option<String> {
-        self.state.current().map(|t| t.value.clone())
+    pub fn current_token(&self) -> JsValue {
+        self.state.current().map_or(JsValue::UNDEFINED, |t| t.value.as_str().into())
     }
 
     pub fn invalidate(&mut self) {
