@@ -34,8 +34,52 @@ const isStream = (body) =>
   (typeof ReadableStream === 'function' && body instanceof ReadableStream) ||
   (body !== null && typeof body === 'object' && typeof body[Symbol.asyncIterator] === 'function');
 
-/** Classes fetch sends as they are, also matched by tag (another realm's, or a spec polyfill). */
-const FETCH_BODY_TAGS = new Set(['URLSearchParams', 'FormData', 'Blob', 'File', 'ArrayBuffer', 'ReadableStream']);
+/**
+ * Classes fetch sends as they are, by tag, each with a brand check: this realm's real method or
+ * getter, which throws for anything but a real instance (also another realm's: WebIDL brand checks
+ * hold across realms), so a class that only claims the tag is not sent as "[object Blob]".
+ */
+const brandCheck = (cls, key) => {
+  const proto = typeof globalThis[cls] === 'function' ? globalThis[cls].prototype : undefined;
+  const desc = proto && Object.getOwnPropertyDescriptor(proto, key);
+  const f = desc && (desc.get ?? desc.value);
+  return typeof f === 'function' ? f : undefined;
+};
+const FETCH_BODY_BRANDS = new Map(
+  [
+    ['URLSearchParams', brandCheck('URLSearchParams', 'toString')],
+    ['FormData', brandCheck('FormData', 'keys')],
+    ['Blob', brandCheck('Blob', 'size')],
+    ['File', brandCheck('Blob', 'size')],
+    ['ArrayBuffer', brandCheck('ArrayBuffer', 'byteLength')],
+    ['ReadableStream', brandCheck('ReadableStream', 'locked')],
+  ].filter(([, f]) => f),
+);
+/** The class fetch sends as it is that `body` really is (its tag, brand-checked), or undefined. */
+const fetchBodyBrand = (body) => {
+  const tag = Object.prototype.toString.call(body).slice(8, -1);
+  const check = FETCH_BODY_BRANDS.get(tag);
+  if (!check) return undefined;
+  try {
+    check.call(body);
+    return tag;
+  } catch {
+    return undefined;
+  }
+};
+/** A ReadableStream, this realm's or another's (an iframe's). */
+const isReadableStream = (body) =>
+  typeof ReadableStream === 'function' &&
+  (body instanceof ReadableStream || (body !== null && typeof body === 'object' && fetchBodyBrand(body) === 'ReadableStream'));
+
+/**
+ * A plain object: `{...}` or `Object.create(null)`, also another realm's (an iframe's, a Node `vm`
+ * context's), by shape: its prototype is that realm's `Object.prototype`, whose prototype is null.
+ */
+const isPlainObject = (proto) =>
+  proto === Object.prototype ||
+  proto === null ||
+  (Object.getPrototypeOf(proto) === null && typeof proto.constructor === 'function' && proto.constructor.name === 'Object');
 
 /**
  * Whether this runtime's fetch streams an async iterable body (Node's does; Chromium's sends
@@ -89,16 +133,22 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     const proto = Object.getPrototypeOf(body);
     // The usual case: plain data (unless it is an async iterable: a stream, see `readInit`).
     if (isStream(body)) return false;
-    if (proto === Object.prototype || proto === null) return true;
+    if (isPlainObject(proto)) return true;
+    if (ArrayBuffer.isView(body) || fetchBodyBrand(body)) return false;
     const tag = Object.prototype.toString.call(body).slice(8, -1);
-    if (ArrayBuffer.isView(body) || FETCH_BODY_TAGS.has(tag)) return false;
     if (typeof body.toJSON === 'function') return true;
     const name = (typeof proto?.constructor === 'function' && proto.constructor.name) || tag;
+    if (FETCH_BODY_BRANDS.has(tag)) {
+      throw invalid(`${where} is a ${name} whose Symbol.toStringTag says ${tag} but which is not one: fetch would send its String() text, "[object ${tag}]". Pass a real ${tag}, or plain data (as JSON)`);
+    }
     throw invalid(`${where} is a ${name} (a class instance without toJSON()): fetch would send its String() text, such as "[object ${tag}]", not its data. Pass a plain object ({ ...value }) or give ${name} a toJSON()`);
   };
 
-  /** `init` with `method` set and a JSON body (see `isJsonBody`) encoded. */
-  const withBody = (init, method, body) =>
+  /**
+   * `init` with `method` set and a JSON body (see `isJsonBody`) encoded, sent as
+   * `application/json` unless init.headers or (`typeSet`) the client's headers option set a type.
+   */
+  const withBody = (init, method, body, typeSet) =>
     reading(() => {
       const out = init !== null && typeof init === 'object' ? { ...init } : {};
       out.method = method;
@@ -114,9 +164,11 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
         throw invalid('the body cannot be encoded as JSON (a cycle or a BigInt?)');
       }
       if (text === undefined) throw invalid("the body's toJSON() gave nothing JSON can encode");
-      const headers = reading(() => new Headers(out.headers), 'init.headers is not valid headers');
-      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-      out.headers = headers;
+      if (!typeSet) {
+        const headers = reading(() => new Headers(out.headers), 'init.headers is not valid headers');
+        if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+        out.headers = headers;
+      }
       out.body = text;
       return out;
     }, 'init could not be read as fetch options');
@@ -154,8 +206,8 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
     req.request.method = req.method;
     req.request.headers = req.headers;
-    if (isStream(req.request.body)) {
-      const iterable = !(typeof ReadableStream === 'function' && req.request.body instanceof ReadableStream);
+    if (isStream(req.request.body) || isReadableStream(req.request.body)) {
+      const iterable = !isReadableStream(req.request.body);
       if (iterable && !customFetch && !fetchStreamsAsyncIterables()) {
         throw invalid('the body is an async iterable, which this runtime\'s fetch would send as "[object Object]": pass a ReadableStream');
       }
@@ -328,11 +380,13 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     #urls = new Map(); // path -> URL as the core resolved it (apps call a handful of paths)
     #tabs = null; // shareAcrossTabs (js/tabs.js), where this runtime can share
     #fromTab = false; // whether the current token came from another tab
+    #typeSet = false; // whether the headers option sets Content-Type (then JSON bodies keep it)
 
     constructor(options) {
       this.#wasm = new SpikeCore(options);
       this.#config = this.#wasm.config();
       if (this.#config.source === 'token') this.#token = { value: this.#config.token, generation: 1 };
+      this.#typeSet = this.#config.headers.some(([name]) => name === 'content-type');
       const share = options.shareAcrossTabs;
       if (share !== undefined && share !== null && share !== false) {
         this.#tabs = shareTokens(share, this.#wasm, this.#config, invalid, (value, generation, passive) => {
@@ -436,7 +490,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     #verb(path, init, method, body) {
-      return this.#reporting(() => this.#request(path, withBody(init, method, body)));
+      return this.#reporting(() => this.#request(path, withBody(init, method, body, this.#typeSet)));
     }
 
     async #request(path, init) {

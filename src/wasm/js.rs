@@ -26,6 +26,10 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = stringify)]
     pub fn stringify_json(value: &JsValue) -> Result<JsValue, JsValue>;
 
+    /// `Reflect.apply(f, this, args)`.
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = apply)]
+    fn reflect_apply(f: &JsValue, this: &JsValue, args: &JsValue) -> Result<JsValue, JsValue>;
+
     /// `Object.getPrototypeOf(value)`.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
     fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
@@ -135,7 +139,15 @@ pub fn headers(init: &JsValue) -> Result<JsValue, JsValue> {
 
 /// Whether `value` is a `Headers` (of this realm).
 pub fn is_headers(value: &JsValue) -> bool {
-    value.is_instance_of::<JsHeaders>()
+    value.is_instance_of::<JsHeaders>() || (value.is_object() && is_other_realm_headers(value))
+}
+
+/// Whether `value` is another realm's `Headers` (an iframe's): this realm's real
+/// `Headers.prototype.keys` accepts only a `Headers` (a WebIDL brand check, which holds across
+/// realms), so a class that merely looks like one is not taken for one.
+fn is_other_realm_headers(value: &JsValue) -> bool {
+    let Ok(keys) = headers(&JsValue::UNDEFINED).and_then(|h| prototype_of(&h)).map(|proto| get(&proto, "keys")) else { return false };
+    reflect_apply(&keys, value, &empty_array()).is_ok()
 }
 
 /// Whether fetch sends `value` as it is and can send it again: `URLSearchParams`, `FormData`,
@@ -149,14 +161,21 @@ pub fn is_replayable_fetch_body(value: &JsValue) -> bool {
         || value.is_instance_of::<JsUrlSearchParams>()
 }
 
-/// Whether `value` is a plain object (`{...}` or `Object.create(null)`), the kind of body that is
-/// sent as JSON.
+/// Whether `value` is a plain object (`{...}` or `Object.create(null)`, also another realm's), the
+/// kind of body that is sent as JSON.
 pub fn is_plain_object(value: &JsValue) -> bool {
     if !value.is_object() {
         return false;
     }
     let proto = prototype_of(value).unwrap_or(JsValue::UNDEFINED);
-    proto.is_null() || prototype_of(&object()).is_ok_and(|object_proto| proto == object_proto)
+    if proto.is_null() || prototype_of(&object()).is_ok_and(|object_proto| proto == object_proto) {
+        return true;
+    }
+    // Another realm's plain object (an iframe's, a Node `vm` context's): by shape, its prototype
+    // is that realm's `Object.prototype`, whose own prototype is null.
+    proto.is_object()
+        && prototype_of(&proto).is_ok_and(|p| p.is_null())
+        && get(&get(&proto, "constructor"), "name").as_string().as_deref() == Some("Object")
 }
 
 /// `globalThis.document` (`undefined` outside a page).

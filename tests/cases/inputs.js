@@ -4,7 +4,7 @@
 // nothing sent. The JSON rows also go end to end to the emulator.
 import { deepEqual, equal, ok, rejectsWith, throwsSpikeError } from './check.js';
 
-/** `env`: { base: harness URL, emulatorUrl, inBrowser }. */
+/** `env`: { base: harness URL, emulatorUrl, inBrowser, otherRealm(source): what `source` evaluates to in another realm (a `vm` context, an iframe) }. */
 export function inputCases(api, env) {
   const { SpikeClient, SpikeError } = api;
   const { inBrowser } = env;
@@ -90,6 +90,28 @@ export function inputCases(api, env) {
   refuses('NaN', () => NaN, 'NaN');
   refuses('Infinity', () => Infinity, 'Infinity');
   refuses('object whose toJSON() gives undefined', () => ({ toJSON: () => undefined }), 'toJSON');
+  // A class that only claims a fetch body's tag is not one: fetch would send "[object Blob]".
+  for (const tag of ['Blob', 'URLSearchParams', 'ReadableStream']) {
+    refuses(`class whose Symbol.toStringTag is '${tag}'`, () => new (class Tagged {
+      a = 1;
+      get [Symbol.toStringTag]() {
+        return tag;
+      }
+    })(), 'Tagged');
+  }
+
+  // Another realm's values (a Node `vm` context's, an iframe's) are what they are in this one.
+  sends("another realm's plain object", () => env.otherRealm('({ a: 1, b: [2] })'), { contentType: JSON_TYPE, body: '{"a":1,"b":[2]}' });
+  sends("another realm's Object.create(null) object", () => env.otherRealm('Object.assign(Object.create(null), { a: 1 })'), { contentType: JSON_TYPE, body: '{"a":1}' });
+  refuses("another realm's class instance without toJSON()", () => env.otherRealm('new (class Foreign { a = 1 })()'), 'Foreign');
+  if (inBrowser) {
+    sends("another realm's Blob", () => env.otherRealm("new Blob(['frame'], { type: 'text/x-frame' })"), { contentType: 'text/x-frame', body: 'frame' });
+    sends("another realm's URLSearchParams", () => env.otherRealm("new URLSearchParams({ q: 'f' })"), { contentType: 'application/x-www-form-urlencoded;charset=UTF-8', body: 'q=f' });
+    add("body another realm's ReadableStream: given to fetch as a stream (network_error over HTTP/1.1), not refused as an async iterable", async () => {
+      const stream = env.otherRealm('new ReadableStream({ start(c) { c.enqueue(new Uint8Array([104, 105])); c.close(); } })');
+      await rejectsWith(echoClient().post('/echo', stream), SpikeError, 'network_error', 'HTTP/1.1 stream upload');
+    });
+  }
 
   add('body ReadableStream: streamed once (Node); Chromium streams only over HTTP/2, so over HTTP/1.1 it is network_error', async () => {
     const stream = () => new ReadableStream({
@@ -131,6 +153,18 @@ export function inputCases(api, env) {
     const echo = await echoClient().post('/echo', { a: 1 }, { headers: { 'content-type': 'application/merge-patch+json' } });
     equal(echo.contentType, 'application/merge-patch+json', 'content type');
     equal(echo.body, '{"a":1}', 'body');
+  });
+
+  add("body: the headers option's Content-Type wins over application/json; a per-request one wins over both", async () => {
+    const c = echoClient({ headers: { 'Content-Type': 'application/vnd.api+json' } });
+    const object = await c.post('/echo', { a: 1 });
+    equal(object.contentType, 'application/vnd.api+json', 'object body');
+    equal(object.body, '{"a":1}', 'object body is JSON');
+    equal((await c.put('/echo', [1])).contentType, 'application/vnd.api+json', 'array body');
+    equal((await c.post('/echo', '{"s":1}')).contentType, 'application/vnd.api+json', 'string body');
+    const own = await c.patch('/echo', { a: 1 }, { headers: { 'content-type': 'application/merge-patch+json' } });
+    equal(own.contentType, 'application/merge-patch+json', 'per-request type wins');
+    equal((await echoClient({ headers: { 'X-App-Version': '1' } }).post('/echo', { a: 1 })).contentType, JSON_TYPE, 'other option headers: application/json');
   });
 
   add("fetch()/request() init.body: fetch's bodies as they are; plain data refused (fetch would send \"[object Object]\")", async () => {
@@ -181,6 +215,28 @@ export function inputCases(api, env) {
       equal((await echoClient().post('/echo', { a: 1 }, { headers: make() })).appVersion, '1.2.3', 'no client headers');
     });
   }
+
+  add("headers option as another realm's plain object (and, in a browser, Headers): sent with every request", async () => {
+    const forms = inBrowser ? [env.otherRealm("new Headers({ 'X-App-Version': '7.0.0' })")] : [];
+    forms.push(env.otherRealm("({ 'X-App-Version': '7.0.0' })"));
+    for (const headers of forms) {
+      const c = echoClient({ headers });
+      equal((await c.get('/echo')).appVersion, '7.0.0', 'get');
+      equal((await c.post('/echo', { a: 1 })).appVersion, '7.0.0', 'post');
+    }
+  });
+
+  add('headers option whose getter throws: invalid_options at construction, with the thrown error as its cause', () => {
+    const boom = new Error('boom');
+    const headers = {
+      get 'X-App-Version'() {
+        throw boom;
+      },
+    };
+    const err = throwsSpikeError(() => echoClient({ headers }), SpikeError, 'invalid_options', 'getter throws');
+    ok(err.message.includes('headers'), err.message);
+    equal(err.cause, boom, 'the cause');
+  });
 
   add('headers option: copied at construction; per-request non-string values are converted as by fetch', async () => {
     const given = { 'X-App-Version': '1.0.0' };

@@ -2,6 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
+import vm from 'node:vm';
 import * as api from '../../build/package/dist/index.mjs';
 import { runCases } from '../cases/check.js';
 import { inputCases } from '../cases/inputs.js';
@@ -18,6 +19,8 @@ const env = {
   get base() { return harness.url; },
   get emulatorUrl() { return harness.emulator.url; },
   inBrowser: false,
+  // Another realm's objects (issue #19, F5): a `vm` context's.
+  otherRealm: (source) => vm.runInNewContext(source),
 };
 
 for (const [name, fn] of inputCases(api, env)) {

@@ -9,7 +9,7 @@ use crate::json::TimeClaims;
 use crate::jwt;
 use crate::options::{token_source, TokenSourceKind, CLIENT_OPTIONS, ENDPOINT_OPTIONS};
 use crate::text::{cat, is_http_url, trim};
-use crate::wasm::errors::to_js;
+use crate::wasm::errors::{to_js, to_js_with};
 use crate::wasm::{js, options};
 
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
@@ -161,7 +161,10 @@ fn read_headers(opts: &JsValue) -> Result<JsValue, JsValue> {
         // A copy: a built-in array whose elements `js::at` may read.
         js::array_from(&value).map_err(|_| bad())?
     } else if js::is_plain_object(&value) {
-        js::entries(&value)?
+        // A getter that throws: `invalid_options` with what it threw as the cause.
+        js::entries(&value).map_err(|cause| {
+            to_js_with(crate::error::SdkError::invalid_options("headers could not be read: reading one of its values threw (see cause)"), Some(&cause), None)
+        })?
     } else {
         return Err(bad());
     };
