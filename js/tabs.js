@@ -100,12 +100,18 @@ export function shareTokens(option, core, config, invalid, installed) {
     if (data?.type === 'ask') offerMine() || post({ type: 'none' });
     else if (data?.type === 'none') wait?.answered();
     else if (data?.type === 'token') wait ? wait.take(data) : take(data, true);
-    else if (data?.type === 'invalidate') core.invalidate();
-    else if (data?.type === 'late') wait?.late();
+    else if (data?.type === 'invalidate') {
+      core.invalidate();
+      wait?.invalidated();
+    } else if (data?.type === 'late') wait?.late();
   };
 
   return {
-    invalidated: () => post({ type: 'invalidate' }),
+    /** invalidateToken() (after the core's invalidate()): the other tabs invalidate too. */
+    invalidated: () => {
+      post({ type: 'invalidate' });
+      wait?.invalidated();
+    },
     /** free(): leaves the channel, and a refresh still queued for the lock never fetches. */
     close: () => {
       channel.close();
@@ -182,6 +188,19 @@ export function shareTokens(option, core, config, invalid, installed) {
           },
           answered: () => answered(),
           late: () => granted || arm(),
+          // An invalidation superseded this refresh: every token it could take from another tab
+          // would be dropped, and it would end up fetching itself once it had the lock (one fetch
+          // per waiting tab, in a row). Not yet fetching, it ends now: the core's refresh is over
+          // (superseded: no back-off), and 0 (superseded) makes the driver's waiters decide again
+          // and start one refresh in the new epoch, which can take the token another tab sends.
+          // A fetching one goes on: ending it and starting another would make the core take the
+          // old fetch's token as the new refresh's. Its install is dropped; then its waiters
+          // decide again.
+          invalidated: () => {
+            if (fetching) return;
+            core.refreshFailed(Date.now());
+            end(resolve, 0);
+          },
           cancel: () => end(reject, invalid('this SpikeClient was freed')),
         };
         wait = self;
