@@ -10,16 +10,30 @@ const ASK_MS = 100;
 
 /**
  * The channel (and lock) name: the explicit name, or the token source and `baseUrl` (the
- * endpoint's URL, method and string/JSON body; a provider function cannot be compared across
- * tabs, so every provider on one `baseUrl` shares unless named). Not hashed: two sources never
- * get one name.
+ * endpoint's URL, method and string, JSON or URLSearchParams body; a provider function cannot be
+ * compared across tabs, so every provider on one `baseUrl` shares unless named). Not hashed: two
+ * sources never get one name.
  */
 function channelName(option, { source, endpoint, baseUrl }, invalid) {
   const named = typeof option === 'string' && option.trim() !== '';
   if (option !== true && !named) throw invalid('shareAcrossTabs must be true, false or a non-empty channel name');
   if (source === 'token') throw invalid('shareAcrossTabs needs a tokenProvider or tokenEndpoint, not a static token');
   const { url, method, body } = endpoint ?? {};
-  return `spike-sdk-tabs:${JSON.stringify(named ? ['name', option] : [source, url, method, typeof body === 'string' ? body : null, baseUrl])}`;
+  return `spike-sdk-tabs:${JSON.stringify(named ? ['name', option] : [source, url, method, bodyKey(body, invalid), baseUrl])}`;
+}
+
+/**
+ * The body's part of the channel name: a string (JSON is one by now) as it is, URLSearchParams by
+ * its text. A Blob, FormData or bytes cannot be read here (or not at once): two users' clients
+ * that differ only there would share, so `true` is refused and the channel must be named.
+ */
+function bodyKey(body, invalid) {
+  if (body === undefined || body === null || typeof body === 'string') return body ?? null;
+  const tag = Object.prototype.toString.call(body).slice(8, -1);
+  if (tag === 'URLSearchParams') return ['form', String(body)];
+  throw invalid(
+    `shareAcrossTabs: true cannot tell apart token endpoints whose body is a ${tag} (only a string, JSON or URLSearchParams body is part of the channel): name the channel, e.g. shareAcrossTabs: \`spike-\${userId}\``,
+  );
 }
 
 /**

@@ -40,8 +40,14 @@ export async function startHarness() {
         if (mode === 'issuer') return json(res, 200, emulator.issueToken({ claims: { iss: 'https://evil.example' } }));
         if (mode === 'stall') return stall(res, 200, '{"token":"');
         const ttl = Number(url.searchParams.get('ttl')) || undefined;
-        // user=session: the user signed in when the request came; delay=ms: a slow backend.
-        const user = url.searchParams.get('user') === 'session' ? session : (url.searchParams.get('user') ?? 'user_1');
+        // user=session: the user signed in when the request came; delay=ms: a slow backend. A POST
+        // whose form body has user= mints for that user.
+        let user = url.searchParams.get('user') === 'session' ? session : (url.searchParams.get('user') ?? 'user_1');
+        if (req.method === 'POST' && /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) {
+          const chunks = [];
+          for await (const chunk of req) chunks.push(chunk);
+          user = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('user') ?? user;
+        }
         const delay = Number(url.searchParams.get('delay'));
         if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         const minted = await mint(user, ttl);
