@@ -10,16 +10,30 @@ const ASK_MS = 100;
 
 /**
  * The channel (and lock) name: the explicit name, or the token source and `baseUrl` (the
- * endpoint's URL, method and string/JSON body; a provider function cannot be compared across
- * tabs, so every provider on one `baseUrl` shares unless named). Not hashed: two sources never
- * get one name.
+ * endpoint's URL, method and string, JSON or URLSearchParams body; a provider function cannot be
+ * compared across tabs, so every provider on one `baseUrl` shares unless named). Not hashed: two
+ * sources never get one name.
  */
 function channelName(option, { source, endpoint, baseUrl }, invalid) {
   const named = typeof option === 'string' && option.trim() !== '';
   if (option !== true && !named) throw invalid('shareAcrossTabs must be true, false or a non-empty channel name');
   if (source === 'token') throw invalid('shareAcrossTabs needs a tokenProvider or tokenEndpoint, not a static token');
   const { url, method, body } = endpoint ?? {};
-  return `spike-sdk-tabs:${JSON.stringify(named ? ['name', option] : [source, url, method, typeof body === 'string' ? body : null, baseUrl])}`;
+  return `spike-sdk-tabs:${JSON.stringify(named ? ['name', option] : [source, url, method, bodyKey(body, invalid), baseUrl])}`;
+}
+
+/**
+ * The body's part of the channel name: a string (JSON is one by now) as it is, URLSearchParams by
+ * its text. A Blob, FormData or bytes cannot be read here (or not at once): two users' clients
+ * that differ only there would share, so `true` is refused and the channel must be named.
+ */
+function bodyKey(body, invalid) {
+  if (body === undefined || body === null || typeof body === 'string') return body ?? null;
+  const tag = Object.prototype.toString.call(body).slice(8, -1);
+  if (tag === 'URLSearchParams') return ['form', String(body)];
+  throw invalid(
+    `shareAcrossTabs: true cannot tell apart token endpoints whose body is a ${tag} (only a string, JSON or URLSearchParams body is part of the channel): name the channel, e.g. shareAcrossTabs: \`spike-\${userId}\``,
+  );
 }
 
 /**
@@ -100,12 +114,18 @@ export function shareTokens(option, core, config, invalid, installed) {
     if (data?.type === 'ask') offerMine() || post({ type: 'none' });
     else if (data?.type === 'none') wait?.answered();
     else if (data?.type === 'token') wait ? wait.take(data) : take(data, true);
-    else if (data?.type === 'invalidate') core.invalidate();
-    else if (data?.type === 'late') wait?.late();
+    else if (data?.type === 'invalidate') {
+      core.invalidate();
+      wait?.invalidated();
+    } else if (data?.type === 'late') wait?.late();
   };
 
   return {
-    invalidated: () => post({ type: 'invalidate' }),
+    /** invalidateToken() (after the core's invalidate()): the other tabs invalidate too. */
+    invalidated: () => {
+      post({ type: 'invalidate' });
+      wait?.invalidated();
+    },
     /** free(): leaves the channel, and a refresh still queued for the lock never fetches. */
     close: () => {
       channel.close();
@@ -182,6 +202,19 @@ export function shareTokens(option, core, config, invalid, installed) {
           },
           answered: () => answered(),
           late: () => granted || arm(),
+          // An invalidation superseded this refresh: every token it could take from another tab
+          // would be dropped, and it would end up fetching itself once it had the lock (one fetch
+          // per waiting tab, in a row). Not yet fetching, it ends now: the core's refresh is over
+          // (superseded: no back-off), and 0 (superseded) makes the driver's waiters decide again
+          // and start one refresh in the new epoch, which can take the token another tab sends.
+          // A fetching one goes on: ending it and starting another would make the core take the
+          // old fetch's token as the new refresh's. Its install is dropped; then its waiters
+          // decide again.
+          invalidated: () => {
+            if (fetching) return;
+            core.refreshFailed(Date.now());
+            end(resolve, 0);
+          },
           cancel: () => end(reject, invalid('this SpikeClient was freed')),
         };
         wait = self;

@@ -116,6 +116,52 @@ test('5 tabs: 1 fetch at start, 0 for a tab opened later, 1 per refresh, 1 for a
   }
 });
 
+test('invalidateToken() in one tab while 5 others wait for a slow refresh: 2 fetches (the dropped one, then one forced), and every tab ends with the new user\'s token', async () => {
+  const context = await browser.newContext();
+  try {
+    // The backend takes 800 ms and mints for whoever is signed in when the request comes.
+    const query = { endpoint: '/token?user=session&delay=800' };
+    const pages = [];
+    for (let i = 0; i < 6; i += 1) pages.push(await openTab(context, query));
+    await control('reset', {});
+    await control('session', { user: 'alice' });
+    // Tabs 1-5 call: one holds the lock and fetches alice's token, the others wait.
+    const calls = call(pages.slice(1));
+    for (let i = 0; (await tokenHits()) < 1; i += 1) {
+      if (i > 100) throw new Error('no tab fetched');
+      await sleep(20);
+    }
+    await sleep(100);
+    // Mid-fetch, the user switches and tab 0 invalidates: the fetch under way is dropped, and the
+    // waiting tabs must not each fetch in a row; one forced fetch serves all of them.
+    await control('session', { user: 'bob' });
+    await pages[0].evaluate(() => window.tab.client.invalidateToken());
+    assert.deepEqual(await calls, Array(5).fill('ok'));
+    assert.equal(await tokenHits(), 2, 'the dropped fetch, then one forced fetch for the 5 waiting tabs');
+    const users = await all(pages, async () => {
+      await window.tab.token();
+      return window.tab.current().claims.user_id;
+    });
+    assert.deepEqual(users, Array(6).fill('bob'), "every tab holds the new user's token");
+    const shared = await tokens(pages);
+    assert.equal(new Set(shared).size, 1, 'one token for all tabs');
+    assert.equal(await tokenHits(), 2, 'tab 0 took it from the others');
+    const seen = (await events(pages)).flat();
+    assert.deepEqual([...new Set(seen.map((e) => e.user))], ['bob'], "alice's dropped token was never announced");
+    assert.equal(seen.filter((e) => !e.fromTab).length, 1, 'one tab fetched, the others got it from another tab');
+    // An invalidated token is never offered: a tab opened after the next invalidateToken() asks
+    // the 6 others, gets "none" from each, and fetches.
+    await pages[0].evaluate(() => window.tab.client.invalidateToken());
+    await sleep(300);
+    const late = await openTab(context, query);
+    assert.notEqual(await late.evaluate(() => window.tab.token()), shared[0], 'nobody offered the invalidated token');
+    assert.equal(await tokenHits(), 3, 'the later tab fetched');
+    await assertNoStorage([...pages, late]);
+  } finally {
+    await context.close();
+  }
+});
+
 /** Starts a refresh in a tab whose endpoint never answers, and waits until it holds the lock and fetched. */
 async function stuckHolder(context, channel) {
   const holder = await openTab(context, { endpoint: '/token?mode=stall', share: channel, timeout: '60000' });

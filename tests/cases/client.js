@@ -737,5 +737,25 @@ export function clientCases(api, env) {
     b.free();
   });
 
+  add('13.3 shareAcrossTabs: true keys a URLSearchParams token endpoint body by its text, and refuses a body it cannot key (Blob, FormData, bytes): name the channel', async () => {
+    const postEndpoint = (body, shareAcrossTabs) => client({ tokenEndpoint: { url: endpoint(), method: 'POST', body }, shareAcrossTabs });
+    const form = new FormData();
+    form.set('user', 'form_data_user');
+    for (const [what, body] of [['Blob', new Blob(['user=blob_user'])], ['FormData', form], ['ArrayBuffer', new ArrayBuffer(4)], ['Uint8Array', new Uint8Array(4)]]) {
+      const err = throwsSpikeError(() => postEndpoint(body, true), SpikeError, 'invalid_options', `${what} body + shareAcrossTabs: true`);
+      ok(err.message.includes(what) && /name the channel/.test(err.message), `${what}: the message says to name the channel: ${err.message}`);
+      // Named, or not shared: fine.
+      postEndpoint(body, `case-13.3-${what}-${Math.random()}`).free();
+      postEndpoint(body, false).free();
+    }
+    // Two users' clients whose bodies differ only in the user never share; the same body shares (in a browser).
+    const run = Math.random().toString(36).slice(2);
+    const [a, b, a2] = [`form_a_${run}`, `form_b_${run}`, `form_a_${run}`].map((user) => postEndpoint(new URLSearchParams({ user }), true));
+    for (const c of [a, b, a2]) await c.get(PATH);
+    deepEqual([a, b, a2].map((c) => c.tokenInfo().claims.user_id), [`form_a_${run}`, `form_b_${run}`, `form_a_${run}`], 'each client holds its own user\'s token');
+    equal((await a.getToken()) === (await a2.getToken()), inBrowser, inBrowser ? 'the same form body shares' : 'nothing is shared outside a browser');
+    for (const c of [a, b, a2]) c.free();
+  });
+
   return cases;
 }

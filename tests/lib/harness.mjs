@@ -10,6 +10,7 @@ import { startEmulator } from '../../build/package/dist/testing.mjs';
 export async function startHarness() {
   const emulator = await startEmulator();
   const counters = { tokenHits: 0, echoHits: 0 };
+  let session = 'user_1'; // the user of /token?user=session: who is signed in now (POST /control/session)
   const mint = async (userId, ttl) => {
     const res = await fetch(`${emulator.url}/tenant/api/tokens/mint`, {
       method: 'POST',
@@ -28,7 +29,7 @@ export async function startHarness() {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://harness');
     try {
-      // GET /token?user=&ttl=&mode= : the app backend's token endpoint, with ways to misbehave.
+      // GET /token?user=&ttl=&mode=&delay= : the app backend's token endpoint, with ways to misbehave.
       if (url.pathname === '/token') {
         counters.tokenHits += 1;
         const mode = url.searchParams.get('mode');
@@ -39,7 +40,17 @@ export async function startHarness() {
         if (mode === 'issuer') return json(res, 200, emulator.issueToken({ claims: { iss: 'https://evil.example' } }));
         if (mode === 'stall') return stall(res, 200, '{"token":"');
         const ttl = Number(url.searchParams.get('ttl')) || undefined;
-        const minted = await mint(url.searchParams.get('user') ?? 'user_1', ttl);
+        // user=session: the user signed in when the request came; delay=ms: a slow backend. A POST
+        // whose form body has user= mints for that user.
+        let user = url.searchParams.get('user') === 'session' ? session : (url.searchParams.get('user') ?? 'user_1');
+        if (req.method === 'POST' && /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) {
+          const chunks = [];
+          for await (const chunk of req) chunks.push(chunk);
+          user = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('user') ?? user;
+        }
+        const delay = Number(url.searchParams.get('delay'));
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        const minted = await mint(user, ttl);
         // life=N: the endpoint says the token stops being accepted N s after it was issued.
         const life = Number(url.searchParams.get('life'));
         if (life > 0) minted.expires_at = new Date((JSON.parse(Buffer.from(minted.token.split('.')[1], 'base64url')).iat + life) * 1000).toISOString();
@@ -77,6 +88,10 @@ export async function startHarness() {
         emulator.reset();
         counters.tokenHits = 0;
         counters.echoHits = 0;
+        return json(res, 200, {});
+      }
+      if (url.pathname === '/control/session' && req.method === 'POST') {
+        session = (await readJson(req)).user;
         return json(res, 200, {});
       }
       if (url.pathname === '/control/stats') return json(res, 200, { ...emulator.stats, tokenHits: counters.tokenHits, echoHits: counters.echoHits });
