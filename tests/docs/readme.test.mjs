@@ -147,6 +147,11 @@ after(async () => {
 /** A fresh emulator and the environment a block runs with (what `eval "$(npx spike-emulator)"` sets). */
 async function emulatorEnv() {
   const emulator = await emulatorModule.startEmulator({ tokenTtlSeconds: 600 });
+  // Readers run the blocks in any order on one emulator, and the Node quick start leaves a workspace
+  // behind: every block meets one already there, so none can print what only a fresh emulator gives.
+  const { token } = emulator.issueToken({ userId: 'user-42' });
+  const left = await fetch(`${emulator.url}/platform/api/workspaces`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ tier: 'md', ttlSeconds: 3600 }) });
+  assert.equal(left.status, 201, 'a workspace left behind by an earlier block');
   const env = { ...process.env, SPIKE_API_URL: emulator.url, SPIKE_API_KEY: emulator.apiKey, SPIKE_WEBHOOK_KEY: WEBHOOK_KEY, SPIKE_HMAC_KEY: 'hmac_doc_test_key_0123456789' };
   delete env.NODE_OPTIONS;
   delete env.NODE_TEST_CONTEXT; // a block is a program, not a subtest
