@@ -187,7 +187,7 @@ export interface SettingsProblem {
   problem: string;
 }
 
-/** Every problem found; empty when valid. Never throws. */
+/** Every problem found; empty when valid. Never throws: a field it does not know is a problem too. */
 export declare function validateAppSettings(settings: AppSettings): SettingsProblem[];
 
 /** The parts of node:http's IncomingMessage (and Express's req) the adapter reads. */

@@ -214,6 +214,11 @@ describe('faults and stats', () => {
     assert.throws(() => emu.inject({ status503: -1 }), (err) => err.code === 'invalid_options');
     assert.throws(() => emu.inject({ rates: { drop: 2 } }), (err) => err.code === 'invalid_options');
     assert.throws(() => emu.inject({ rates: { nope: 0.5 } }), (err) => err.code === 'invalid_options');
+    // A misspelled fault injects nothing: it is refused by name (issue 22 review F7).
+    for (const key of ['status503s', 'expireToken']) {
+      assert.throws(() => emu.inject({ [key]: key === 'expireToken' ? true : 1 }), (err) => err instanceof SpikeError && err.code === 'invalid_options' && err.message.includes(`unknown option '${key}'`), key);
+    }
+    assert.equal(emu.faults.status503, 0, 'a refused inject() changes nothing');
   });
 });
 
