@@ -270,3 +270,27 @@ test('spike-emulator --detach: eval in a shell sets the variables, the SDK defau
   await new Promise((r) => setTimeout(r, 300));
   await assert.rejects(fetch(`${url}/tenant/api/tokens/mint`, { method: 'POST' }));
 });
+
+test('spike-emulator --detach on a busy port: stderr names EADDRINUSE and the port, it exits 1, and eval fails too', async () => {
+  const busy = await startEmulator();
+  const port = new URL(busy.url).port;
+  const bin = 'build/package/dist/bin/spike-emulator.cjs';
+  try {
+    const direct = await promisify(execFile)(process.execPath, [bin, '--detach', '--port', port]).then(
+      () => assert.fail('exited 0 on a busy port'),
+      (err) => err,
+    );
+    assert.equal(direct.code, 1);
+    assert.match(direct.stderr, new RegExp(`before it was listening: .*EADDRINUSE.*127\\.0\\.0\\.1:${port}`));
+    assert.equal(direct.stdout, 'false\n', 'stdout holds only a shell line, one that fails');
+    // eval of an empty string succeeds; the `false` line makes `eval "$(...)"` fail instead.
+    const script = `eval "$(${JSON.stringify(process.execPath)} ${bin} --detach --port ${port})"; echo "rc=$? url=\${SPIKE_API_URL:-unset}"`;
+    const env = { ...process.env };
+    delete env.SPIKE_API_URL;
+    const { stdout, stderr } = await promisify(execFile)('sh', ['-c', script], { env });
+    assert.equal(stdout.trim(), 'rc=1 url=unset');
+    assert.match(stderr, /EADDRINUSE/);
+  } finally {
+    await busy.close();
+  }
+});
