@@ -175,10 +175,34 @@ function stageGenerated(dirs) {
     let glue = readFileSync(join(dir, 'spike_sdk.js'), 'utf8');
     if (existsSync(join(dir, 'names.json'))) glue = renameGlue(glue, readFileSync(join(dir, 'names.json'), 'utf8'));
     writeFileSync(join(gen, `${name}-glue.js`), patchGlue(glue));
-    const hex = readFileSync(join(dir, 'spike_sdk_bg.wasm')).toString('hex');
-    writeFileSync(join(gen, `${name}-hex.js`), `export default '${hex}';\n`);
+    // A placeholder: placeHex() puts the hex in after esbuild (see stagePackage's lineLimit).
+    writeFileSync(join(gen, `${name}-hex.js`), `export default '${hexPlaceholder(name)}';\n`);
   }
   return gen;
+}
+
+const hexPlaceholder = (name) => `__SPIKE_${name.toUpperCase()}_WASM_HEX__`;
+
+/**
+ * Puts the wasm hex where esbuild left its placeholder, as a string literal on lines of its own.
+ * esbuild's lineLimit would split the literal with line continuations (~1.8 KB gzip of the browser
+ * entry: the breaks cut gzip's matches); one line of hex that no code shares costs nothing, and no
+ * throw can point at it. The newlines around it are only whitespace: the token before must not be
+ * one after which a line break ends the statement (`return`, `throw`, `yield`, ...).
+ */
+function placeHex(file) {
+  let code = readFileSync(file, 'utf8');
+  for (const name of ['client', 'server']) {
+    const re = new RegExp(`(["'])${hexPlaceholder(name)}\\1`, 'g');
+    const found = [...code.matchAll(re)];
+    if (found.length === 0) continue;
+    if (found.length !== 1) throw new Error(`placeHex: ${file} has the ${name} placeholder ${found.length} times`);
+    const before = code.slice(0, found[0].index).trimEnd();
+    if (!/[=(,:[?]$/.test(before)) throw new Error(`placeHex: ${file}: the ${name} hex follows ${JSON.stringify(before.slice(-20))}; a line break there may change the code`);
+    const hex = readFileSync(join(buildDir, name, 'spike_sdk_bg.wasm')).toString('hex');
+    code = code.replace(re, () => `\n"${hex}"\n`);
+  }
+  writeFileSync(file, code);
 }
 
 // esbuild is a dev dependency: imported only after ensureBuildTools() has run `npm ci`.
@@ -222,7 +246,10 @@ async function stagePackage(gen) {
   const esbuild = await loadEsbuild();
   const dist = join(packageDir, 'dist');
   mkdirSync(dist, { recursive: true });
-  const common = { bundle: true, target: 'es2022', platform: 'neutral', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', charset: 'utf8' };
+  // lineLimit: Node prints the whole source line of an uncaught error's throw site; one minified
+  // line (holding the wasm hex) made that 170-940 KB of stderr. Short lines, and the hex literal on
+  // a line of its own (placeHex), keep it to a line of code.
+  const common = { bundle: true, target: 'es2022', platform: 'neutral', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', charset: 'utf8', lineLimit: 200 };
   // [source in js/entries, formats]: workerd/edge entries are ESM only (their tools import ESM).
   const entries = [
     ['index', ['mjs', 'cjs']],
@@ -249,6 +276,7 @@ async function stagePackage(gen) {
         keepNames: !name.startsWith('index'),
         plugins: [layoutPlugin(gen, ext)],
       });
+      placeHex(join(dist, `${name}.${ext}`));
     }
   }
   for (const [file, name] of Object.entries(SHARED)) {

@@ -40,7 +40,9 @@ export function measure(file) {
  * tests/packaging/size-budget.test.mjs: what the entry measures today plus ~0.5 KB of headroom, so
  * it can only grow on purpose. The goal (issue 12, bench row 7a) is 20 KB; see bench/README.md.
  */
-export const BROWSER_BUDGET_GZIP = 40_300;
+// +300 B for the short lines of esbuild's lineLimit (issue 22 F1: an uncaught error printed the
+// whole one-line bundle).
+export const BROWSER_BUDGET_GZIP = 40_600;
 
 /** `dist/index.mjs` split into the wasm it carries as hex and the JS around it, each gzip -9. */
 export function entrySplit(file = join(packageDir, 'dist', 'index.mjs')) {

@@ -106,7 +106,7 @@ fn loose(name: &str) -> String {
 }
 
 /// The option `key` most likely meant, if any.
-fn suggestion(key: &str, known: &[&'static str]) -> Option<&'static str> {
+pub fn suggestion(key: &str, known: &[&'static str]) -> Option<&'static str> {
     let alias = ALIASES.iter().find(|(from, _)| loose(from) == loose(key)).map(|(_, to)| *to);
     let alias = alias.and_then(|to| known.iter().copied().find(|k| *k == to));
     let lk = loose(key);

@@ -58,10 +58,14 @@ const envLines = (emulator) => `export SPIKE_API_URL=${shellWord(emulator.url)}\
 function detached(argv) {
   const child = spawn(process.execPath, [__filename, ...argv.filter((a) => a !== '--detach')], {
     detached: true,
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let errors = '';
   child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  // Until it listens, what the emulator says on stderr is the reason it may exit (EADDRINUSE).
+  child.stderr.on('data', (chunk) => (errors = `${errors}${chunk}`.slice(-2000)));
   child.stdout.on('data', (chunk) => {
     out += chunk;
     if (!/SPIKE_API_KEY=.*\n/.test(out)) return;
@@ -69,10 +73,21 @@ function detached(argv) {
     process.stderr.write(`spike-emulator: running in the background (pid ${child.pid}); stop it with: kill "$SPIKE_EMULATOR_PID"\n`);
     child.removeAllListeners('exit');
     child.stdout.destroy();
+    child.stderr.destroy();
     child.unref();
   });
-  child.once('exit', (code) => fail(`the emulator exited (code ${code}) before it was listening`, 1));
-  child.once('error', (err) => fail(err.message, 1));
+  // `eval "$(spike-emulator --detach)"` runs what stdout says, and eval of nothing succeeds: a
+  // `false` line makes the eval fail too (and stops a `set -e` script) instead of leaving the
+  // variables unset in silence.
+  const failed = (message) => {
+    process.stdout.write('false\n');
+    fail(message, 1);
+  };
+  child.once('exit', (code) => {
+    const reason = errors.trim().split('\n').filter(Boolean).map((l) => l.replace(/^spike-emulator: /, '')).join('; ');
+    failed(`the emulator exited (code ${code}) before it was listening${reason ? `: ${reason}` : ''}`);
+  });
+  child.once('error', (err) => failed(err.message));
 }
 
 const argv = process.argv.slice(2);
@@ -84,6 +99,7 @@ if (detach) {
     (emulator) => {
       // stdout may be a pipe that a --detach parent closes once it has these lines.
       process.stdout.on('error', () => {});
+      process.stderr.on('error', () => {}); // and its stderr pipe, too
       process.stdout.write(envLines(emulator));
       process.stderr.write(`Spike emulator: ${emulator.url} (Ctrl-C to stop)\n`);
       const stop = () => emulator.close().then(() => process.exit(0));

@@ -110,6 +110,9 @@ function safeEqual(a, b) {
   return crypto.timingSafeEqual(x, y);
 }
 
+/** What `inject()` takes. */
+const FAULTS = ['status503', 'retryAfter', 'dropConnections', 'latencyMs', 'tokenExpired', 'expireTokens', 'rates', 'slowMs'];
+
 class Emulator {
   constructor(config) {
     this.config = config;
@@ -168,6 +171,9 @@ class Emulator {
       throw invalidOptions('inject() faults could not be read');
     }
     if (!isPlainObject(input)) throw invalidOptions('inject() takes an object');
+    // A misspelled fault (`status503s`, `expireToken`) would inject nothing, in silence.
+    const unknown = Object.keys(faults).find((key) => !FAULTS.includes(key));
+    if (unknown !== undefined) throw invalidOptions(`inject(): unknown option '${unknown}'; the options are ${FAULTS.join(', ')}`);
     const count = (name) => {
       const v = faults[name];
       if (v === undefined) return;

@@ -273,10 +273,12 @@ export type SpikeClientOptions = SpikeClientCommonOptions &
  * retries. `signal` aborts the request at once, whatever it is waiting for (the answer, its body, a
  * back-off, a `Retry-After`, a running token refresh): it rejects with `SpikeError('aborted')`.
  */
-export interface SpikeRequestInit extends RequestInit {
+export interface SpikeRequestInit extends Omit<RequestInit, 'signal' | 'duplex'> {
   retry?: boolean | undefined;
+  /** `undefined` as well as `null`: `{ signal: opts.signal }` with an optional signal compiles. */
+  signal?: AbortSignal | null | undefined;
   /** Set to `'half'` for you when the body is a stream or an async iterable. */
-  duplex?: 'half';
+  duplex?: 'half' | undefined;
 }
 
 export interface TokenInfo<C = SpikeClaims> {

@@ -14,7 +14,7 @@ export interface MintTokenOptions {
   userId: string;
   name?: string | undefined;
   email?: string | undefined;
-  scopes?: string[] | undefined;
+  scopes?: readonly string[] | undefined;
   /** Token lifetime, integer 1..86400. The API's default is 3600. */
   expSeconds?: number | undefined;
   /** Default: `SPIKE_API_URL` where the runtime has environment variables, else `https://api.spikelabs.com`. */
@@ -40,7 +40,7 @@ export type TokenHandlerUser =
       user_id?: string | undefined;
       name?: string | undefined;
       email?: string | undefined;
-      scopes?: string[] | undefined;
+      scopes?: readonly string[] | undefined;
     }
   | null
   | undefined;
@@ -54,7 +54,7 @@ export interface TokenHandlerOptions {
   baseUrl?: string | undefined;
   expSeconds?: number | undefined;
   /** Scopes for every token (a user's own `scopes` win). */
-  scopes?: string[] | undefined;
+  scopes?: readonly string[] | undefined;
   /** Users whose tokens are kept for reuse. Default 10000. */
   cacheSize?: number | undefined;
   fetch?: FetchFunction | undefined;
@@ -78,11 +78,11 @@ export interface TokenHandlerOptions {
  */
 export interface TokenHandlerCors {
   /** Exact origins, like `'https://app.example.com'` or `'http://localhost:5173'`: no path, no trailing slash, no `*`. */
-  origins: string[];
+  origins: readonly string[];
   /** Whether the pages may send cookies (`credentials: 'include'`). Default true. */
   credentials?: boolean | undefined;
   /** Request headers to allow besides `Authorization`, `Cache-Control` and `Content-Type` (a CSRF header, say). */
-  allowHeaders?: string[] | undefined;
+  allowHeaders?: readonly string[] | undefined;
 }
 
 /** The 200 body of `createTokenHandler` (what a `tokenEndpoint` answers); errors are `SpikeErrorBody`. */
@@ -170,14 +170,14 @@ export declare function buildRedirectUrl(template: string, values: RedirectValue
  * `localhost` and `127.0.0.1`), `host:port` (that port), `myapp://` (that deep-link scheme).
  * Script-capable and local schemes are never allowed, even when listed.
  */
-export declare function isAllowedRedirect(url: string, allowedDomains: string[]): boolean;
+export declare function isAllowedRedirect(url: string, allowedDomains: readonly string[]): boolean;
 
 export interface AppSettings {
   /** Integer 1..90, not above `retentionDays`. */
   maxBackfillDays: number;
   retentionDays?: number | undefined;
   defaultRedirectUrl?: string | undefined;
-  allowedRedirectDomains?: string[] | undefined;
+  allowedRedirectDomains?: readonly string[] | undefined;
   /** Absolute https URL. */
   webhookUrl?: string | undefined;
 }
@@ -187,7 +187,7 @@ export interface SettingsProblem {
   problem: string;
 }
 
-/** Every problem found; empty when valid. Never throws. */
+/** Every problem found; empty when valid. Never throws: a field it does not know is a problem too. */
 export declare function validateAppSettings(settings: AppSettings): SettingsProblem[];
 
 /** The parts of node:http's IncomingMessage (and Express's req) the adapter reads. */

@@ -48,7 +48,7 @@ export interface IssueTokenOptions {
   userId?: string | undefined;
   name?: string | undefined;
   email?: string | undefined;
-  scopes?: string[] | undefined;
+  scopes?: readonly string[] | undefined;
   expSeconds?: number | undefined;
   /** Claims that override the defaults (to make expired, foreign-issuer or claim-less tokens). */
   claims?: Record<string, unknown> | undefined;

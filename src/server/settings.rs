@@ -34,13 +34,21 @@ fn check_https_url(field: &str, value: &Value, out: &mut Vec<Problem>) {
     }
 }
 
-/// Returns every problem found (empty when the settings are valid). Never fails.
+/// The settings `validate_app_settings` knows; any other field is a problem of its own.
+pub const SETTINGS: &[&str] = &["maxBackfillDays", "retentionDays", "webhookUrl", "defaultRedirectUrl", "allowedRedirectDomains"];
+
+/// Returns every problem found (empty when the settings are valid). Never fails. A field it does
+/// not know is a problem (`webhookURL`: a misspelled field would otherwise pass unchecked).
 pub fn validate_app_settings(settings: &Value) -> Vec<Problem> {
     let mut out = Vec::new();
     let Some(obj) = settings.as_object() else {
         out.push(problem("settings", "must be an object"));
         return out;
     };
+    for key in obj.keys().filter(|k| !SETTINGS.contains(&k.as_str())) {
+        let hint = crate::options::suggestion(key, SETTINGS).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+        out.push(problem(key.as_str(), format!("is not a setting{hint}; the settings are {}", SETTINGS.join(", "))));
+    }
     let retention = match obj.get("retentionDays") {
         None | Some(Value::Null) => None,
         Some(v) => match integer(v).filter(|d| *d >= 1) {
@@ -117,6 +125,11 @@ mod tests {
     #[test]
     fn reports_each_problem() {
         assert_eq!(fields(json!({})), ["maxBackfillDays"]);
+        // A misspelled field is reported, not skipped (its value is then not checked at all).
+        let problems = validate_app_settings(&json!({ "maxBackfillDays": 10, "webhookURL": "http://x" }));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "webhookURL");
+        assert!(problems[0].problem.starts_with("is not a setting (did you mean 'webhookUrl'?)"), "{}", problems[0].problem);
         assert_eq!(fields(json!(null)), ["settings"]);
         for bad in [json!(0), json!(91), json!(1.5), json!("30"), json!(null)] {
             assert_eq!(fields(json!({ "maxBackfillDays": bad })), ["maxBackfillDays"], "{bad}");

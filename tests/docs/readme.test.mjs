@@ -88,7 +88,10 @@ async function freePort() {
 
 /** HMAC-SHA256 hex, as Spike signs a webhook body. */
 const sign = (key, body) => createHmac('sha256', key).update(body).digest('hex');
-const WEBHOOK_KEY = 'whsec_doc_test_signature_key_0123456789';
+// The keys the README's emulator setup exports for its webhook examples (the emulator signs
+// nothing, so it has no keys of its own to print): blocks get them only from there.
+const SETUP_KEYS = /^export SPIKE_HMAC_KEY=(\S+) SPIKE_WEBHOOK_KEY=(\S+)/m.exec(readFileSync(README, 'utf8'));
+const [HMAC_KEY, WEBHOOK_KEY] = SETUP_KEYS ? [SETUP_KEYS[1], SETUP_KEYS[2]] : ['', ''];
 const webhookBody = JSON.stringify([{ application_user_id: 'user-42', event_type: 'record_change', timestamp: '2026-11-29T12:00:00Z' }]);
 
 /** What calls a server or worker block, and checks what it answers. `base`: its URL. */
@@ -147,7 +150,12 @@ after(async () => {
 /** A fresh emulator and the environment a block runs with (what `eval "$(npx spike-emulator)"` sets). */
 async function emulatorEnv() {
   const emulator = await emulatorModule.startEmulator({ tokenTtlSeconds: 600 });
-  const env = { ...process.env, SPIKE_API_URL: emulator.url, SPIKE_API_KEY: emulator.apiKey, SPIKE_WEBHOOK_KEY: WEBHOOK_KEY, SPIKE_HMAC_KEY: 'hmac_doc_test_key_0123456789' };
+  // Readers run the blocks in any order on one emulator, and the Node quick start leaves a workspace
+  // behind: every block meets one already there, so none can print what only a fresh emulator gives.
+  const { token } = emulator.issueToken({ userId: 'user-42' });
+  const left = await fetch(`${emulator.url}/platform/api/workspaces`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ tier: 'md', ttlSeconds: 3600 }) });
+  assert.equal(left.status, 201, 'a workspace left behind by an earlier block');
+  const env = { ...process.env, SPIKE_API_URL: emulator.url, SPIKE_API_KEY: emulator.apiKey, SPIKE_WEBHOOK_KEY: WEBHOOK_KEY, SPIKE_HMAC_KEY: HMAC_KEY };
   delete env.NODE_OPTIONS;
   delete env.NODE_TEST_CONTEXT; // a block is a program, not a subtest
   return { emulator, env };

@@ -214,6 +214,11 @@ describe('faults and stats', () => {
     assert.throws(() => emu.inject({ status503: -1 }), (err) => err.code === 'invalid_options');
     assert.throws(() => emu.inject({ rates: { drop: 2 } }), (err) => err.code === 'invalid_options');
     assert.throws(() => emu.inject({ rates: { nope: 0.5 } }), (err) => err.code === 'invalid_options');
+    // A misspelled fault injects nothing: it is refused by name (issue 22 review F7).
+    for (const key of ['status503s', 'expireToken']) {
+      assert.throws(() => emu.inject({ [key]: key === 'expireToken' ? true : 1 }), (err) => err instanceof SpikeError && err.code === 'invalid_options' && err.message.includes(`unknown option '${key}'`), key);
+    }
+    assert.equal(emu.faults.status503, 0, 'a refused inject() changes nothing');
   });
 });
 
@@ -264,4 +269,28 @@ test('spike-emulator --detach: eval in a shell sets the variables, the SDK defau
   }
   await new Promise((r) => setTimeout(r, 300));
   await assert.rejects(fetch(`${url}/tenant/api/tokens/mint`, { method: 'POST' }));
+});
+
+test('spike-emulator --detach on a busy port: stderr names EADDRINUSE and the port, it exits 1, and eval fails too', async () => {
+  const busy = await startEmulator();
+  const port = new URL(busy.url).port;
+  const bin = 'build/package/dist/bin/spike-emulator.cjs';
+  try {
+    const direct = await promisify(execFile)(process.execPath, [bin, '--detach', '--port', port]).then(
+      () => assert.fail('exited 0 on a busy port'),
+      (err) => err,
+    );
+    assert.equal(direct.code, 1);
+    assert.match(direct.stderr, new RegExp(`before it was listening: .*EADDRINUSE.*127\\.0\\.0\\.1:${port}`));
+    assert.equal(direct.stdout, 'false\n', 'stdout holds only a shell line, one that fails');
+    // eval of an empty string succeeds; the `false` line makes `eval "$(...)"` fail instead.
+    const script = `eval "$(${JSON.stringify(process.execPath)} ${bin} --detach --port ${port})"; echo "rc=$? url=\${SPIKE_API_URL:-unset}"`;
+    const env = { ...process.env };
+    delete env.SPIKE_API_URL;
+    const { stdout, stderr } = await promisify(execFile)('sh', ['-c', script], { env });
+    assert.equal(stdout.trim(), 'rc=1 url=unset');
+    assert.match(stderr, /EADDRINUSE/);
+  } finally {
+    await busy.close();
+  }
 });

@@ -546,6 +546,11 @@ test('validateAppSettings lists every problem and nothing for valid settings', (
   cyclic.self = cyclic;
   assert.deepEqual(server.validateAppSettings(cyclic).map((p) => p.field), ['settings']);
   assert.deepEqual(server.validateAppSettings(null).map((p) => p.field), ['settings']);
+  // A misspelled field is a problem, not skipped (issue 22 review F7): its bad value went unchecked.
+  const typo = server.validateAppSettings({ maxBackfillDays: 10, webhookURL: 'http://x' });
+  assert.deepEqual(typo.map((p) => p.field), ['webhookURL']);
+  assert.match(typo[0].problem, /^is not a setting \(did you mean 'webhookUrl'\?\)/);
+  assert.deepEqual(server.validateAppSettings({ maxBackfillDays: 10, webhookUrl: undefined, retentionDays: null }), []);
 });
 
 test('the browser wasm carries none of the server helpers', () => {
