@@ -40,9 +40,11 @@ export function measure(file) {
  * tests/packaging/size-budget.test.mjs: what the entry measures today plus ~0.5 KB of headroom, so
  * it can only grow on purpose. The goal (issue 12, bench row 7a) is 20 KB; see bench/README.md.
  */
-// +300 B for the short lines of esbuild's lineLimit (issue 22 F1: an uncaught error printed the
-// whole one-line bundle).
-export const BROWSER_BUDGET_GZIP = 40_600;
+// Raised on purpose on 2026-11-29, from 40,300 B (size work alone) to the 42,172 B measured after
+// merging what the same day added: shareAcrossTabs (js/tabs.js, +1.4 KB), the input table's checks
+// and brand checks, the refused-token fingerprint, option/env checks, and esbuild's lineLimit
+// (+300 B; issue 22 F1: an uncaught error printed the whole one-line bundle).
+export const BROWSER_BUDGET_GZIP = 42_600;
 
 /** `dist/index.mjs` split into the wasm it carries as hex and the JS around it, each gzip -9. */
 export function entrySplit(file = join(packageDir, 'dist', 'index.mjs')) {
