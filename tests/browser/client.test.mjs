@@ -1,29 +1,5 @@
 // The shared SpikeClient cases in headless Chromium: the page is served by the harness (so a
 // tokenEndpoint path resolves against it) and calls the emulator cross-origin.
-import { after, before, test } from 'node:test';
-import { collectPageResults, launchChromium } from '../lib/chromium.mjs';
-import { startHarness } from '../lib/harness.mjs';
+import { testHarnessPage } from './harness-page.mjs';
 
-let harness;
-let browser;
-let outcome;
-
-before(async () => {
-  harness = await startHarness();
-  browser = await launchChromium();
-  outcome = await collectPageResults(browser, `${harness.url}/tests/browser/client.html`, { timeoutMs: 150_000 });
-});
-
-after(async () => {
-  await browser?.close();
-  await harness?.close();
-});
-
-test('the client page ran every case', () => {
-  if (outcome.results.length < 20) throw new Error(`only ${outcome.results.length} cases ran`);
-});
-
-test('every SpikeClient case passes in Chromium', () => {
-  const failed = outcome.results.filter((r) => !r.ok);
-  if (failed.length) throw new Error(failed.map((r) => `${r.name}: ${r.error}`).join('\n\n'));
-});
+testHarnessPage({ page: 'client.html', what: 'SpikeClient', atLeast: 20 });
