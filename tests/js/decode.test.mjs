@@ -2,20 +2,15 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { runCases } from '../cases/check.js';
 import { decodeCases } from '../cases/decode.js';
+import { testEachCase } from '../lib/node-cases.mjs';
 
 const require = createRequire(import.meta.url);
 const esm = await import('../../build/package/dist/index.mjs');
 const cjs = require('../../build/package/dist/index.cjs');
 
 for (const [flavour, api] of [['ESM', esm], ['CJS', cjs]]) {
-  for (const [name, fn] of decodeCases(api)) {
-    test(`${flavour}: ${name}`, async () => {
-      const [result] = await runCases([[name, fn]]);
-      if (!result.ok) throw new Error(result.error);
-    });
-  }
+  testEachCase(decodeCases(api), `${flavour}: `);
 }
 
 test('ESM and CJS copies: a SpikeError from either is instanceof the other\'s class; subclasses still narrow', () => {

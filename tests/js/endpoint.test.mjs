@@ -1,11 +1,11 @@
 // The tokenEndpoint object cases (tests/cases/endpoint.js) in Node, against the backend of
 // tests/lib/cross-origin.mjs (createTokenHandler with `cors`). The cookie and third-origin cases
 // need a browser: tests/browser/endpoint.test.mjs.
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import * as api from '../../build/package/dist/index.mjs';
-import { runCases } from '../cases/check.js';
 import { endpointCases } from '../cases/endpoint.js';
 import { startCrossOrigin } from '../lib/cross-origin.mjs';
+import { testEachCase } from '../lib/node-cases.mjs';
 
 let servers;
 before(async () => {
@@ -20,9 +20,4 @@ const env = {
   role: 'page',
 };
 
-for (const [name, fn] of endpointCases(api, env)) {
-  test(name, async () => {
-    const [result] = await runCases([[name, fn]]);
-    if (!result.ok) throw new Error(result.error);
-  });
-}
+testEachCase(endpointCases(api, env));
