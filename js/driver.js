@@ -138,8 +138,8 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     if (isStream(body)) return false;
     if (isPlainObject(proto)) return true;
     if (ArrayBuffer.isView(body) || fetchBodyBrand(body)) return false;
-    const tag = Object.prototype.toString.call(body).slice(8, -1);
     if (typeof body.toJSON === 'function') return true;
+    const tag = Object.prototype.toString.call(body).slice(8, -1);
     const name = (typeof proto?.constructor === 'function' && proto.constructor.name) || tag;
     if (bodyBrands().has(tag)) {
       throw invalid(`${where} is a ${name} whose Symbol.toStringTag says ${tag} but which is not one: fetch would send its String() text, "[object ${tag}]". Pass a real ${tag}, or plain data (as JSON)`);
@@ -209,9 +209,9 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
     req.request.method = req.method;
     req.request.headers = req.headers;
-    if (isStream(req.request.body) || isReadableStream(req.request.body)) {
-      const iterable = !isReadableStream(req.request.body);
-      if (iterable && !customFetch && !fetchStreamsAsyncIterables()) {
+    const readable = isReadableStream(req.request.body);
+    if (readable || isStream(req.request.body)) {
+      if (!readable && !customFetch && !fetchStreamsAsyncIterables()) {
         throw invalid('the body is an async iterable, which this runtime\'s fetch would send as "[object Object]": pass a ReadableStream');
       }
       if (req.request.duplex === undefined) req.request.duplex = 'half';
