@@ -68,11 +68,6 @@ fn num(s: &str) -> Option<i64> {
     digits(s).and_then(|n| i64::try_from(n).ok())
 }
 
-/// `s` without its last byte when that is `,`.
-fn strip_comma(s: &str) -> Option<&str> {
-    s.strip_suffix(',')
-}
-
 /// An HTTP-date (RFC 9110 5.6.7) to milliseconds since the epoch:
 /// IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, rfc850-date `Sunday, 06-Nov-94 08:49:37 GMT`,
 /// asctime-date `Sun Nov  6 08:49:37 1994`. The date must round-trip (as ky checks): the day exists
@@ -80,7 +75,7 @@ fn strip_comma(s: &str) -> Option<&str> {
 fn http_date_ms(value: &str, now_ms: f64) -> Option<f64> {
     let mut parts = split(value, b' ');
     let first = parts.next()?;
-    let (weekday, names, day, month, year, time) = if let Some(name) = strip_comma(first) {
+    let (weekday, names, day, month, year, time) = if let Some(name) = first.strip_suffix(',') {
         let date = parts.next()?;
         let (day, month, year, names) = if date.len() == 9 {
             // rfc850-date: a two-digit year, read as the most recent year with those digits that
