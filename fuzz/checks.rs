@@ -2,9 +2,10 @@
 //! by `tests/fuzz_corpus.rs`, which replays the committed corpus in `cargo test` on stable Rust.
 //! Every check must hold for any input: no panic, and the stated invariant.
 
-use spike_sdk::error::ErrorCode;
+use spike_sdk::common::error::ErrorCode;
 use spike_sdk::server::{allowed, signature, template, webhook};
-use spike_sdk::{integration, json, jwt, retry};
+use spike_sdk::client::{integration, retry};
+use spike_sdk::jwt::{self, json};
 
 pub type Check = fn(&[u8]);
 

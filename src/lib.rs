@@ -1,7 +1,12 @@
-//! Rust core of `@spike/sdk`.
+//! Rust core of `@spike/sdk`. The parts (ARCHITECTURE.md has the whole picture):
 //!
-//! Pure modules (no JS types) hold the logic and are tested natively with `cargo test`; the
-//! `wasm` module is the thin wasm-bindgen layer that the JS entry points call.
+//! - `jwt`: the JWT decoder;
+//! - `client`: `SpikeClient`'s token state machine and retry policy, sans-IO;
+//! - `server`: the Node-only helpers (cargo feature `server`);
+//! - `common`: error codes, message text, option checks, shared by all three;
+//! - `wasm`: the wasm-bindgen layer, bindings only: it converts JS values and calls the parts.
+//!
+//! Every part but `wasm` is pure Rust (no JS types) and tested natively with `cargo test`.
 //!
 //! A panic inside wasm traps and can leave the instance unusable for every later call, so
 //! library code may not unwrap, expect, panic or index; bad input returns an error instead.
@@ -18,19 +23,9 @@
 
 extern crate alloc;
 
-pub mod attempts;
-pub mod base64url;
-pub mod error;
-pub mod expiry;
-pub mod fingerprint;
-pub mod integration;
-pub mod json;
+pub mod client;
+pub mod common;
 pub mod jwt;
-pub mod num;
-pub mod options;
-pub mod retry;
-pub mod text;
-pub mod token;
 #[cfg(feature = "server")]
 pub mod server;
 

@@ -10,7 +10,7 @@
 use url::{Host, Url};
 
 use super::allowed::is_domain_name;
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 
 /// Request headers a `SpikeClient` token fetch may send that are not CORS-safelisted: the
 /// bearer of an identity provider, the JSON body's type, and the forced refresh's `no-cache`.
@@ -105,7 +105,7 @@ impl CorsPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
+    use crate::common::error::ErrorCode;
 
     fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| (*s).to_owned()).collect()

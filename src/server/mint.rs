@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::secret::check_api_key;
-use crate::error::{ErrorCode, SdkError};
+use crate::common::error::{ErrorCode, SdkError};
 
 pub const MAX_EXP_SECONDS: u32 = 86400;
 pub const MINT_PATH: &str = "/tenant/api/tokens/mint";

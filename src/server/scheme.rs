@@ -4,7 +4,7 @@
 //! `data:` runs attacker text in the app's origin, `file:` / `blob:` / `about:` reach local or
 //! origin-bound content.
 
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 
 /// Never a redirect target, in any case, behind any leading whitespace or control characters.
 pub const DANGEROUS: [&str; 8] = ["javascript", "vbscript", "data", "blob", "file", "about", "filesystem", "view-source"];

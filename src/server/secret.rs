@@ -8,7 +8,7 @@
 //! character is refused with `invalid_options` (the message names the option, never the key),
 //! the same way for all three secrets. Redaction then covers every form that can reach the wire.
 
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 use crate::server::template::encode_component;
 
 /// What replaces a secret (or any long enough piece of it) in a message.
@@ -145,7 +145,7 @@ pub fn redact(text: &str, secrets: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
+    use crate::common::error::ErrorCode;
 
     const KEY: &str = "sk_test_0123456789abcdef";
 

@@ -46,7 +46,7 @@ pub fn validate_app_settings(settings: &Value) -> Vec<Problem> {
         return out;
     };
     for key in obj.keys().filter(|k| !SETTINGS.contains(&k.as_str())) {
-        let hint = crate::options::suggestion(key, SETTINGS).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
+        let hint = crate::common::options::suggestion(key, SETTINGS).map(|s| format!(" (did you mean '{s}'?)")).unwrap_or_default();
         out.push(problem(key.as_str(), format!("is not a setting{hint}; the settings are {}", SETTINGS.join(", "))));
     }
     let retention = match obj.get("retentionDays") {

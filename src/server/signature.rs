@@ -4,7 +4,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::secret::check_key;
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 
 /// The Spike console refuses HMAC keys shorter than this (in characters).
 pub const MIN_HMAC_KEY_CHARS: usize = 16;

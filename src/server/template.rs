@@ -1,7 +1,7 @@
 //! Redirect-URL templates with the documented placeholders.
 
 use super::scheme::check_redirect_target;
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 
 pub const PLACEHOLDERS: [&str; 3] = ["application_user_id", "provider_slug", "provider_user_id"];
 

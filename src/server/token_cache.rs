@@ -87,7 +87,7 @@ impl TokenCache {
     }
 
     /// A forced request, which may name the token the API refused (`refused`, its fingerprint,
-    /// see `crate::fingerprint`). The refused token is never served: naming the cached token
+    /// see `crate::common::fingerprint`). The refused token is never served: naming the cached token
     /// re-mints at once, however young it is, so a client whose fresh token the API revoked gets
     /// a new one. Such re-mints stay bounded: one whose cached token already replaced a refused
     /// one within the window waits for the window's end, so a client that names every token it
@@ -96,7 +96,7 @@ impl TokenCache {
     pub fn forced(&self, user: &str, now_ms: f64, refused: Option<&str>) -> Forced<'_> {
         let Some(entry) = self.get(user, now_ms) else { return Forced::Mint };
         let young = now_ms - entry.stored_at_ms < MIN_FORCED_REMINT_MS;
-        if refused.is_some_and(|r| crate::fingerprint::names(r, &entry.token)) {
+        if refused.is_some_and(|r| crate::common::fingerprint::names(r, &entry.token)) {
             return if entry.replaced_refused && young { Forced::MintAt(entry.stored_at_ms + MIN_FORCED_REMINT_MS) } else { Forced::Replace };
         }
         if young {
@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn naming_the_cached_token_as_refused_re_mints_within_the_window_but_stays_bounded() {
-        use crate::fingerprint::fingerprint;
+        use crate::common::fingerprint::fingerprint;
         let mut c = TokenCache::new(10);
         c.put("u", "t1".into(), "e".into(), 3600.0, 0.0);
         let t1 = fingerprint("t1");

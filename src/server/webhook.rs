@@ -8,7 +8,7 @@ use hmac::Mac;
 use serde::{Deserialize, Serialize};
 
 use super::signature::mac;
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 
 /// Parses the header: 64 hex digits, either case, optionally prefixed `sha256=`, surrounding
 /// whitespace ignored. Anything else is `None`.

@@ -10,7 +10,7 @@ use core::cell::OnceCell;
 use wasm_bindgen::prelude::*;
 
 use super::js;
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 
 /// The registered class. A plain static rather than `thread_local!` (std only, and its lazy-init
 /// machinery costs bytes): wasm32 without the `atomics` feature runs one thread, so a

@@ -3,7 +3,7 @@
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::JsCast;
 
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 
 /// The configured fetch, or the global one; `invalid_options` when neither exists.
 pub fn fetch_function(configured: Option<Function>) -> Result<Function, SdkError> {

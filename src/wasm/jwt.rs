@@ -4,7 +4,7 @@ use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use super::errors::to_js;
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 use crate::jwt;
 
 /// Reads the token argument; anything but a string is `invalid_token` (as a JS caller would

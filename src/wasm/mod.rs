@@ -1,4 +1,6 @@
-//! The wasm-bindgen layer: converts between JS values and the pure Rust modules, nothing more.
+//! The wasm-bindgen layer: converts between JS values and the pure Rust parts (`crate::jwt`,
+//! `crate::client`, `crate::server`, `crate::common`), nothing more. No decision is made here:
+//! a rule that could be tested without JS belongs in a pure part.
 
 pub mod client;
 pub mod errors;

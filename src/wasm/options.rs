@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::errors::to_js;
 use super::js;
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 
 fn invalid(message: &'static str) -> JsValue {
     to_js(SdkError::invalid_options(message))
@@ -27,10 +27,10 @@ pub fn object(options: &JsValue, error: &'static str) -> Result<(), JsValue> {
 
 /// Refuses an own key of `options` that `known` does not list (`invalid_options` naming it).
 pub fn only_known(options: &JsValue, what: &str, known: &[&'static str]) -> Result<(), JsValue> {
-    let keys = js::keys(options).map_err(|_| to_js(SdkError::invalid_options(crate::text::cat(&[what, " options could not be read"]))))?;
+    let keys = js::keys(options).map_err(|_| to_js(SdkError::invalid_options(crate::common::text::cat(&[what, " options could not be read"]))))?;
     let len = js::get(&keys, "length").as_f64().unwrap_or(0.0) as u32;
     let keys: Vec<String> = (0..len).filter_map(|i| js::at(&keys, i).as_string()).collect();
-    crate::options::unknown_option(what, keys.iter().map(String::as_str), known).map_err(to_js)
+    crate::common::options::unknown_option(what, keys.iter().map(String::as_str), known).map_err(to_js)
 }
 
 /// `options[name]`, else `defaults[name]` (a value from the environment), as a string.

@@ -10,7 +10,7 @@ import { deepEqual, equal, ok, rejectsWith, throwsSpikeError } from './check.js'
  * of the backend's own site: the cookie case; cookies do not cross sites) or 'third' (an origin
  * the backend does not list: the refusal cases).
  */
-/** What a forced refresh sends: no-cache, and the fingerprint of the token it replaces (src/fingerprint.rs). */
+/** What a forced refresh sends: no-cache, and the fingerprint of the token it replaces (src/common/fingerprint.rs). */
 const FORCED = /^no-cache, spike-refused-token=[0-9a-f]{16}$/;
 
 export function endpointCases(api, env) {

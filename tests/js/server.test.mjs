@@ -285,7 +285,7 @@ describe('createTokenHandler', () => {
   test('a forced refresh that names the cached token as refused gets a new one at once; an anonymous no-cache flood is still throttled', async () => {
     const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser });
     const fp = (token) => {
-      // FNV-1a 64 of the token, as the client computes it (src/fingerprint.rs).
+      // FNV-1a 64 of the token, as the client computes it (src/common/fingerprint.rs).
       let h = 0xcbf29ce484222325n;
       for (const b of Buffer.from(token)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
       return h.toString(16).padStart(16, '0');

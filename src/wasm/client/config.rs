@@ -4,11 +4,11 @@ use alloc::borrow::ToOwned;
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use crate::expiry::DEFAULT_LEEWAY_SECS;
-use crate::json::TimeClaims;
+use crate::client::expiry::DEFAULT_LEEWAY_SECS;
+use crate::jwt::json::TimeClaims;
 use crate::jwt;
-use crate::options::{token_source, TokenSourceKind, CLIENT_OPTIONS, ENDPOINT_OPTIONS};
-use crate::text::{cat, is_http_url, trim};
+use crate::common::options::{token_source, TokenSourceKind, CLIENT_OPTIONS, ENDPOINT_OPTIONS};
+use crate::common::text::{cat, is_http_url, trim};
 use crate::wasm::errors::{to_js, to_js_with};
 use crate::wasm::{js, options};
 
@@ -48,7 +48,7 @@ pub struct Config {
 }
 
 pub fn invalid(message: &'static str) -> JsValue {
-    to_js(crate::error::SdkError::invalid_options(message))
+    to_js(crate::common::error::SdkError::invalid_options(message))
 }
 
 /// `tokenEndpoint` as an absolute URL: as given, or resolved against the page in a browser.
@@ -81,9 +81,9 @@ impl Endpoint {
         let url = options::string(value, "url", "tokenEndpoint.url must be a string")?.ok_or_else(|| invalid("tokenEndpoint.url is required"))?;
         let url = endpoint_url(&url)?;
         let method = options::string(value, "method", "tokenEndpoint.method must be 'GET' or 'POST'")?;
-        let method = crate::options::endpoint_method(method.as_deref()).map_err(to_js)?;
+        let method = crate::common::options::endpoint_method(method.as_deref()).map_err(to_js)?;
         let credentials = options::string(value, "credentials", "tokenEndpoint.credentials must be 'same-origin', 'include' or 'omit'")?;
-        let credentials = crate::options::endpoint_credentials(credentials.as_deref()).map_err(to_js)?;
+        let credentials = crate::common::options::endpoint_credentials(credentials.as_deref()).map_err(to_js)?;
         let headers = match options::get(value, "headers") {
             None => None,
             Some(f) if f.is_function() => Some(f),
@@ -142,7 +142,7 @@ fn endpoint_body(body: JsValue) -> Result<(Option<JsValue>, bool), JsValue> {
         return Ok((Some(body), false));
     }
     let class = js::get(&js::get(&body, "constructor"), "name").as_string().filter(|n| !n.is_empty());
-    Err(to_js(crate::error::SdkError::invalid_options(cat(&[
+    Err(to_js(crate::common::error::SdkError::invalid_options(cat(&[
         "tokenEndpoint.body is a ",
         class.as_deref().unwrap_or("class instance"),
         " (a class instance without toJSON()): fetch would send its String() text, such as \"[object Object]\", not its data. Pass a plain object or give the class a toJSON()",
@@ -163,7 +163,7 @@ fn read_headers(opts: &JsValue) -> Result<JsValue, JsValue> {
     } else if js::is_plain_object(&value) {
         // A getter that throws: `invalid_options` with what it threw as the cause.
         js::entries(&value).map_err(|cause| {
-            to_js_with(crate::error::SdkError::invalid_options("headers could not be read: reading one of its values threw (see cause)"), Some(&cause), None)
+            to_js_with(crate::common::error::SdkError::invalid_options("headers could not be read: reading one of its values threw (see cause)"), Some(&cause), None)
         })?
     } else {
         return Err(bad());
@@ -196,7 +196,7 @@ impl Config {
         // Options first, then the token: a bad option is reported as such even with a bad token.
         let base_url = options::string(opts, "baseUrl", "baseUrl must be a string")?;
         let env_base_url = if defaults.is_object() { options::get(defaults, "baseUrl").and_then(|v| v.as_string()) } else { None };
-        let base_url = crate::options::base_url_or_env(base_url.as_deref(), env_base_url.as_deref()).map_err(to_js)?;
+        let base_url = crate::common::options::base_url_or_env(base_url.as_deref(), env_base_url.as_deref()).map_err(to_js)?;
         let source = match (kind, token, provider, endpoint) {
             (TokenSourceKind::Static, Some(token), _, _) => {
                 let decoded = jwt::decode(&token).map_err(to_js)?;

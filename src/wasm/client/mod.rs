@@ -2,7 +2,7 @@
 //! (`js/client.js`) performs the IO — fetch, timers, abort signals, calling the token source —
 //! and asks the core at every step: which token to send, whether to refresh, what to do with an
 //! answer, what error the caller gets. The logic itself lives in the pure modules
-//! (`crate::token`, `crate::expiry`, `crate::attempts`, `crate::retry`).
+//! (`crate::client::token`, `crate::client::expiry`, `crate::client::attempts`, `crate::client::retry`).
 //!
 //! Sans-IO keeps the browser wasm small (no futures, closures or promise glue) and the hot path
 //! fast (a request makes two cheap calls into wasm with numbers and short strings).
@@ -17,11 +17,12 @@ use wasm_bindgen::prelude::*;
 
 use super::errors::to_js;
 use super::js;
-use crate::attempts::{Attempt, Next};
-use crate::error::{ErrorCode, SdkError};
-use crate::expiry::static_token_expired;
-use crate::{num, retry};
-use crate::token::{Decision, TokenState};
+use crate::client::attempts::{Attempt, Next};
+use crate::common::error::{ErrorCode, SdkError};
+use crate::client::expiry::static_token_expired;
+use crate::client::retry;
+use crate::common::num;
+use crate::client::token::{Decision, TokenState};
 use config::{Config, Source};
 
 /// `decide()` answers: a generation (> 0) to send, or one of these.
@@ -97,7 +98,7 @@ impl SpikeCore {
     /// Marks a refresh as running. A forced one (the source must not hand back a cached copy of
     /// a token the API rejected or the app invalidated) returns the `Cache-Control` to send the
     /// token endpoint, or to hand a provider: `no-cache`, naming the refused token by its
-    /// fingerprint (see `crate::fingerprint`) so that a throttling cache does not hand it back.
+    /// fingerprint (see `crate::common::fingerprint`) so that a throttling cache does not hand it back.
     /// Otherwise `undefined`.
     #[wasm_bindgen(js_name = beginRefresh)]
     pub fn begin_refresh(&mut self) -> Option<String> {
@@ -105,7 +106,7 @@ impl SpikeCore {
             return None;
         }
         // Forced with no token to name (invalidated before the first one came): plain no-cache.
-        Some(self.state.refused().map_or_else(|| String::from("no-cache"), crate::fingerprint::forced_cache_control))
+        Some(self.state.refused().map_or_else(|| String::from("no-cache"), crate::common::fingerprint::forced_cache_control))
     }
 
     /// The running refresh failed (the source, or installing what it gave); false when it was

@@ -3,8 +3,8 @@
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{ErrorCode, SdkError};
-use crate::text::{cat, is_http_url, uint};
+use crate::common::error::{ErrorCode, SdkError};
+use crate::common::text::{cat, is_http_url, uint};
 use crate::wasm::errors::{to_js, to_js_with};
 use crate::wasm::js;
 

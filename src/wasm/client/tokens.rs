@@ -5,11 +5,11 @@
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{ErrorCode, SdkError};
-use crate::expiry::Timing;
+use crate::common::error::{ErrorCode, SdkError};
+use crate::client::expiry::Timing;
 use crate::jwt;
-use crate::text::{cat, uint};
-use crate::token::TokenState;
+use crate::common::text::{cat, uint};
+use crate::client::token::TokenState;
 use crate::wasm::errors::to_js;
 use crate::wasm::js;
 
@@ -51,7 +51,7 @@ pub fn from_endpoint_answer(status: u16, text: &str) -> Result<Found, JsValue> {
         return Err(provider_failed(&cat(&["the token endpoint answered HTTP ", &uint(status.into())]), Some(status)));
     }
     let body = js::parse_json(text).map_err(|_| {
-        let what = if crate::text::trim(text).as_bytes().first() == Some(&b'<') { "HTML" } else { "something that is not JSON" };
+        let what = if crate::common::text::trim(text).as_bytes().first() == Some(&b'<') { "HTML" } else { "something that is not JSON" };
         provider_failed(&cat(&["the token endpoint answered ", what, " instead of { token }"]), Some(status))
     })?;
     if !body.is_object() {
@@ -61,7 +61,7 @@ pub fn from_endpoint_answer(status: u16, text: &str) -> Result<Found, JsValue> {
 }
 
 /// Decodes the token and makes it current; returns its generation, or `None` when the refresh
-/// was superseded (see `crate::token`): the token is dropped. A forced refresh that brings back
+/// was superseded (see `crate::client::token`): the token is dropped. A forced refresh that brings back
 /// the refused token fails (`source_hint` says how to fix the source): sending it again could
 /// only be refused again, so it is never retried.
 ///

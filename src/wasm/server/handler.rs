@@ -5,7 +5,7 @@
 //! the token has life left, and concurrent requests for a user whose token is being minted wait
 //! for that one mint (the in-flight JS promise is shared). A forced refresh (`Cache-Control:
 //! no-cache`) within a second of a mint shares that token too, unless it names it as the token
-//! the API refused (`spike-refused-token=`, see `crate::fingerprint`): then it gets a new one. The cache key is the mint request body
+//! the API refused (`spike-refused-token=`, see `crate::common::fingerprint`): then it gets a new one. The cache key is the mint request body
 //! itself, so a changed name, email or scopes mints a new token instead of serving old claims.
 //!
 //! The answer goes to a browser, so no text from elsewhere ever reaches it: errors are a fixed
@@ -26,11 +26,11 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::mint::{mint_request, response_object, MintConfig};
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 use crate::jwt;
 use crate::server::cors::CorsPolicy;
 use crate::server::mint::{self, MintRequest};
-use crate::fingerprint::refused_in_cache_control;
+use crate::common::fingerprint::refused_in_cache_control;
 use crate::server::token_cache::{CachedToken, Forced, TokenCache, DEFAULT_CAPACITY};
 use crate::wasm::errors::to_js;
 use crate::wasm::options;

@@ -4,7 +4,7 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::error::{ErrorCode, SdkError};
+use crate::common::error::{ErrorCode, SdkError};
 use crate::server::mint::{self, MintRequest, MintResponse, MINT_PATH};
 use crate::server::secret;
 use crate::wasm::errors::to_js;
@@ -28,7 +28,7 @@ impl MintConfig {
         secret::check_api_key(&api_key).map_err(to_js)?;
         let base_url = options::string(opts, "baseUrl", "baseUrl must be a string")?;
         let env_base_url = if defaults.is_object() { options::get(defaults, "baseUrl").and_then(|v| v.as_string()) } else { None };
-        let base_url = crate::options::base_url_or_env(base_url.as_deref(), env_base_url.as_deref()).map_err(to_js)?;
+        let base_url = crate::common::options::base_url_or_env(base_url.as_deref(), env_base_url.as_deref()).map_err(to_js)?;
         let fetch = options::function(opts, "fetch", "fetch must be a function")?;
         Ok(MintConfig { api_key, base_url, fetch })
     }

@@ -8,7 +8,7 @@ pub mod urls;
 use wasm_bindgen::prelude::*;
 
 use super::errors::to_js;
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 
 /// The API key must never reach a browser: refuse when a DOM is present (an app that bundles the
 /// Node entry into a page by mistake, jsdom, an Electron renderer).

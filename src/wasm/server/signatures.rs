@@ -6,7 +6,7 @@ use js_sys::{Function, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 use crate::server::{secret, signature, webhook};
 use crate::wasm::errors::to_js;
 

@@ -3,7 +3,7 @@
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use crate::error::SdkError;
+use crate::common::error::SdkError;
 use crate::server::{allowed, settings, template};
 use crate::wasm::errors::to_js;
 use crate::wasm::options;

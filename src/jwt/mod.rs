@@ -6,12 +6,18 @@
 //! reported as `invalid_token` up front instead of as a confusing 401 later.
 //!
 //! Error messages name the part that failed, never the token's content.
+//!
+//! Owns: the JWT decoder (`decode`), its base64url and JSON-grammar readers. Pure: no JS types,
+//! no clock, no token state (`crate::client` keeps that). Used by the client, the server helpers
+//! and `decodeToken`.
+
+pub mod base64url;
+pub mod json;
 
 use alloc::string::String;
-use crate::base64url;
-use crate::error::SdkError;
-use crate::json::{self, JsonError};
-pub use crate::json::TimeClaims;
+use crate::common::error::SdkError;
+use json::JsonError;
+pub use json::TimeClaims;
 
 /// Longest token we try to decode. Real JWTs travel in an HTTP header (servers cap those at
 /// 8-16 KiB), so anything this big is garbage and decoding it would only burn memory.
@@ -30,7 +36,7 @@ pub fn decode(token: &str) -> Result<DecodedToken, SdkError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(SdkError::invalid_token("Invalid token: longer than 65536 bytes"));
     }
-    let mut parts = crate::text::split(token, b'.');
+    let mut parts = crate::common::text::split(token, b'.');
     let (Some(header), Some(payload), Some(_signature), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
@@ -75,7 +81,7 @@ fn segment_json(segment: &str, part: Part) -> Result<String, SdkError> {
         Part::Payload => ("Invalid token: part #2 (payload) is not valid base64url", "Invalid token: part #2 (payload) is not UTF-8"),
     };
     let bytes = base64url::decode(segment).ok_or_else(|| SdkError::invalid_token(not_base64))?;
-    crate::text::utf8(&bytes).ok_or_else(|| SdkError::invalid_token(not_utf8))
+    crate::common::text::utf8(&bytes).ok_or_else(|| SdkError::invalid_token(not_utf8))
 }
 
 /// Whether a token with these claims is expired at `now_secs`, treating it as expired
@@ -87,7 +93,7 @@ pub fn is_expired(times: &TimeClaims, now_secs: f64, leeway_secs: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
+    use crate::common::error::ErrorCode;
 
     // Public test vectors from jwt-decode's suite.
     const BASIC: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJmb28iOiJiYXIiLCJleHAiOjEzOTMyODY4OTMsImlhdCI6MTM5MzI2ODg5M30.4-iaDojEVl0pJQMjrbM1EzUIfAZgsbK_kgnVyVxFSVo";

@@ -1,9 +1,9 @@
 //! What a request does after each attempt: hand the answer to the caller, retry for the token
-//! (`401 token_expired`, per `crate::token`'s rejection rule), or retry a transient failure after
-//! a delay (per `crate::retry`). The JS driver performs the attempts; this decides between them.
+//! (`401 token_expired`, per `crate::client::token`'s rejection rule), or retry a transient failure after
+//! a delay (per `crate::client::retry`). The JS driver performs the attempts; this decides between them.
 
-use crate::retry::{self, Failure};
-use crate::token::TokenState;
+use crate::client::retry::{self, Failure};
+use crate::client::token::TokenState;
 
 /// Retries after `token_expired` per request: the same token once, then a fresh one. Bounded, so
 /// an API that rejects every token gets three attempts, never a loop.
@@ -69,9 +69,9 @@ impl Attempt<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expiry::Timing;
-    use crate::json::TimeClaims;
-    use crate::token::Decision;
+    use crate::client::expiry::Timing;
+    use crate::jwt::json::TimeClaims;
+    use crate::client::token::Decision;
 
     fn state_with_token() -> TokenState {
         let mut s = TokenState::default();

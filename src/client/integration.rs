@@ -4,8 +4,8 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use crate::error::SdkError;
-use crate::text::{split, split_once};
+use crate::common::error::SdkError;
+use crate::common::text::{split, split_once};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IntegrationRedirect {
@@ -40,12 +40,12 @@ fn decode_bytes(raw: &str) -> Vec<u8> {
 /// Identifiers (`user_id`, `provider_slug`) must decode to UTF-8: replacing bad bytes with U+FFFD,
 /// as `URLSearchParams` does, could turn two different IDs into one, so they are refused instead.
 fn decode_strict(raw: &str) -> Option<String> {
-    crate::text::utf8(&decode_bytes(raw))
+    crate::common::text::utf8(&decode_bytes(raw))
 }
 
 /// Display text (`error`) decodes leniently, exactly like `URLSearchParams` (bad bytes -> U+FFFD).
 fn decode_lenient(raw: &str) -> String {
-    crate::text::decode_utf8(&decode_bytes(raw)).0
+    crate::common::text::decode_utf8(&decode_bytes(raw)).0
 }
 
 /// Parses the return URL (absolute, relative, or just `?query`). Repeated keys keep the first.
@@ -92,7 +92,7 @@ mod tests {
     #[test]
     fn refuses_what_is_not_a_redirect() {
         for bad in ["", "https://app.example.com/", "?provider_slug=x", "?user_id=%C3", "?user_id=u&provider_slug=%FF", "?error=x&user_id=%E2%82"] {
-            assert_eq!(parse_integration_redirect(bad).unwrap_err().code, crate::error::ErrorCode::InvalidOptions, "{bad}");
+            assert_eq!(parse_integration_redirect(bad).unwrap_err().code, crate::common::error::ErrorCode::InvalidOptions, "{bad}");
         }
     }
 

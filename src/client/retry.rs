@@ -1,8 +1,8 @@
 //! Which failures are retried, and how long to wait: capped exponential backoff with jitter,
 //! honouring `Retry-After` (seconds or an HTTP date), the way openai-node and stripe-node do.
 
-use crate::num::floor;
-use crate::text::{digits, split, trim};
+use crate::common::num::floor;
+use crate::common::text::{digits, split, trim};
 
 /// First backoff step and its cap.
 pub const BASE_DELAY_MS: f64 = 500.0;

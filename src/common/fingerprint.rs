@@ -40,23 +40,23 @@ pub fn fingerprint(token: &str) -> String {
 
 /// Whether a fingerprint names `token` (surrounding whitespace and hex case ignored).
 pub fn names(fingerprint_value: &str, token: &str) -> bool {
-    crate::text::trim(fingerprint_value).eq_ignore_ascii_case(&fingerprint(token))
+    crate::common::text::trim(fingerprint_value).eq_ignore_ascii_case(&fingerprint(token))
 }
 
 /// The `Cache-Control` value of a forced refresh that replaces `refused`.
 pub fn forced_cache_control(refused: &str) -> String {
-    crate::text::cat(&["no-cache, ", REFUSED_TOKEN_DIRECTIVE, "=", &fingerprint(refused)])
+    crate::common::text::cat(&["no-cache, ", REFUSED_TOKEN_DIRECTIVE, "=", &fingerprint(refused)])
 }
 
 /// The refused token's fingerprint in a `Cache-Control` value, if it names one (the directive
 /// name in any case; the value bare or quoted).
 pub fn refused_in_cache_control(value: &str) -> Option<&str> {
-    crate::text::split(value, b',').find_map(|directive| {
-        let (name, arg) = crate::text::split_once(crate::text::trim(directive), b'=')?;
-        if !crate::text::trim(name).eq_ignore_ascii_case(REFUSED_TOKEN_DIRECTIVE) {
+    crate::common::text::split(value, b',').find_map(|directive| {
+        let (name, arg) = crate::common::text::split_once(crate::common::text::trim(directive), b'=')?;
+        if !crate::common::text::trim(name).eq_ignore_ascii_case(REFUSED_TOKEN_DIRECTIVE) {
             return None;
         }
-        let arg = crate::text::trim(arg);
+        let arg = crate::common::text::trim(arg);
         Some(arg.strip_prefix('"').and_then(|a| a.strip_suffix('"')).unwrap_or(arg))
     })
 }

@@ -16,7 +16,7 @@
 //! decide again, which starts one forced refresh for all of them.
 
 use alloc::string::String;
-use crate::expiry::Timing;
+use crate::client::expiry::Timing;
 
 pub const REFRESH_BACKOFF_BASE_MS: f64 = 250.0;
 pub const REFRESH_BACKOFF_MAX_MS: f64 = 4_000.0;
@@ -205,7 +205,7 @@ impl TokenState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::TimeClaims;
+    use crate::jwt::json::TimeClaims;
 
     fn timing(now: f64, life_s: f64) -> Timing {
         Timing::new(&TimeClaims { iat: Some(0.0), exp: Some(life_s), nbf: None }, None, now)

@@ -6,7 +6,7 @@
 //! `expires_in` if the source said it (our token handler does), else `exp - iat` (a token that
 //! was just minted). Only when neither exists do we fall back to `exp` against the clock.
 
-use crate::json::TimeClaims;
+use crate::jwt::json::TimeClaims;
 
 /// Default refresh leeway: refresh when less than this remains.
 pub const DEFAULT_LEEWAY_SECS: f64 = 60.0;

@@ -2,8 +2,8 @@
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
-use crate::error::SdkError;
-use crate::text::{cat, strip_prefix_ignore_case, trim};
+use crate::common::error::SdkError;
+use crate::common::text::{cat, strip_prefix_ignore_case, trim};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.spikelabs.com";
 
@@ -142,7 +142,7 @@ pub fn unknown_option<'a>(what: &str, keys: impl IntoIterator<Item = &'a str>, k
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
+    use crate::common::error::ErrorCode;
 
     #[test]
     fn exactly_one_token_source() {

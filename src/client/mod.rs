@@ -1,0 +1,22 @@
+//! The client's decisions, with no IO: `SpikeClient`'s token state machine and request policy.
+//!
+//! Sans-IO (as quinn-proto): every function decides synchronously from its inputs; the current
+//! time (`now_ms`) and randomness (`random`) are passed in, never read here. The JS driver
+//! (`js/shared/driver.js`) performs the IO (fetch, timers, signals, the token source) through the
+//! wasm layer in `crate::wasm::client`.
+//!
+//! Owns:
+//! - `token`: the token state machine (the current token, whether a refresh runs, its epoch,
+//!   the back-off after a failed refresh, the refused token);
+//! - `expiry`: when a token is due, on the local clock;
+//! - `attempts` and `retry`: what a request does after each attempt (the retry policy, backoff,
+//!   `Retry-After`);
+//! - `integration`: reading the redirect query Spike appends after a provider connection.
+//!
+//! May not touch: JS types (`wasm_bindgen`), the server helpers (`crate::server`).
+
+pub mod attempts;
+pub mod expiry;
+pub mod integration;
+pub mod retry;
+pub mod token;
