@@ -22,7 +22,7 @@ export const WASM_FEATURES = [
  * Two wasm builds: the client (what `@spike/sdk` loads, optimised for size, no server code) and the
  * server (`@spike/sdk/server`, with the `server` feature). Both go through wasm-bindgen's `web`
  * target without its default `new URL('*.wasm', import.meta.url)` fetch: each entry hands the
- * glue a compiled module itself (see js/load.js), so no tool ever has to find a .wasm file.
+ * glue a compiled module itself (see js/shared/load.js), so no tool ever has to find a .wasm file.
  * wasm-opt: the client's also runs -Oz to a fixed point and drops the (unused) target_features
  * section, 0.3 KB gzip smaller (`npm run size` shows where the bytes go); `--low-memory-unused`
  * lets it fold constant offsets into loads, assuming no address below 1024 is used: Rust puts its
@@ -208,8 +208,11 @@ function placeHex(file) {
 // esbuild is a dev dependency: imported only after ensureBuildTools() has run `npm ci`.
 const loadEsbuild = () => import('esbuild');
 
-/** Modules every entry shares at run time (one SpikeError class, one driver): kept as files. */
-const SHARED = { 'error.js': 'error', 'driver.js': 'driver' };
+/**
+ * Modules every entry shares at run time (one SpikeError class, one driver): kept as files.
+ * Imported by file name -> [dist name, source in js/].
+ */
+const SHARED = { 'error.js': ['error', 'shared/error.js'], 'driver.js': ['driver', 'client/driver.js'] };
 
 /**
  * Resolves what the entries import: `spike:*` to the generated glue and hex (bundled in), the
@@ -227,8 +230,8 @@ function layoutPlugin(gen, ext) {
       b.onResolve({ filter: /\.wasm(\?module)?$|^node:/ }, (args) => ({ path: args.path, external: true }));
       b.onResolve({ filter: /^\.\.?\// }, (args) => {
         const file = args.path.split('/').at(-1);
-        if (SHARED[file]) return { path: `./${SHARED[file]}.${ext}`, external: true };
-        if (args.importer.includes('/entries/') && args.path === './index.js') return { path: `./index.${ext}`, external: true };
+        if (SHARED[file]) return { path: `./${SHARED[file][0]}.${ext}`, external: true };
+        if (args.importer.includes('/runtimes/') && args.path === '../default/index.js') return { path: `./index.${ext}`, external: true };
         return undefined;
       });
     },
@@ -250,23 +253,24 @@ async function stagePackage(gen) {
   // line (holding the wasm hex) made that 170-940 KB of stderr. Short lines, and the hex literal on
   // a line of its own (placeHex), keep it to a line of code.
   const common = { bundle: true, target: 'es2022', platform: 'neutral', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', charset: 'utf8', lineLimit: 200 };
-  // [source in js/entries, formats]: workerd/edge entries are ESM only (their tools import ESM).
+  // [dist name, source in js/runtimes, formats]: one folder per runtime (README, "Architecture");
+  // workerd/edge entries are ESM only (their tools import ESM).
   const entries = [
-    ['index', ['mjs', 'cjs']],
-    ['index.workerd', ['mjs']],
-    ['index.edge', ['mjs']],
-    ['server', ['mjs', 'cjs']],
-    ['server.node', ['mjs', 'cjs']],
-    ['server.workerd', ['mjs']],
-    ['server.edge', ['mjs']],
-    ['server.browser', ['mjs', 'cjs']],
-    ['testing.browser', ['mjs', 'cjs']],
+    ['index', 'default/index', ['mjs', 'cjs']],
+    ['index.workerd', 'workerd/index', ['mjs']],
+    ['index.edge', 'edge/index', ['mjs']],
+    ['server', 'default/server', ['mjs', 'cjs']],
+    ['server.node', 'node/server', ['mjs', 'cjs']],
+    ['server.workerd', 'workerd/server', ['mjs']],
+    ['server.edge', 'edge/server', ['mjs']],
+    ['server.browser', 'browser/server', ['mjs', 'cjs']],
+    ['testing.browser', 'browser/testing', ['mjs', 'cjs']],
   ];
-  for (const [name, formats] of entries) {
+  for (const [name, source, formats] of entries) {
     for (const ext of formats) {
       await esbuild.build({
         ...common,
-        entryPoints: [join(root, 'js/entries', `${name}.js`)],
+        entryPoints: [join(root, 'js/runtimes', `${source}.js`)],
         outfile: join(dist, `${name}.${ext}`),
         ...format(ext),
         // The client entries hold wasm-bindgen's glue, whose internal functions nobody sees by
@@ -279,9 +283,9 @@ async function stagePackage(gen) {
       placeHex(join(dist, `${name}.${ext}`));
     }
   }
-  for (const [file, name] of Object.entries(SHARED)) {
+  for (const [name, source] of Object.values(SHARED)) {
     for (const ext of ['mjs', 'cjs']) {
-      await esbuild.build({ ...common, entryPoints: [join(root, 'js', file)], outfile: join(dist, `${name}.${ext}`), ...format(ext), plugins: [layoutPlugin(gen, ext)] });
+      await esbuild.build({ ...common, entryPoints: [join(root, 'js', source)], outfile: join(dist, `${name}.${ext}`), ...format(ext), plugins: [layoutPlugin(gen, ext)] });
     }
   }
   for (const name of ['client', 'server']) {

@@ -41,7 +41,7 @@ export function measure(file) {
  * it can only grow on purpose. The goal (issue 12, bench row 7a) is 20 KB; see bench/README.md.
  */
 // Raised on purpose on 2026-11-29, from 40,300 B (size work alone) to the 42,172 B measured after
-// merging what the same day added: shareAcrossTabs (js/tabs.js, +1.4 KB), the input table's checks
+// merging what the same day added: shareAcrossTabs (js/client/tabs.js, +1.4 KB), the input table's checks
 // and brand checks, the refused-token fingerprint, option/env checks, and esbuild's lineLimit
 // (+300 B; issue 22 F1: an uncaught error printed the whole one-line bundle).
 export const BROWSER_BUDGET_GZIP = 42_600;

@@ -39,7 +39,7 @@ const call = (pages) => all(pages, () => window.tab.call());
 const tokens = (pages) => all(pages, () => window.tab.token());
 const events = (pages) => all(pages, () => window.tab.events.splice(0));
 
-/** The channel name of `shareAcrossTabs: name` (js/tabs.js). */
+/** The channel name of `shareAcrossTabs: name` (js/client/tabs.js). */
 const channelName = (name) => `spike-sdk-tabs:${JSON.stringify(['name', name])}`;
 
 async function assertNoStorage(pages) {

@@ -1,5 +1,5 @@
 //! `SpikeCore`: the decisions behind `SpikeClient`, made synchronously. The JS driver
-//! (`js/client.js`) performs the IO — fetch, timers, abort signals, calling the token source —
+//! (`js/client/driver.js`) performs the IO — fetch, timers, abort signals, calling the token source —
 //! and asks the core at every step: which token to send, whether to refresh, what to do with an
 //! answer, what error the caller gets. The logic itself lives in the pure modules
 //! (`crate::client::token`, `crate::client::expiry`, `crate::client::attempts`, `crate::client::retry`).

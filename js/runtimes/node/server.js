@@ -3,8 +3,8 @@
 import { createHmac } from 'node:crypto';
 import * as glue from 'spike:server-glue';
 import hex from 'spike:server-hex';
-import { fromHex } from '../load.js';
-import { serverApi } from './server-api.js';
+import { fromHex } from '../../shared/load.js';
+import { serverApi } from '../../server/api.js';
 
 const api = serverApi(glue, () => new WebAssembly.Module(fromHex(hex)), {
   nativeHmac: (key, body) => createHmac('sha256', key).update(body).digest(),

@@ -2,9 +2,9 @@
 // glue instance of the server build. The logic is in Rust (src/server); this file adapts it to
 // Web-standard Request/Response handlers and to node:http / Express, with no Node-only globals,
 // so the same code runs in Node, Deno, Bun and workerd.
-import { envDefaults } from '../env.js';
-import { SpikeError } from '../error.js';
-import { lazyInstance } from '../load.js';
+import { envDefaults } from '../shared/env.js';
+import { SpikeError } from '../shared/error.js';
+import { lazyInstance } from '../shared/load.js';
 
 function invalidOptions(message) {
   return new SpikeError('invalid_options', message);

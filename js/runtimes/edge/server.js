@@ -2,7 +2,7 @@
 // wasm from bytes and document `import m from './x.wasm?module'` instead.
 import * as glue from 'spike:server-glue';
 import wasmModule from './server.wasm?module';
-import { serverApi } from './server-api.js';
+import { serverApi } from '../../server/api.js';
 
 const api = serverApi(glue, () => wasmModule);
 

@@ -2,7 +2,7 @@
 // secrets that must never reach a browser, and the other helpers are server code the browser
 // wasm leaves out, so every helper refuses with invalid_options instead of being shipped.
 // parseIntegrationRedirect, which the app's return page needs, is in the main entry.
-import { SpikeError, parseIntegrationRedirect } from './index.js';
+import { SpikeError, parseIntegrationRedirect } from '../default/index.js';
 
 function serverOnly(name) {
   return () => {

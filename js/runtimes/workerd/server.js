@@ -2,7 +2,7 @@
 // from bytes, and wrangler uploads an imported `.wasm` as a compiled module.
 import * as glue from 'spike:server-glue';
 import wasmModule from './server.wasm';
-import { serverApi } from './server-api.js';
+import { serverApi } from '../../server/api.js';
 
 const api = serverApi(glue, () => wasmModule);
 

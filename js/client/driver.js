@@ -381,7 +381,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     #refreshing = null; // the running refresh, shared by every caller that waits for it
     #listeners = new Map(EVENTS.map((e) => [e, new Set()]));
     #urls = new Map(); // path -> URL as the core resolved it (apps call a handful of paths)
-    #tabs = null; // shareAcrossTabs (js/tabs.js), where this runtime can share
+    #tabs = null; // shareAcrossTabs (js/client/tabs.js), where this runtime can share
     #fromTab = false; // whether the current token came from another tab
     #typeSet = false; // whether the headers option sets Content-Type (then JSON bodies keep it)
 

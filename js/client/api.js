@@ -1,14 +1,14 @@
 // The client API every client entry exports, built around one wasm-bindgen glue instance. The
-// entries differ only in how they get the compiled module (see ../load.js).
-import { defineSpikeClient } from '../driver.js';
-import { envDefaults } from '../env.js';
-import { SpikeError } from '../error.js';
-import { lazyInstance } from '../load.js';
+// entries differ only in how they get the compiled module (see ../shared/load.js).
+import { defineSpikeClient } from './driver.js';
+import { envDefaults } from '../shared/env.js';
+import { SpikeError } from '../shared/error.js';
+import { lazyInstance } from '../shared/load.js';
 
 export function clientApi(glue, getModule) {
   const ensure = lazyInstance(glue, getModule);
   // `new SpikeClient()` constructs the core through this: the first client starts the wasm. In a
-  // server runtime, SPIKE_API_URL is the default baseUrl (see ../env.js).
+  // server runtime, SPIKE_API_URL is the default baseUrl (see ../shared/env.js).
   function SpikeCore(options) {
     ensure();
     return new glue.SpikeCore(options, envDefaults(false));
