@@ -16,6 +16,20 @@ const DONE = -1;
 const TOKEN_RETRY = -2;
 
 const EVENTS = ['tokenRefreshed', 'retry', 'error'];
+
+/**
+ * The driver's clock, timers and randomness: the real ones, looked up at each call (so a test
+ * runner's fake timers apply too). The SDK's own tests hand a client a fake one under this symbol
+ * key (`new SpikeClient({ ..., [IO]: io })`, not part of the public API; `fetch` is an option
+ * already) to run retry, back-off and Retry-After cases without waiting.
+ */
+export const IO = Symbol.for('@spike/sdk.io');
+const realIo = {
+  now: () => Date.now(),
+  random: () => Math.random(),
+  setTimeout: (run, ms, arg) => setTimeout(run, ms, arg),
+  clearTimeout: (timer) => clearTimeout(timer),
+};
 const TIMED_OUT = Symbol('timeout');
 
 /** Bodies that fetch re-reads from scratch on every call; anything else is sent at most once. */
@@ -229,8 +243,11 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     #waits = null; // rejecters of the waits in progress (a Set, made by the first wait)
     current = null; // the running attempt (its abort(reason))
 
-    constructor(signal) {
+    #io;
+
+    constructor(signal, io) {
       this.#signal = signal;
+      this.#io = io;
       if (signal && typeof signal.addEventListener !== 'function') throw invalid('init.signal must be an AbortSignal');
       if (!signal || signal.aborted) return;
       this.#onAbort = () => {
@@ -272,9 +289,9 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     async sleep(ms) {
       let timer;
       try {
-        await this.race(new Promise((resolve) => (timer = setTimeout(resolve, ms))));
+        await this.race(new Promise((resolve) => (timer = this.#io.setTimeout(resolve, ms))));
       } finally {
-        clearTimeout(timer);
+        this.#io.clearTimeout(timer);
       }
     }
 
@@ -336,11 +353,14 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       this.#cutOff = reject;
     });
 
-    constructor(abort, ms) {
+    #io;
+
+    constructor(abort, ms, io) {
       this.#abort = abort;
       this.#ms = ms;
+      this.#io = io;
       this.#cut.catch(ignore);
-      this.#timer = setTimeout(timeUp, ms, this);
+      this.#timer = io.setTimeout(timeUp, ms, this);
       abort.current = this;
     }
 
@@ -363,7 +383,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
 
     /** Ends the deadline (the answer was read, or nobody will read it). */
     settle() {
-      clearTimeout(this.#timer);
+      this.#io.clearTimeout(this.#timer);
     }
 
     failure(cause) {
@@ -384,19 +404,28 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     #tabs = null; // shareAcrossTabs (js/client/tabs.js), where this runtime can share
     #fromTab = false; // whether the current token came from another tab
     #typeSet = false; // whether the headers option sets Content-Type (then JSON bodies keep it)
+    #io = realIo; // clock, timers, randomness (see IO)
 
     constructor(options) {
       this.#wasm = new SpikeCore(options);
+      if (options?.[IO]) this.#io = { ...realIo, ...options[IO] };
       this.#config = this.#wasm.config();
       if (this.#config.source === 'token') this.#token = { value: this.#config.token, generation: 1 };
       this.#typeSet = this.#config.headers.some(([name]) => name === 'content-type');
       const share = options.shareAcrossTabs;
       if (share !== undefined && share !== null && share !== false) {
-        this.#tabs = shareTokens(share, this.#wasm, this.#config, invalid, (value, generation, passive) => {
-          this.#token = { value, generation };
-          this.#fromTab = true;
-          if (passive) this.#announce();
-        });
+        this.#tabs = shareTokens(
+          share,
+          this.#wasm,
+          this.#config,
+          invalid,
+          (value, generation, passive) => {
+            this.#token = { value, generation };
+            this.#fromTab = true;
+            if (passive) this.#announce();
+          },
+          this.#io,
+        );
       }
     }
 
@@ -455,7 +484,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     tokenInfo() {
-      return this.#core.tokenInfo(Date.now());
+      return this.#core.tokenInfo(this.#io.now());
     }
 
     invalidateToken() {
@@ -511,11 +540,11 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     /** A token to send now. Waits for a running refresh instead of starting another. */
-    async #currentToken(first = this.#core.decide(Date.now()), abort = new Abort()) {
-      for (let decision = first; ; decision = this.#core.decide(Date.now())) {
+    async #currentToken(first = this.#core.decide(this.#io.now()), abort = new Abort(undefined, this.#io)) {
+      for (let decision = first; ; decision = this.#core.decide(this.#io.now())) {
         if (decision > 0) return this.#token;
         if (decision === BACK_OFF) {
-          await abort.sleep(this.#core.notBefore() - Date.now());
+          await abort.sleep(this.#core.notBefore() - this.#io.now());
           continue;
         }
         if (decision === REFRESH || (decision === WAIT && !this.#refreshing)) this.#refresh();
@@ -541,7 +570,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
           this.#token = { value: this.#core.currentToken(), generation };
         } catch (err) {
           // A superseded refresh's failure is about a token nobody wants: its waiters decide again.
-          if (!this.#core.refreshFailed(Date.now())) return null;
+          if (!this.#core.refreshFailed(this.#io.now())) return null;
           throw err;
         } finally {
           this.#refreshing = null;
@@ -568,7 +597,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       const ms = this.#config.timeoutMs;
       let timer;
       const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(providerFailed(`tokenProvider did not answer within ${Math.round(ms)} ms`)), ms);
+        timer = this.#io.setTimeout(() => reject(providerFailed(`tokenProvider did not answer within ${Math.round(ms)} ms`)), ms);
       });
       try {
         let called;
@@ -581,9 +610,9 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
         const answered = Promise.resolve(called).catch((cause) => {
           throw providerFailed('tokenProvider rejected', cause);
         });
-        return this.#core.installFromProvider(await Promise.race([answered, timeout]), Date.now());
+        return this.#core.installFromProvider(await Promise.race([answered, timeout]), this.#io.now());
       } finally {
-        clearTimeout(timer);
+        this.#io.clearTimeout(timer);
       }
     }
 
@@ -610,7 +639,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       } finally {
         attempt?.settle();
       }
-      return this.#core.installFromEndpoint(attempt.response.status, text, Date.now());
+      return this.#core.installFromEndpoint(attempt.response.status, text, this.#io.now());
     }
 
     /** `tokenEndpoint.headers` as a function, run per token fetch; it gets `timeoutMs`, like a provider. */
@@ -618,7 +647,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       const ms = this.#config.timeoutMs;
       let timer;
       const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(providerFailed(`tokenEndpoint.headers did not answer within ${Math.round(ms)} ms`)), ms);
+        timer = this.#io.setTimeout(() => reject(providerFailed(`tokenEndpoint.headers did not answer within ${Math.round(ms)} ms`)), ms);
       });
       try {
         const called = (async () => headersFn({ forceRefresh }))().catch((cause) => {
@@ -631,7 +660,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
           throw providerFailed('tokenEndpoint.headers gave something that is not headers', cause);
         }
       } finally {
-        clearTimeout(timer);
+        this.#io.clearTimeout(timer);
       }
     }
 
@@ -641,11 +670,11 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
      * caller's `abort` aborts it. Rejects with `aborted`, `timeout` or `network_error`. `init` is
      * this attempt's own (fetch mocks record what each attempt sent); only its signal is set here.
      */
-    async #attempt(url, init, abort = new Abort()) {
+    async #attempt(url, init, abort = new Abort(undefined, this.#io)) {
       abort.check();
       const fetch = this.#config.fetch ?? globalThis.fetch;
       if (typeof fetch !== 'function') throw invalid('no fetch available: pass the fetch option (this runtime has no global fetch)');
-      const attempt = new Attempt(abort, this.#config.timeoutMs);
+      const attempt = new Attempt(abort, this.#config.timeoutMs, this.#io);
       try {
         init.signal = attempt.signal;
         attempt.response = await attempt.read(fetch(url, init));
@@ -671,14 +700,14 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     async #send(path, init, consume) {
       const url = this.#urls.get(path) ?? this.#resolve(path);
       const req = readInit(init, this.#config.headers, this.#config.fetch);
-      const abort = new Abort(req.signal);
+      const abort = new Abort(req.signal, this.#io);
       let keepListening = false;
       try {
         let tokenRetries = 0;
         let transientRetries = 0;
         for (;;) {
           // The token: at once when the current one is good (the hot path), else after a refresh.
-          const decision = this.#core.decide(Date.now());
+          const decision = this.#core.decide(this.#io.now());
           const { value, generation } = decision > 0 ? this.#token : await this.#currentToken(decision, abort);
           // This attempt's own headers, with its token (see #attempt).
           const authorization = `Bearer ${value}`;
@@ -698,7 +727,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
             const status = response.status;
             const code = status === 401 ? await apiErrorCode(attempt) : undefined;
             const retryAfter = status >= 400 ? (response.headers.get('retry-after') ?? undefined) : undefined;
-            next = this.#core.afterAnswer(status, code, retryAfter, req.method, req.replayable, req.forceRetry, generation, tokenRetries, transientRetries, Date.now(), Math.random());
+            next = this.#core.afterAnswer(status, code, retryAfter, req.method, req.replayable, req.forceRetry, generation, tokenRetries, transientRetries, this.#io.now(), this.#io.random());
             if (next === DONE) {
               const text = consume ? await attempt.read(response.text()) : undefined;
               // fetch(): the caller reads the body, still abortable through its signal.
@@ -710,7 +739,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
             if (err.code !== 'timeout' && err.code !== 'network_error') throw err;
             failure = err;
             if (attempt) discard(attempt.response);
-            next = this.#core.afterFailure(failure.code === 'timeout', req.method, req.replayable, req.forceRetry, transientRetries, Math.random());
+            next = this.#core.afterFailure(failure.code === 'timeout', req.method, req.replayable, req.forceRetry, transientRetries, this.#io.random());
             if (next === DONE) throw failure;
           } finally {
             attempt?.settle();

@@ -40,9 +40,9 @@ function bodyKey(body, invalid) {
  * `option`: `shareAcrossTabs` (true or a name; checked here). `core`: the client's SpikeCore, whose
  * install path checks every token that comes from another tab like one from the source.
  * `installed(value, generation, passive)`: the driver keeps the token (`passive`: outside a
- * refresh of this client, which announces it itself).
+ * refresh of this client, which announces it itself). `io`: the driver's clock and timers.
  */
-export function shareTokens(option, core, config, invalid, installed) {
+export function shareTokens(option, core, config, invalid, installed, io) {
   const name = channelName(option, config, invalid);
   const { timeoutMs } = config;
   const locks = globalThis.navigator?.locks;
@@ -75,7 +75,7 @@ export function shareTokens(option, core, config, invalid, installed) {
 
   /** The current token if this client would send it now, with its expiry, else null. */
   const shareable = () => {
-    const now = Date.now();
+    const now = io.now();
     if (core.decide(now) <= 0) return null;
     const { expiresAt } = core.tokenInfo(now);
     const token = core.currentToken();
@@ -94,7 +94,7 @@ export function shareTokens(option, core, config, invalid, installed) {
    * never one that expires before it. Returns its generation, or 0.
    */
   const take = (data, passive) => {
-    const now = Date.now();
+    const now = io.now();
     const life = data.expires_in;
     if (typeof data.token !== 'string' || data.token === core.currentToken() || (life !== undefined && !(life > 0))) return 0;
     const current = core.tokenInfo(now)?.expiresAt;
@@ -147,7 +147,7 @@ export function shareTokens(option, core, config, invalid, installed) {
         const end = (settle, value) => {
           if (wait !== self) return;
           wait = null;
-          clearTimeout(timer);
+          io.clearTimeout(timer);
           queued.abort();
           hush();
           settle(value);
@@ -155,7 +155,7 @@ export function shareTokens(option, core, config, invalid, installed) {
         const underLock = async () => {
           if (granted || wait !== self) return;
           granted = true;
-          clearTimeout(timer);
+          io.clearTimeout(timer);
           // Ask the others: one that has a newer token gives it (the token of the tabs a new tab
           // joins, or one sent just before the lock came: a message and a lock grant are not
           // ordered). Every live client answers; a frozen one does not, hence the time limit.
@@ -165,7 +165,7 @@ export function shareTokens(option, core, config, invalid, installed) {
               hush = resolve;
               let answers = 0;
               answered = () => ++answers >= count && resolve();
-              setTimeout(resolve, Math.min(ASK_MS, timeoutMs));
+              io.setTimeout(resolve, Math.min(ASK_MS, timeoutMs));
               post({ type: 'ask' });
             });
           }
@@ -189,8 +189,8 @@ export function shareTokens(option, core, config, invalid, installed) {
           locks.request(name, { steal: true }, underLock).catch(noLock);
         };
         const arm = () => {
-          clearTimeout(timer);
-          timer = setTimeout(steal, timeoutMs * (0.9 + Math.random() / 10));
+          io.clearTimeout(timer);
+          timer = io.setTimeout(steal, timeoutMs * (0.9 + io.random() / 10));
         };
         // No lock to be had (an opaque origin refuses it): fetch alone. AbortError: ours.
         const noLock = (err) => err?.name === 'AbortError' || underLock();
@@ -212,7 +212,7 @@ export function shareTokens(option, core, config, invalid, installed) {
           // decide again.
           invalidated: () => {
             if (fetching) return;
-            core.refreshFailed(Date.now());
+            core.refreshFailed(io.now());
             end(resolve, 0);
           },
           cancel: () => end(reject, invalid('this SpikeClient was freed')),
