@@ -44,7 +44,11 @@ export function measure(file) {
 // merging what the same day added: shareAcrossTabs (js/client/tabs.js, +1.4 KB), the input table's checks
 // and brand checks, the refused-token fingerprint, option/env checks, and esbuild's lineLimit
 // (+300 B; issue 22 F1: an uncaught error printed the whole one-line bundle).
-export const BROWSER_BUDGET_GZIP = 42_600;
+// Raised again on purpose on 2026-11-30, to 43,800 B, for issue 14's typed boundary (measured
+// 42,165 -> 43,347 B): each request's retry budget held by the core (beginRequest/endRequest,
+// retries, retryDelay: ~0.6 KB of wasm), three wasm-bindgen enums in the glue (~150 B), the
+// injectable clock and timers, and the tabs facade (~0.35 KB of driver.mjs).
+export const BROWSER_BUDGET_GZIP = 43_800;
 
 /** `dist/index.mjs` split into the wasm it carries as hex and the JS around it, each gzip -9. */
 export function entrySplit(file = join(packageDir, 'dist', 'index.mjs')) {

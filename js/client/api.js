@@ -13,7 +13,8 @@ export function clientApi(glue, getModule) {
     ensure();
     return new glue.SpikeCore(options, envDefaults(false));
   }
-  const SpikeClient = defineSpikeClient(SpikeCore, SpikeError);
+  const { TokenStep, AttemptStep, RefreshEnd } = glue;
+  const SpikeClient = defineSpikeClient({ SpikeCore, TokenStep, AttemptStep, RefreshEnd }, SpikeError);
   // For our memory test only (pages of this instance's linear memory); not public API.
   Object.defineProperty(SpikeClient, '__memoryPages', {
     value() {

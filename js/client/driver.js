@@ -1,19 +1,25 @@
 // SpikeClient: the IO around the wasm `SpikeCore` (src/wasm/client/). This file performs what the
 // core decides — it calls fetch, arms timers and abort signals, calls the token source, emits
 // events — and asks the core at every step: which token to send, whether to refresh, what to do
-// with an answer, which error the caller gets. No policy lives here.
+// with an answer, which error the caller gets. The core owns the state (the token, whether a
+// refresh runs, each request's retries); this file holds only IO handles (the running refresh's
+// promise, timers, signals). What is decided here, and why (ARCHITECTURE.md, "Where each
+// decision lives"): how the caller's input becomes a fetch (bodies, headers, which bodies can be
+// sent twice), which failures of an attempt are a timeout or a network error, and the `retry`
+// and `tokenRefreshed` events.
 
 import { shareTokens } from './tabs.js';
 
-// core.decide(): a generation (> 0) to send, or:
-const WAIT = 0;
-const REFRESH = -1;
-const BACK_OFF = -2;
-// core.installFrom*(): a generation (> 0), or: the refresh was superseded, nothing installed.
-const SUPERSEDED = 0;
-// core.afterAnswer() / core.afterFailure(): a delay (>= 0) before retrying, or:
-const DONE = -1;
-const TOKEN_RETRY = -2;
+/**
+ * The core's named answers this driver handles, per enum (wasm-bindgen enums of
+ * src/wasm/client/mod.rs). tests/js/boundary.test.mjs checks these lists against the built glue,
+ * both ways, so the two sides cannot drift apart.
+ */
+export const STEPS = {
+  TokenStep: ['Use', 'Wait', 'Refresh', 'BackOff'],
+  AttemptStep: ['Done', 'RetryNow', 'RetryLater'],
+  RefreshEnd: ['Installed', 'Superseded', 'Failed'],
+};
 
 const EVENTS = ['tokenRefreshed', 'retry', 'error'];
 
@@ -115,7 +121,15 @@ const fetchStreamsAsyncIterables = () => {
   return asyncIterableBodies;
 };
 
-export function defineSpikeClient(SpikeCore, SpikeError) {
+/**
+ * The SpikeClient class around `core`: `{ SpikeCore, TokenStep, AttemptStep, RefreshEnd }` (the
+ * wasm-bindgen glue's class and enums).
+ */
+export function defineSpikeClient(core, SpikeError) {
+  const { SpikeCore } = core;
+  const { Use: USE, Refresh: REFRESH, BackOff: BACK_OFF } = core.TokenStep;
+  const { Done: DONE, RetryNow: RETRY_NOW } = core.AttemptStep;
+  const { Installed: INSTALLED, Superseded: SUPERSEDED } = core.RefreshEnd;
   const invalid = (message) => new SpikeError('invalid_options', message);
   const aborted = (reason) => new SpikeError('aborted', 'The request was aborted', { cause: reason });
   const providerFailed = (message, cause) => new SpikeError('token_provider_failed', message, { cause });
@@ -397,8 +411,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
   return class SpikeClient {
     #wasm; // the SpikeCore, until free()
     #config;
-    #token = null; // { value, generation }, the core's current token
-    #refreshing = null; // the running refresh, shared by every caller that waits for it
+    #refreshing = null; // the running refresh's promise (the core knows whether one runs): true once it installed a token, false if superseded
     #listeners = new Map(EVENTS.map((e) => [e, new Set()]));
     #urls = new Map(); // path -> URL as the core resolved it (apps call a handful of paths)
     #tabs = null; // shareAcrossTabs (js/client/tabs.js), where this runtime can share
@@ -410,17 +423,25 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       this.#wasm = new SpikeCore(options);
       if (options?.[IO]) this.#io = { ...realIo, ...options[IO] };
       this.#config = this.#wasm.config();
-      if (this.#config.source === 'token') this.#token = { value: this.#config.token, generation: 1 };
       this.#typeSet = this.#config.headers.some(([name]) => name === 'content-type');
       const share = options.shareAcrossTabs;
       if (share !== undefined && share !== null && share !== false) {
+        const wasm = this.#wasm;
+        // What tabs.js may ask of the core (named answers stay here).
+        const core = {
+          usable: (now) => wasm.decide(now) === USE,
+          token: () => wasm.currentToken(),
+          tokenInfo: (now) => wasm.tokenInfo(now),
+          install: (data, now) => wasm.installFromProvider(data, now) === INSTALLED,
+          invalidate: () => wasm.invalidate(),
+          refreshFailed: (now) => wasm.refreshFailed(now),
+        };
         this.#tabs = shareTokens(
           share,
-          this.#wasm,
+          core,
           this.#config,
           invalid,
-          (value, generation, passive) => {
-            this.#token = { value, generation };
+          (passive) => {
             this.#fromTab = true;
             if (passive) this.#announce();
           },
@@ -480,7 +501,10 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
     }
 
     getToken() {
-      return this.#reporting(async () => (await this.#currentToken()).value);
+      return this.#reporting(async () => {
+        await this.#ensureToken();
+        return this.#core.currentToken();
+      });
     }
 
     tokenInfo() {
@@ -539,25 +563,28 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       throw this.#core.answerError(response.status, method, url, body);
     }
 
-    /** A token to send now. Waits for a running refresh instead of starting another. */
-    async #currentToken(first = this.#core.decide(this.#io.now()), abort = new Abort(undefined, this.#io)) {
-      for (let decision = first; ; decision = this.#core.decide(this.#io.now())) {
-        if (decision > 0) return this.#token;
-        if (decision === BACK_OFF) {
+    /**
+     * Resolves once the core has a token to send (its current one): at once when `first` (the
+     * core's decision) is Use, else after the back-off or a refresh. Waits for a running refresh
+     * instead of starting another.
+     */
+    async #ensureToken(first = this.#core.decide(this.#io.now()), abort = new Abort(undefined, this.#io)) {
+      for (let step = first; step !== USE; step = this.#core.decide(this.#io.now())) {
+        if (step === BACK_OFF) {
           await abort.sleep(this.#core.notBefore() - this.#io.now());
           continue;
         }
-        if (decision === REFRESH || (decision === WAIT && !this.#refreshing)) this.#refresh();
+        // Wait: the refresh someone started (its promise exists exactly while the core says Wait).
+        if (step === REFRESH || !this.#refreshing) this.#refresh();
         // An aborted caller stops waiting; the refresh goes on for everyone else.
-        const token = await abort.race(this.#refreshing);
-        // Use the token that refresh produced, even if it is short-lived: never refresh twice in
-        // a row for one call (that is how refresh loops start). None: the refresh was superseded
-        // (invalidateToken(), or its token went stale meanwhile): decide again.
-        if (token) return token;
+        // Installed: use that token, even if it is short-lived: never refresh twice in a row for
+        // one call (that is how refresh loops start). Superseded (invalidateToken(), or its token
+        // went stale meanwhile): decide again.
+        if (await abort.race(this.#refreshing)) return;
       }
     }
 
-    /** Starts the refresh; `#refreshing` resolves to the token, or null if it was superseded. */
+    /** Starts the refresh; `#refreshing` resolves to true (a token was installed) or false (superseded). */
     #refresh() {
       // A forced refresh: the Cache-Control that names the refused token (see #fromEndpoint); else undefined.
       const forced = this.#core.beginRefresh();
@@ -565,19 +592,16 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       const fetch = () => (this.#config.source === 'tokenProvider' ? this.#fromProvider(forced) : this.#fromEndpoint(forced));
       this.#refreshing = (async () => {
         try {
-          const generation = await (this.#tabs ? this.#tabs.refresh(fetch) : fetch());
-          if (generation === SUPERSEDED) return null;
-          this.#token = { value: this.#core.currentToken(), generation };
+          if (!(await (this.#tabs ? this.#tabs.refresh(fetch) : fetch()))) return false;
         } catch (err) {
           // A superseded refresh's failure is about a token nobody wants: its waiters decide again.
-          if (!this.#core.refreshFailed(this.#io.now())) return null;
+          if (this.#core.refreshFailed(this.#io.now()) === SUPERSEDED) return false;
           throw err;
         } finally {
           this.#refreshing = null;
         }
-        const token = this.#token;
         this.#announce();
-        return token;
+        return true;
       })();
       // Its failure reaches every waiter; this keeps it from being unhandled when all of them aborted.
       this.#refreshing.catch(() => {});
@@ -610,7 +634,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
         const answered = Promise.resolve(called).catch((cause) => {
           throw providerFailed('tokenProvider rejected', cause);
         });
-        return this.#core.installFromProvider(await Promise.race([answered, timeout]), this.#io.now());
+        return this.#core.installFromProvider(await Promise.race([answered, timeout]), this.#io.now()) === INSTALLED;
       } finally {
         this.#io.clearTimeout(timer);
       }
@@ -639,7 +663,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       } finally {
         attempt?.settle();
       }
-      return this.#core.installFromEndpoint(attempt.response.status, text, this.#io.now());
+      return this.#core.installFromEndpoint(attempt.response.status, text, this.#io.now()) === INSTALLED;
     }
 
     /** `tokenEndpoint.headers` as a function, run per token fetch; it gets `timeoutMs`, like a provider. */
@@ -701,16 +725,17 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
       const url = this.#urls.get(path) ?? this.#resolve(path);
       const req = readInit(init, this.#config.headers, this.#config.fetch);
       const abort = new Abort(req.signal, this.#io);
+      const core = this.#core;
+      // The request's retry budget lives in the core until endRequest.
+      const id = core.beginRequest(req.method, req.replayable, req.forceRetry);
       let keepListening = false;
       try {
-        let tokenRetries = 0;
-        let transientRetries = 0;
         for (;;) {
           // The token: at once when the current one is good (the hot path), else after a refresh.
-          const decision = this.#core.decide(this.#io.now());
-          const { value, generation } = decision > 0 ? this.#token : await this.#currentToken(decision, abort);
+          const step = core.decide(this.#io.now());
+          if (step !== USE) await this.#ensureToken(step, abort);
           // This attempt's own headers, with its token (see #attempt).
-          const authorization = `Bearer ${value}`;
+          const authorization = `Bearer ${core.tokenFor(id)}`;
           let headers;
           if (req.headers instanceof Headers) {
             headers = new Headers(req.headers);
@@ -727,7 +752,7 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
             const status = response.status;
             const code = status === 401 ? await apiErrorCode(attempt) : undefined;
             const retryAfter = status >= 400 ? (response.headers.get('retry-after') ?? undefined) : undefined;
-            next = this.#core.afterAnswer(status, code, retryAfter, req.method, req.replayable, req.forceRetry, generation, tokenRetries, transientRetries, this.#io.now(), this.#io.random());
+            next = core.afterAnswer(id, status, code, retryAfter, this.#io.now(), this.#io.random());
             if (next === DONE) {
               const text = consume ? await attempt.read(response.text()) : undefined;
               // fetch(): the caller reads the body, still abortable through its signal.
@@ -739,24 +764,25 @@ export function defineSpikeClient(SpikeCore, SpikeError) {
             if (err.code !== 'timeout' && err.code !== 'network_error') throw err;
             failure = err;
             if (attempt) discard(attempt.response);
-            next = this.#core.afterFailure(failure.code === 'timeout', req.method, req.replayable, req.forceRetry, transientRetries, this.#io.random());
+            next = core.afterFailure(id, failure.code === 'timeout', this.#io.random());
             if (next === DONE) throw failure;
           } finally {
             attempt?.settle();
           }
           // One count for every retry of this request, whatever its reason.
-          const retry = tokenRetries + transientRetries + 1;
-          if (next === TOKEN_RETRY) {
-            tokenRetries += 1;
+          const retry = core.retries(id);
+          if (next === RETRY_NOW) {
             this.#emit('retry', { attempt: retry, reason: 'token_expired', status: 401, delayMs: 0, method: req.method, url });
             continue;
           }
-          transientRetries += 1;
+          const delay = core.retryDelay(id);
           const status = failure ? {} : { status: attempt.response.status };
-          this.#emit('retry', { attempt: retry, reason: failure ? failure.code : 'status', ...status, delayMs: Math.round(next), method: req.method, url });
-          await abort.sleep(next);
+          this.#emit('retry', { attempt: retry, reason: failure ? failure.code : 'status', ...status, delayMs: Math.round(delay), method: req.method, url });
+          await abort.sleep(delay);
         }
       } finally {
+        // The core may have been freed meanwhile (free()), and the budget with it.
+        this.#wasm?.endRequest(id);
         if (!keepListening) abort.done();
       }
     }

@@ -37,10 +37,12 @@ function bodyKey(body, invalid) {
 }
 
 /**
- * `option`: `shareAcrossTabs` (true or a name; checked here). `core`: the client's SpikeCore, whose
- * install path checks every token that comes from another tab like one from the source.
- * `installed(value, generation, passive)`: the driver keeps the token (`passive`: outside a
- * refresh of this client, which announces it itself). `io`: the driver's clock and timers.
+ * `option`: `shareAcrossTabs` (true or a name; checked here). `core`: what the driver lets this
+ * file ask of the client's SpikeCore (`usable(now)`, `token()`, `tokenInfo(now)`, `install(data,
+ * now)`, `invalidate()`, `refreshFailed(now)`), whose install path checks every token that comes
+ * from another tab like one from the source. `installed(passive)`: a token from another tab is
+ * now the client's (`passive`: outside a refresh of this client, which announces it itself).
+ * `io`: the driver's clock and timers.
  */
 export function shareTokens(option, core, config, invalid, installed, io) {
   const name = channelName(option, config, invalid);
@@ -76,9 +78,9 @@ export function shareTokens(option, core, config, invalid, installed, io) {
   /** The current token if this client would send it now, with its expiry, else null. */
   const shareable = () => {
     const now = io.now();
-    if (core.decide(now) <= 0) return null;
+    if (!core.usable(now)) return null;
     const { expiresAt } = core.tokenInfo(now);
-    const token = core.currentToken();
+    const token = core.token();
     return expiresAt === null ? { token } : { token, expires_in: (expiresAt - now) / 1000, expires_at: new Date(expiresAt).toISOString() };
   };
   /** Sends this client's token if it has one to give; returns whether it did. */
@@ -91,23 +93,22 @@ export function shareTokens(option, core, config, invalid, installed, io) {
   /**
    * Installs a token from another tab through the core's provider path (a JWT, its lifetime), if
    * it is newer: never the current token (the one the API just refused, or the one invalidated),
-   * never one that expires before it. Returns its generation, or 0.
+   * never one that expires before it. Returns whether it did.
    */
   const take = (data, passive) => {
     const now = io.now();
     const life = data.expires_in;
-    if (typeof data.token !== 'string' || data.token === core.currentToken() || (life !== undefined && !(life > 0))) return 0;
+    if (typeof data.token !== 'string' || data.token === core.token() || (life !== undefined && !(life > 0))) return false;
     const current = core.tokenInfo(now)?.expiresAt;
-    if (current != null && (life === undefined || now + life * 1000 < current - 1000)) return 0;
-    let generation;
+    if (current != null && (life === undefined || now + life * 1000 < current - 1000)) return false;
     try {
-      generation = core.installFromProvider(data, now);
+      // Not installed: superseded (invalidated meanwhile), dropped.
+      if (!core.install(data, now)) return false;
     } catch {
-      return 0; // not a token: ignored, as if never sent
+      return false; // not a token: ignored, as if never sent
     }
-    if (!generation) return 0; // superseded (invalidated meanwhile): dropped
-    installed(data.token, generation, passive);
-    return generation;
+    installed(passive);
+    return true;
   };
 
   channel.onmessage = ({ data }) => {
@@ -133,8 +134,8 @@ export function shareTokens(option, core, config, invalid, installed, io) {
       wait?.cancel();
     },
     /**
-     * One refresh: resolves to the generation of a token from another tab, or of the one that
-     * `fetch()` (the token source) gives while this tab holds the lock.
+     * One refresh: resolves to whether a token was installed: one from another tab, or the one
+     * that `fetch()` (the token source) gives while this tab holds the lock (false: superseded).
      */
     refresh: (fetch) =>
       new Promise((resolve, reject) => {
@@ -172,9 +173,9 @@ export function shareTokens(option, core, config, invalid, installed, io) {
           if (wait !== self) return;
           fetching = true;
           try {
-            const generation = await fetch();
+            const installedHere = await fetch();
             offerMine(); // before the lock is released
-            end(resolve, generation);
+            end(resolve, installedHere);
           } catch (err) {
             end(reject, err);
           }
@@ -196,8 +197,7 @@ export function shareTokens(option, core, config, invalid, installed, io) {
         const noLock = (err) => err?.name === 'AbortError' || underLock();
         const self = {
           take: (data) => {
-            const generation = fetching ? 0 : take(data, false);
-            if (generation) end(resolve, generation);
+            if (!fetching && take(data, false)) end(resolve, true);
             else answered();
           },
           answered: () => answered(),
@@ -205,7 +205,7 @@ export function shareTokens(option, core, config, invalid, installed, io) {
           // An invalidation superseded this refresh: every token it could take from another tab
           // would be dropped, and it would end up fetching itself once it had the lock (one fetch
           // per waiting tab, in a row). Not yet fetching, it ends now: the core's refresh is over
-          // (superseded: no back-off), and 0 (superseded) makes the driver's waiters decide again
+          // (superseded: no back-off), and false (superseded) makes the driver's waiters decide again
           // and start one refresh in the new epoch, which can take the token another tab sends.
           // A fetching one goes on: ending it and starting another would make the core take the
           // old fetch's token as the new refresh's. Its install is dropped; then its waiters
@@ -213,7 +213,7 @@ export function shareTokens(option, core, config, invalid, installed, io) {
           invalidated: () => {
             if (fetching) return;
             core.refreshFailed(io.now());
-            end(resolve, 0);
+            end(resolve, false);
           },
           cancel: () => end(reject, invalid('this SpikeClient was freed')),
         };

@@ -1,6 +1,12 @@
 //! What a request does after each attempt: hand the answer to the caller, retry for the token
 //! (`401 token_expired`, per `crate::client::token`'s rejection rule), or retry a transient failure after
 //! a delay (per `crate::client::retry`). The JS driver performs the attempts; this decides between them.
+//!
+//! Each request's budget (its retries so far, the token generation its last attempt carried)
+//! lives here, in a `Request` the core keeps from the request's start to its end (`Requests`),
+//! so the driver never holds or sends back a counter.
+
+use alloc::vec::Vec;
 
 use crate::client::retry::{self, Failure};
 use crate::client::token::TokenState;
@@ -11,19 +17,18 @@ pub const MAX_TOKEN_RETRIES: u32 = 2;
 
 /// One request: what it may replay, and the retries it has used so far.
 #[derive(Clone, Debug, Default)]
-pub struct Attempt<'a> {
-    pub method: &'a str,
+pub struct Request {
+    /// Whether a transient failure may be retried: the method is idempotent, or the caller's
+    /// `retry: true/false` says so (it overrides the per-method default).
+    pub may_retry: bool,
     /// False for a streamed body, which can be sent only once.
     pub replayable: bool,
-    /// The caller's `retry: true/false`, overriding the per-method default.
-    pub force_retry: Option<bool>,
-    /// False for a static token, which cannot be refreshed.
-    pub refreshable: bool,
-    pub max_retries: u32,
-    /// The token generation this attempt was sent with.
+    /// The token generation the last attempt was sent with.
     pub generation: u64,
     pub token_retries: u32,
     pub transient_retries: u32,
+    /// The wait chosen by the last `Next::RetryAfter` (kept for the driver to read).
+    pub delay_ms: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -36,33 +41,91 @@ pub enum Next {
     RetryAfter(f64),
 }
 
-impl Attempt<'_> {
+impl Request {
+    pub fn new(method: &str, replayable: bool, force_retry: Option<bool>) -> Request {
+        Request { may_retry: force_retry.unwrap_or_else(|| retry::is_idempotent(method)), replayable, ..Request::default() }
+    }
+
+    /// Retries so far, whatever their reason (the `retry` event's count).
+    pub fn retries(&self) -> u32 {
+        self.token_retries.saturating_add(self.transient_retries)
+    }
+
     /// After an HTTP answer. `token_expired`: the body of a 401 said so. `retry_after_ms`: the
-    /// parsed `Retry-After` header. `random` in [0, 1) jitters the backoff.
-    pub fn after_answer(&self, state: &mut TokenState, status: u16, token_expired: bool, retry_after_ms: Option<f64>, random: f64) -> Next {
+    /// parsed `Retry-After` header. `random` in [0, 1) jitters the backoff. A retry is counted.
+    pub fn after_answer(&mut self, state: &mut TokenState, max_retries: u32, status: u16, token_expired: bool, retry_after_ms: Option<f64>, random: f64) -> Next {
         if (200..300).contains(&status) {
             state.on_accepted(self.generation);
             return Next::Done;
         }
-        if status == 401 && token_expired && self.refreshable && self.replayable && self.token_retries < MAX_TOKEN_RETRIES {
+        if status == 401 && token_expired && state.is_refreshable() && self.replayable && self.token_retries < MAX_TOKEN_RETRIES {
             // The outcome (same token, a newer one, or a refresh) shows in the next `decide`.
             let _ = state.on_token_expired(self.generation);
+            self.token_retries += 1;
             return Next::TokenRetry;
         }
-        self.transient(Failure::Status(status), retry_after_ms, random)
+        self.transient(max_retries, Failure::Status(status), retry_after_ms, random)
     }
 
     /// After an attempt that got no HTTP answer (`timeout` or a network error).
-    pub fn after_failure(&self, timeout: bool, random: f64) -> Next {
-        self.transient(if timeout { Failure::Timeout } else { Failure::Network }, None, random)
+    pub fn after_failure(&mut self, max_retries: u32, timeout: bool, random: f64) -> Next {
+        self.transient(max_retries, if timeout { Failure::Timeout } else { Failure::Network }, None, random)
     }
 
-    fn transient(&self, failure: Failure, retry_after_ms: Option<f64>, random: f64) -> Next {
-        if self.replayable && self.transient_retries < self.max_retries && retry::is_retryable(self.method, failure, self.force_retry) {
-            Next::RetryAfter(retry::backoff_ms(self.transient_retries, retry_after_ms, random))
+    fn transient(&mut self, max_retries: u32, failure: Failure, retry_after_ms: Option<f64>, random: f64) -> Next {
+        if self.replayable && self.transient_retries < max_retries && retry::is_transient(failure) && self.may_retry {
+            let delay = retry::backoff_ms(self.transient_retries, retry_after_ms, random);
+            self.transient_retries += 1;
+            Next::RetryAfter(delay)
         } else {
             Next::Done
         }
+    }
+}
+
+/// The requests in flight, by a small number the driver holds from `begin` to `end`: the index
+/// of the request's slot, which `end` frees for the next `begin`. (A scan for a free slot: apps
+/// have a few requests in flight, and even a thousand cost microseconds; a free list cost the
+/// browser wasm more code than it saves.)
+#[derive(Debug, Default)]
+pub struct Requests {
+    slots: Vec<Option<Request>>,
+}
+
+impl Requests {
+    pub fn begin(&mut self, request: Request) -> u32 {
+        match self.slots.iter().position(Option::is_none) {
+            Some(free) => {
+                if let Some(slot) = self.slots.get_mut(free) {
+                    *slot = Some(request);
+                }
+                free as u32
+            }
+            None => {
+                self.slots.push(Some(request));
+                (self.slots.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The request `id`, while it runs (`None` after `end`, or for an id never given).
+    pub fn get_mut(&mut self, id: u32) -> Option<&mut Request> {
+        self.slots.get_mut(id as usize).and_then(Option::as_mut)
+    }
+
+    pub fn end(&mut self, id: u32) {
+        if let Some(slot) = self.slots.get_mut(id as usize) {
+            *slot = None;
+        }
+    }
+
+    /// Requests in flight.
+    pub fn len(&self) -> usize {
+        self.slots.iter().filter(|s| s.is_some()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -70,8 +133,8 @@ impl Attempt<'_> {
 mod tests {
     use super::*;
     use crate::client::expiry::Timing;
-    use crate::jwt::json::TimeClaims;
     use crate::client::token::Decision;
+    use crate::jwt::json::TimeClaims;
 
     fn state_with_token() -> TokenState {
         let mut s = TokenState::default();
@@ -81,47 +144,70 @@ mod tests {
         s
     }
 
-    fn get() -> Attempt<'static> {
-        Attempt { method: "GET", replayable: true, refreshable: true, max_retries: 2, generation: 1, ..Attempt::default() }
+    fn get() -> Request {
+        Request { generation: 1, ..Request::new("GET", true, None) }
     }
 
     #[test]
     fn success_and_plain_errors_are_done() {
         let mut s = state_with_token();
-        assert_eq!(get().after_answer(&mut s, 200, false, None, 0.0), Next::Done);
-        assert_eq!(get().after_answer(&mut s, 404, false, None, 0.0), Next::Done);
-        assert_eq!(get().after_answer(&mut s, 401, false, None, 0.0), Next::Done, "other 401 codes are not retried");
+        assert_eq!(get().after_answer(&mut s, 2, 200, false, None, 0.0), Next::Done);
+        assert_eq!(get().after_answer(&mut s, 2, 404, false, None, 0.0), Next::Done);
+        assert_eq!(get().after_answer(&mut s, 2, 401, false, None, 0.0), Next::Done, "other 401 codes are not retried");
     }
 
     #[test]
     fn token_expired_retries_twice_then_gives_up() {
         let mut s = state_with_token();
-        let a = get();
-        assert_eq!(a.after_answer(&mut s, 401, true, None, 0.0), Next::TokenRetry);
-        assert_eq!(s.decide(1.0, 60.0), Decision::Use("t1".into(), 1), "first rejection: same token");
-        let a = Attempt { token_retries: 1, ..get() };
-        assert_eq!(a.after_answer(&mut s, 401, true, None, 0.0), Next::TokenRetry);
+        let mut a = get();
+        assert_eq!(a.after_answer(&mut s, 2, 401, true, None, 0.0), Next::TokenRetry);
+        assert_eq!(s.decide(1.0, 60.0), Decision::Use(1), "first rejection: same token");
+        assert_eq!(a.after_answer(&mut s, 2, 401, true, None, 0.0), Next::TokenRetry);
         assert_eq!(s.decide(1.0, 60.0), Decision::Refresh, "second in a row: refresh");
-        let a = Attempt { token_retries: 2, ..get() };
-        assert_eq!(a.after_answer(&mut s, 401, true, None, 0.0), Next::Done);
+        assert_eq!(a.after_answer(&mut s, 2, 401, true, None, 0.0), Next::Done);
+        assert_eq!((a.token_retries, a.retries()), (2, 2), "the request counts its own retries");
     }
 
     #[test]
     fn no_token_retry_for_static_tokens_or_streams() {
+        let times = TimeClaims { iat: None, exp: None, nbf: None };
+        let mut fixed = TokenState::fixed("t".into(), "{}".into(), Timing::fixed(&times));
+        assert_eq!(get().after_answer(&mut fixed, 2, 401, true, None, 0.0), Next::Done);
         let mut s = state_with_token();
-        assert_eq!(Attempt { refreshable: false, ..get() }.after_answer(&mut s, 401, true, None, 0.0), Next::Done);
-        assert_eq!(Attempt { replayable: false, ..get() }.after_answer(&mut s, 401, true, None, 0.0), Next::Done);
+        assert_eq!(Request { replayable: false, ..get() }.after_answer(&mut s, 2, 401, true, None, 0.0), Next::Done);
     }
 
     #[test]
     fn transient_failures_back_off_within_the_budget() {
         let mut s = state_with_token();
-        assert_eq!(get().after_answer(&mut s, 503, false, None, 0.0), Next::RetryAfter(500.0));
-        assert_eq!(get().after_answer(&mut s, 503, false, Some(2000.0), 0.0), Next::RetryAfter(2000.0));
-        assert_eq!(Attempt { transient_retries: 1, ..get() }.after_failure(true, 0.0), Next::RetryAfter(1000.0));
-        assert_eq!(Attempt { transient_retries: 2, ..get() }.after_failure(false, 0.0), Next::Done);
-        let post = Attempt { method: "POST", ..get() };
-        assert_eq!(post.after_failure(false, 0.0), Next::Done, "POST is not replayed by default");
-        assert_eq!(Attempt { force_retry: Some(true), ..post }.after_failure(false, 0.0), Next::RetryAfter(500.0));
+        assert_eq!(get().after_answer(&mut s, 2, 503, false, None, 0.0), Next::RetryAfter(500.0));
+        assert_eq!(get().after_answer(&mut s, 2, 503, false, Some(2000.0), 0.0), Next::RetryAfter(2000.0));
+        let mut a = get();
+        assert_eq!(a.after_failure(2, true, 0.0), Next::RetryAfter(500.0));
+        assert_eq!(a.after_failure(2, true, 0.0), Next::RetryAfter(1000.0));
+        assert_eq!(a.after_failure(2, false, 0.0), Next::Done, "maxRetries 2 spent");
+        assert_eq!(a.retries(), 2);
+        assert_eq!(get().after_failure(0, false, 0.0), Next::Done, "maxRetries 0");
+        let post = Request::new("POST", true, None);
+        assert_eq!(post.clone().after_failure(2, false, 0.0), Next::Done, "POST is not replayed by default");
+        assert_eq!(Request::new("POST", true, Some(true)).after_failure(2, false, 0.0), Next::RetryAfter(500.0));
+        assert_eq!(Request::new("GET", true, Some(false)).after_failure(2, false, 0.0), Next::Done, "retry: false wins");
+    }
+
+    #[test]
+    fn requests_reuse_ended_slots_and_ignore_unknown_ids() {
+        let mut r = Requests::default();
+        let a = r.begin(get());
+        let b = r.begin(get());
+        assert_ne!(a, b);
+        assert_eq!(r.len(), 2);
+        r.end(a);
+        r.end(a);
+        assert_eq!(r.len(), 1, "ending twice frees once");
+        assert!(r.get_mut(a).is_none());
+        assert!(r.get_mut(99).is_none());
+        let c = r.begin(get());
+        assert_eq!(c, a, "the ended slot is reused");
+        assert!(r.get_mut(b).is_some());
     }
 }

@@ -60,10 +60,13 @@ impl Timing {
     }
 }
 
-/// A static token cannot be refreshed, and nothing says when it was issued, so the device
-/// clock is the only judge of whether it is still alive.
-pub fn static_token_expired(times: &TimeClaims, now_ms: f64) -> bool {
-    times.exp.is_some_and(|exp| now_ms >= exp * 1000.0)
+impl Timing {
+    /// A static token's life: it cannot be refreshed, and nothing says when it arrived relative
+    /// to its issue, so the device clock is the only judge: it expires at `exp` by that clock
+    /// (never without `exp`), and its lifetime is unknown (infinite: no leeway cap applies).
+    pub fn fixed(times: &TimeClaims) -> Timing {
+        Timing { received_at_ms: 0.0, expires_at_ms: times.exp.map_or(f64::INFINITY, |exp| exp * 1000.0), lifetime_ms: f64::INFINITY }
+    }
 }
 
 #[cfg(test)]
@@ -117,8 +120,8 @@ mod tests {
 
     #[test]
     fn static_tokens_use_the_clock() {
-        assert!(static_token_expired(&claims(0.0, 10.0), 10_000.0));
-        assert!(!static_token_expired(&claims(0.0, 10.0), 9_999.0));
-        assert!(!static_token_expired(&TimeClaims::default(), 1e15));
+        assert!(Timing::fixed(&claims(0.0, 10.0)).is_expired(10_000.0));
+        assert!(!Timing::fixed(&claims(0.0, 10.0)).is_expired(9_999.0));
+        assert!(!Timing::fixed(&TimeClaims::default()).is_expired(1e15));
     }
 }

@@ -6,11 +6,13 @@
 //! wasm layer in `crate::wasm::client`.
 //!
 //! Owns:
-//! - `token`: the token state machine (the current token, whether a refresh runs, its epoch,
-//!   the back-off after a failed refresh, the refused token);
+//! - `token`: the token state machine (the current token, a static one too; whether a refresh
+//!   runs, its epoch, the back-off after a failed refresh, the refused token);
 //! - `expiry`: when a token is due, on the local clock;
 //! - `attempts` and `retry`: what a request does after each attempt (the retry policy, backoff,
 //!   `Retry-After`);
+//! - `source`: checking and installing what a token source produced;
+//! - `requests`: request URLs (same origin only) and the errors for non-2xx answers;
 //! - `integration`: reading the redirect query Spike appends after a provider connection.
 //!
 //! May not touch: JS types (`wasm_bindgen`), the server helpers (`crate::server`).
@@ -18,5 +20,7 @@
 pub mod attempts;
 pub mod expiry;
 pub mod integration;
+pub mod requests;
 pub mod retry;
+pub mod source;
 pub mod token;

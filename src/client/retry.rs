@@ -29,11 +29,15 @@ pub fn is_idempotent(method: &str) -> bool {
 /// Whether a failure is transient enough to try again. `force` is the caller's per-request
 /// opt-in (`retry: true`), which lets POST/PATCH retry too.
 pub fn is_retryable(method: &str, failure: Failure, force: Option<bool>) -> bool {
-    let transient = match failure {
+    is_transient(failure) && force.unwrap_or_else(|| is_idempotent(method))
+}
+
+/// Whether a failure may go away on its own: no answer, a timeout, 429, 502, 503, 504.
+pub fn is_transient(failure: Failure) -> bool {
+    match failure {
         Failure::Network | Failure::Timeout => true,
         Failure::Status(s) => matches!(s, 429 | 502 | 503 | 504),
-    };
-    transient && force.unwrap_or_else(|| is_idempotent(method))
+    }
 }
 
 /// Delay before retry number `retry` (0 for the first retry). `random` is in [0, 1).

@@ -14,6 +14,8 @@
 //! meanwhile) starts a new epoch. A refresh that ends in an older epoch is superseded: its token
 //! is dropped, never installed or handed out, and its failure counts for nothing; its waiters
 //! decide again, which starts one forced refresh for all of them.
+//! A static token (`token` option) goes through the same state: installed at construction as
+//! generation 1 and fixed (never refreshed; past its `exp` it is `Expired`).
 
 use alloc::string::String;
 use crate::client::expiry::Timing;
@@ -33,10 +35,10 @@ pub struct Token {
 /// What to do after the API answered `401 token_expired` to a request.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Rejected {
-    /// A newer token arrived since the request was sent: retry with it.
-    Newer(String, u64),
+    /// A newer token (this generation) arrived since the request was sent: retry with it.
+    Newer(u64),
     /// The token's first rejection since it was last accepted: retry with the same token.
-    Again(String, u64),
+    Again(u64),
     /// The token is now stale: get a token through `decide` (which refreshes, or waits for the
     /// refresh someone else started).
     Refresh,
@@ -50,14 +52,16 @@ pub const REJECTIONS_TO_REPLACE: u32 = 2;
 /// What a caller that needs a token should do now.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Decision {
-    /// Send this token (value, generation).
-    Use(String, u64),
+    /// Send the current token (`TokenState::current`), of this generation.
+    Use(u64),
     /// A refresh is running: wait for it.
     Wait,
     /// Start the refresh (the caller becomes the one refresher).
     Refresh,
     /// A refresh failed recently: wait until this local time, then decide again.
     BackOffUntil(f64),
+    /// The fixed (static) token has expired: nothing can be sent.
+    Expired,
 }
 
 #[derive(Debug, Default)]
@@ -74,9 +78,22 @@ pub struct TokenState {
     epoch: u64,
     /// The epoch the running (or last) refresh started in.
     refresh_epoch: u64,
+    /// A static token: never refreshed.
+    fixed: bool,
 }
 
 impl TokenState {
+    /// The state of a client with a static token: that token, for good.
+    pub fn fixed(value: String, claims_json: String, timing: Timing) -> TokenState {
+        TokenState { current: Some(Token { value, claims_json, timing, generation: 1 }), generation: 1, fixed: true, ..TokenState::default() }
+    }
+
+    /// Whether the token can be replaced (a provider or endpoint client), so a `token_expired`
+    /// answer is worth a refresh.
+    pub fn is_refreshable(&self) -> bool {
+        !self.fixed
+    }
+
     pub fn current(&self) -> Option<&Token> {
         self.current.as_ref()
     }
@@ -87,10 +104,16 @@ impl TokenState {
     }
 
     pub fn decide(&self, now_ms: f64, leeway_secs: f64) -> Decision {
+        if self.fixed {
+            return match &self.current {
+                Some(t) if !t.timing.is_expired(now_ms) => Decision::Use(t.generation),
+                _ => Decision::Expired,
+            };
+        }
         let usable = self.current.as_ref().filter(|t| !self.stale && !t.timing.is_expired(now_ms));
         if let Some(t) = usable {
             if !t.timing.needs_refresh(now_ms, leeway_secs) {
-                return Decision::Use(t.value.clone(), t.generation);
+                return Decision::Use(t.generation);
             }
         }
         if self.refreshing {
@@ -99,7 +122,7 @@ impl TokenState {
         if now_ms < self.not_before_ms {
             // Inside the failure backoff: a token that is still alive is better than waiting.
             return match usable {
-                Some(t) => Decision::Use(t.value.clone(), t.generation),
+                Some(t) => Decision::Use(t.generation),
                 None => Decision::BackOffUntil(self.not_before_ms),
             };
         }
@@ -186,14 +209,14 @@ impl TokenState {
             return Rejected::Refresh;
         };
         if t.generation > sent_generation {
-            return Rejected::Newer(t.value.clone(), t.generation);
+            return Rejected::Newer(t.generation);
         }
         if t.generation < sent_generation {
             return Rejected::Refresh;
         }
         self.rejections = self.rejections.saturating_add(1);
         if self.rejections < REJECTIONS_TO_REPLACE {
-            return Rejected::Again(t.value.clone(), t.generation);
+            return Rejected::Again(t.generation);
         }
         self.stale = true;
         // An unforced refresh running now may bring back this very token (from a cache).
@@ -219,7 +242,7 @@ mod tests {
         assert_eq!(s.decide(0.0, 60.0), Decision::Wait);
         let g = s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
         assert_eq!(g, Some(1));
-        assert_eq!(s.decide(10.0, 60.0), Decision::Use("t1".into(), 1));
+        assert_eq!(s.decide(10.0, 60.0), Decision::Use(1));
         assert_eq!(s.decide(3_540_000.0, 60.0), Decision::Refresh);
     }
 
@@ -229,8 +252,8 @@ mod tests {
         s.begin_refresh();
         s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
         // The first rejection retries the same token; the second in a row marks it stale.
-        assert_eq!(s.on_token_expired(1), Rejected::Again("t1".into(), 1));
-        assert_eq!(s.decide(5.0, 60.0), Decision::Use("t1".into(), 1));
+        assert_eq!(s.on_token_expired(1), Rejected::Again(1));
+        assert_eq!(s.decide(5.0, 60.0), Decision::Use(1));
         assert_eq!(s.on_token_expired(1), Rejected::Refresh);
         assert_eq!(s.decide(5.0, 60.0), Decision::Refresh);
         assert!(s.begin_refresh(), "a rejected token forces the refresh");
@@ -239,8 +262,8 @@ mod tests {
         assert_eq!(s.decide(5.0, 60.0), Decision::Wait);
         s.refresh_succeeded("t2".into(), "{}".into(), timing(5.0, 3600.0));
         // Late failures from generation 1 reuse generation 2 without refreshing.
-        assert_eq!(s.on_token_expired(1), Rejected::Newer("t2".into(), 2));
-        assert_eq!(s.decide(6.0, 60.0), Decision::Use("t2".into(), 2));
+        assert_eq!(s.on_token_expired(1), Rejected::Newer(2));
+        assert_eq!(s.decide(6.0, 60.0), Decision::Use(2));
     }
 
     #[test]
@@ -249,12 +272,12 @@ mod tests {
         s.begin_refresh();
         s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
         for _ in 0..50 {
-            assert_eq!(s.on_token_expired(1), Rejected::Again("t1".into(), 1));
+            assert_eq!(s.on_token_expired(1), Rejected::Again(1));
             s.on_accepted(1);
         }
-        assert_eq!(s.decide(10.0, 60.0), Decision::Use("t1".into(), 1));
+        assert_eq!(s.decide(10.0, 60.0), Decision::Use(1));
         // An acceptance of an older generation says nothing about the current token.
-        assert_eq!(s.on_token_expired(1), Rejected::Again("t1".into(), 1));
+        assert_eq!(s.on_token_expired(1), Rejected::Again(1));
         s.on_accepted(0);
         assert_eq!(s.on_token_expired(1), Rejected::Refresh);
         // A rejection from a generation the client never had (cannot happen) only refreshes.
@@ -297,7 +320,7 @@ mod tests {
         assert_eq!(s.decide(0.0, 60.0), Decision::BackOffUntil(REFRESH_BACKOFF_MAX_MS));
         s.begin_refresh();
         s.refresh_succeeded("t".into(), "{}".into(), timing(5000.0, 60.0));
-        assert_eq!(s.decide(5001.0, 60.0), Decision::Use("t".into(), 1));
+        assert_eq!(s.decide(5001.0, 60.0), Decision::Use(1));
     }
 
     #[test]
@@ -308,7 +331,7 @@ mod tests {
         // In the refresh window (leeway 60 capped to 50 s) a refresh fails: keep using "t".
         s.begin_refresh();
         s.refresh_failed(60_000.0);
-        assert_eq!(s.decide(60_100.0, 60.0), Decision::Use("t".into(), 1));
+        assert_eq!(s.decide(60_100.0, 60.0), Decision::Use(1));
         s.invalidate();
         assert_eq!(s.decide(60_100.0, 60.0), Decision::BackOffUntil(60_250.0));
         assert_eq!(s.decide(60_300.0, 60.0), Decision::Refresh);
@@ -328,7 +351,7 @@ mod tests {
         assert_eq!(s.decide(2.0, 60.0), Decision::Refresh);
         assert!(s.begin_refresh(), "forced, though there was no token yet");
         assert_eq!(s.refresh_succeeded("user_b".into(), "{}".into(), timing(2.0, 3600.0)), Some(1));
-        assert_eq!(s.decide(3.0, 60.0), Decision::Use("user_b".into(), 1));
+        assert_eq!(s.decide(3.0, 60.0), Decision::Use(1));
         assert!(!s.refresh_superseded());
     }
 
@@ -355,7 +378,7 @@ mod tests {
         // In the refresh window: an unforced refresh starts (a caching source may answer "t1").
         assert_eq!(s.decide(60_000.0, 60.0), Decision::Refresh);
         assert!(!s.begin_refresh());
-        assert_eq!(s.on_token_expired(1), Rejected::Again("t1".into(), 1));
+        assert_eq!(s.on_token_expired(1), Rejected::Again(1));
         assert!(!s.refresh_superseded(), "one stray rejection does not condemn the token");
         assert_eq!(s.on_token_expired(1), Rejected::Refresh);
         assert!(s.refresh_superseded());
@@ -364,7 +387,7 @@ mod tests {
         assert!(s.begin_refresh(), "the replacement is forced");
         assert_eq!(s.refresh_succeeded("t2".into(), "{}".into(), timing(60_001.0, 100.0)), Some(2));
         // Late rejections of generation 1 now use generation 2, as before.
-        assert_eq!(s.on_token_expired(1), Rejected::Newer("t2".into(), 2));
+        assert_eq!(s.on_token_expired(1), Rejected::Newer(2));
     }
 
     #[test]
@@ -379,5 +402,16 @@ mod tests {
         assert_eq!(s.on_token_expired(1), Rejected::Refresh);
         assert!(!s.refresh_superseded());
         assert_eq!(s.refresh_succeeded("t2".into(), "{}".into(), timing(5.0, 3600.0)), Some(2));
+    }
+
+    #[test]
+    fn a_fixed_token_is_used_until_it_expires_and_never_refreshed() {
+        let times = TimeClaims { iat: None, exp: Some(10.0), nbf: None };
+        let mut s = TokenState::fixed("t".into(), "{}".into(), Timing::fixed(&times));
+        assert!(!s.is_refreshable());
+        assert_eq!(s.decide(9_999.0, 60.0), Decision::Use(1), "no leeway refresh for a token that cannot be refreshed");
+        s.invalidate();
+        assert_eq!(s.decide(9_999.0, 60.0), Decision::Use(1), "invalidating cannot replace it");
+        assert_eq!(s.decide(10_000.0, 60.0), Decision::Expired);
     }
 }

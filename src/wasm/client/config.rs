@@ -4,8 +4,8 @@ use alloc::borrow::ToOwned;
 use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
-use crate::client::expiry::DEFAULT_LEEWAY_SECS;
-use crate::jwt::json::TimeClaims;
+use crate::client::expiry::{Timing, DEFAULT_LEEWAY_SECS};
+use crate::client::token::TokenState;
 use crate::jwt;
 use crate::common::options::{token_source, TokenSourceKind, CLIENT_OPTIONS, ENDPOINT_OPTIONS};
 use crate::common::text::{cat, is_http_url, trim};
@@ -16,7 +16,8 @@ pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
 pub enum Source {
-    Static { token: String, times: TimeClaims, claims_json: String },
+    /// The `token` option (the token itself is in the core's `TokenState`, from the start).
+    Static,
     /// The `tokenProvider` function.
     Provider(JsValue),
     Endpoint(Endpoint),
@@ -182,7 +183,8 @@ fn read_headers(opts: &JsValue) -> Result<JsValue, JsValue> {
 impl Config {
     /// `defaults`: `{ baseUrl? }` from the environment (`SPIKE_API_URL` in server runtimes), used
     /// only where the options leave it out.
-    pub fn from_options(opts: &JsValue, defaults: &JsValue) -> Result<Config, JsValue> {
+    /// The checked options, and the token state they start with (a static token's, or none).
+    pub fn from_options(opts: &JsValue, defaults: &JsValue) -> Result<(Config, TokenState), JsValue> {
         options::object(opts, "SpikeClient options must be an object")?;
         options::only_known(opts, "SpikeClient", CLIENT_OPTIONS)?;
         let token = options::string(opts, "token", "token must be a string")?;
@@ -197,10 +199,12 @@ impl Config {
         let base_url = options::string(opts, "baseUrl", "baseUrl must be a string")?;
         let env_base_url = if defaults.is_object() { options::get(defaults, "baseUrl").and_then(|v| v.as_string()) } else { None };
         let base_url = crate::common::options::base_url_or_env(base_url.as_deref(), env_base_url.as_deref()).map_err(to_js)?;
+        let mut state = TokenState::default();
         let source = match (kind, token, provider, endpoint) {
             (TokenSourceKind::Static, Some(token), _, _) => {
                 let decoded = jwt::decode(&token).map_err(to_js)?;
-                Source::Static { token, times: decoded.times, claims_json: decoded.payload_json }
+                state = TokenState::fixed(token, decoded.payload_json, Timing::fixed(&decoded.times));
+                Source::Static
             }
             (TokenSourceKind::Provider, _, Some(f), _) => Source::Provider(f),
             (TokenSourceKind::Endpoint, _, _, Some(e)) => Source::Endpoint(Endpoint::from_option(&e)?),
@@ -218,7 +222,7 @@ impl Config {
             Some(_) => return Err(invalid("maxRetries must be an integer 0..10")),
             None => DEFAULT_MAX_RETRIES,
         };
-        Ok(Config {
+        let config = Config {
             base_url,
             source,
             leeway_secs,
@@ -226,23 +230,17 @@ impl Config {
             max_retries,
             fetch: options::function(opts, "fetch", "fetch must be a function")?,
             headers: read_headers(opts)?,
-        })
+        };
+        Ok((config, state))
     }
 
-    pub fn is_refreshable(&self) -> bool {
-        !matches!(self.source, Source::Static { .. })
-    }
-
-    /// What the JS driver needs to do the IO: `{ baseUrl, source, token?, provider?, endpoint?
+    /// What the JS driver needs to do the IO: `{ baseUrl, source, provider?, endpoint?
     /// (see `Endpoint::to_js`), fetch?, headers: [[name, value]], timeoutMs }`.
     pub fn to_js(&self) -> JsValue {
         let out = js::object();
         js::set(&out, "baseUrl", &self.base_url.as_str().into());
         let kind = match &self.source {
-            Source::Static { token, .. } => {
-                js::set(&out, "token", &token.as_str().into());
-                "token"
-            }
+            Source::Static => "token",
             Source::Provider(f) => {
                 js::set(&out, "provider", f);
                 "tokenProvider"

@@ -2,10 +2,17 @@
 //! (`js/client/driver.js`) performs the IO — fetch, timers, abort signals, calling the token source —
 //! and asks the core at every step: which token to send, whether to refresh, what to do with an
 //! answer, what error the caller gets. The logic itself lives in the pure modules
-//! (`crate::client::token`, `crate::client::expiry`, `crate::client::attempts`, `crate::client::retry`).
+//! (`crate::client::{token, expiry, attempts, retry, source, requests}`).
+//!
+//! The boundary is typed: every decision crosses as a named value of an enum defined once here
+//! (`TokenStep`, `AttemptStep`, `RefreshEnd`, exported by wasm-bindgen to the driver, which checks
+//! at load that it knows every name; `tests/js/boundary.test.mjs` compares both lists). The state
+//! has one owner, this core: the current token (a static one too), whether a refresh runs, and
+//! each request's retry budget (`beginRequest` .. `endRequest`). The driver holds only IO handles:
+//! the running refresh's promise, timers, signals.
 //!
 //! Sans-IO keeps the browser wasm small (no futures, closures or promise glue) and the hot path
-//! fast (a request makes two cheap calls into wasm with numbers and short strings).
+//! fast (a request makes a few cheap calls into wasm with numbers and short strings).
 
 use alloc::string::String;
 
@@ -17,43 +24,69 @@ use wasm_bindgen::prelude::*;
 
 use super::errors::to_js;
 use super::js;
-use crate::client::attempts::{Attempt, Next};
-use crate::common::error::{ErrorCode, SdkError};
-use crate::client::expiry::static_token_expired;
+use crate::client::attempts::{Next, Request, Requests};
+use crate::client::source::{self, ENDPOINT_HINT, PROVIDER_HINT};
 use crate::client::retry;
-use crate::common::num;
 use crate::client::token::{Decision, TokenState};
-use config::{Config, Source};
+use crate::common::error::{ErrorCode, SdkError};
+use crate::common::num;
+use config::Config;
 
-/// `decide()` answers: a generation (> 0) to send, or one of these.
-const WAIT: f64 = 0.0;
-const REFRESH: f64 = -1.0;
-const BACK_OFF: f64 = -2.0;
-/// `installFromProvider()` / `installFromEndpoint()`: the refresh was superseded, nothing installed.
-const SUPERSEDED: f64 = 0.0;
-/// `afterAnswer()` / `afterFailure()` answers: a delay (>= 0) before retrying, or one of these.
-const DONE: f64 = -1.0;
-const TOKEN_RETRY: f64 = -2.0;
+/// `decide()`: what a caller that needs a token does now.
+#[wasm_bindgen(skip_typescript)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenStep {
+    /// Send the current token (`currentToken()`, or `tokenFor(request)`).
+    Use = 0,
+    /// A refresh is running: wait for it.
+    Wait = 1,
+    /// Start the refresh (`beginRefresh()`); the caller is the one refresher.
+    Refresh = 2,
+    /// A refresh failed recently: sleep until `notBefore()`, then decide again.
+    BackOff = 3,
+}
 
-fn next_code(next: Next) -> f64 {
-    match next {
-        Next::Done => DONE,
-        Next::TokenRetry => TOKEN_RETRY,
-        Next::RetryAfter(ms) => ms.max(0.0),
-    }
+/// `afterAnswer()` / `afterFailure()`: what the request does next.
+#[wasm_bindgen(skip_typescript)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptStep {
+    /// Give the caller this answer (or, after a failure, this error).
+    Done = 0,
+    /// `401 token_expired`: send again now, with the token `decide()` gives.
+    RetryNow = 1,
+    /// A transient failure: send again after `retryDelay(request)` milliseconds.
+    RetryLater = 2,
+}
+
+/// How a refresh ended (`installFromProvider()`, `installFromEndpoint()`, `refreshFailed()`).
+#[wasm_bindgen(skip_typescript)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefreshEnd {
+    /// Its token is now the current one.
+    Installed = 0,
+    /// A change since it started (`invalidate()`, a rejection, another install) made it moot:
+    /// nothing was installed and its failure counts for nothing; its waiters decide again.
+    Superseded = 1,
+    /// It failed, and the failure stands: its waiters get the error, the next refresh backs off.
+    Failed = 2,
 }
 
 #[wasm_bindgen(skip_typescript)]
 pub struct SpikeCore {
     config: Config,
     state: TokenState,
+    requests: Requests,
+    /// The current token as a JS string, made once per generation (the hot path hands it out
+    /// without copying 700 bytes out of wasm memory per request).
+    token_js: Option<(u64, JsValue)>,
 }
 
 #[wasm_bindgen]
 impl SpikeCore {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue, defaults: &JsValue) -> Result<SpikeCore, JsValue> {
-        Ok(SpikeCore { config: Config::from_options(options, defaults)?, state: TokenState::default() })
+        let (config, state) = Config::from_options(options, defaults)?;
+        Ok(SpikeCore { config, state, requests: Requests::default(), token_js: None })
     }
 
     /// The checked options the driver needs (see `Config::to_js`).
@@ -69,25 +102,35 @@ impl SpikeCore {
         requests::resolve_url(&self.config.base_url, path).map(|url| url.as_str().into())
     }
 
-    /// Which token to send now: its generation (> 0), `WAIT` for the running refresh, `REFRESH`
-    /// (the caller starts it), or `BACK_OFF` until `notBefore()`. An expired static token throws
+    /// What a caller that needs a token does now. An expired static token throws
     /// `token_expired`: nothing is sent.
-    pub fn decide(&self, now_ms: f64) -> Result<f64, JsValue> {
-        if let Source::Static { times, .. } = &self.config.source {
-            if static_token_expired(times, now_ms) {
+    pub fn decide(&self, now_ms: f64) -> Result<TokenStep, JsValue> {
+        Ok(match self.state.decide(now_ms, self.config.leeway_secs) {
+            Decision::Use(_) => TokenStep::Use,
+            Decision::Wait => TokenStep::Wait,
+            Decision::Refresh => TokenStep::Refresh,
+            Decision::BackOffUntil(_) => TokenStep::BackOff,
+            Decision::Expired => {
                 return Err(to_js(
                     SdkError::new(ErrorCode::TokenExpired, "The static token has expired; nothing was sent (pass a tokenProvider or tokenEndpoint to refresh)")
                         .with_status(401),
-                ));
+                ))
             }
-            return Ok(1.0);
-        }
-        Ok(match self.state.decide(now_ms, self.config.leeway_secs) {
-            Decision::Use(_, generation) => generation as f64,
-            Decision::Wait => WAIT,
-            Decision::Refresh => REFRESH,
-            Decision::BackOffUntil(_) => BACK_OFF,
         })
+    }
+
+    /// The current token (a JS string), or `undefined` before the first one.
+    #[wasm_bindgen(js_name = currentToken)]
+    pub fn current_token(&mut self) -> JsValue {
+        let Some(t) = self.state.current() else { return JsValue::UNDEFINED };
+        match &self.token_js {
+            Some((generation, value)) if *generation == t.generation => value.clone(),
+            _ => {
+                let value = JsValue::from(t.value.as_str());
+                self.token_js = Some((t.generation, value.clone()));
+                value
+            }
+        }
     }
 
     #[wasm_bindgen(js_name = notBefore)]
@@ -109,31 +152,25 @@ impl SpikeCore {
         Some(self.state.refused().map_or_else(|| String::from("no-cache"), crate::common::fingerprint::forced_cache_control))
     }
 
-    /// The running refresh failed (the source, or installing what it gave); false when it was
-    /// superseded (its failure is nobody's: the waiters decide again instead of getting it).
+    /// The running refresh failed (the source, or installing what it gave): `Failed`, or
+    /// `Superseded` (its failure is nobody's: the waiters decide again instead of getting it).
     #[wasm_bindgen(js_name = refreshFailed)]
-    pub fn refresh_failed(&mut self, now_ms: f64) -> bool {
-        self.state.refresh_failed(now_ms)
+    pub fn refresh_failed(&mut self, now_ms: f64) -> RefreshEnd {
+        if self.state.refresh_failed(now_ms) { RefreshEnd::Failed } else { RefreshEnd::Superseded }
     }
 
-    /// Installs what the `tokenProvider` resolved to; returns the token's generation, or `SUPERSEDED`.
+    /// Installs what the `tokenProvider` resolved to (or a token another tab shared).
     #[wasm_bindgen(js_name = installFromProvider)]
-    pub fn install_from_provider(&mut self, value: &JsValue, now_ms: f64) -> Result<f64, JsValue> {
+    pub fn install_from_provider(&mut self, value: &JsValue, now_ms: f64) -> Result<RefreshEnd, JsValue> {
         let found = tokens::token_from(value, "tokenProvider", None)?;
-        Ok(tokens::install(&mut self.state, found, now_ms, None, tokens::PROVIDER_HINT)?.map_or(SUPERSEDED, |g| g as f64))
+        Ok(installed(source::install(&mut self.state, found, now_ms, None, PROVIDER_HINT).map_err(to_js)?))
     }
 
-    /// Installs the token endpoint's answer; returns the token's generation, or `SUPERSEDED`.
+    /// Installs the token endpoint's answer.
     #[wasm_bindgen(js_name = installFromEndpoint)]
-    pub fn install_from_endpoint(&mut self, status: u16, text: &str, now_ms: f64) -> Result<f64, JsValue> {
+    pub fn install_from_endpoint(&mut self, status: u16, text: &str, now_ms: f64) -> Result<RefreshEnd, JsValue> {
         let found = tokens::from_endpoint_answer(status, text)?;
-        Ok(tokens::install(&mut self.state, found, now_ms, Some(status), tokens::ENDPOINT_HINT)?.map_or(SUPERSEDED, |g| g as f64))
-    }
-
-    /// The current token (read once per refresh by the driver, which keeps it).
-    #[wasm_bindgen(js_name = currentToken)]
-    pub fn current_token(&self) -> JsValue {
-        self.state.current().map_or(JsValue::UNDEFINED, |t| t.value.as_str().into())
+        Ok(installed(source::install(&mut self.state, found, now_ms, Some(status), ENDPOINT_HINT).map_err(to_js)?))
     }
 
     pub fn invalidate(&mut self) {
@@ -145,19 +182,9 @@ impl SpikeCore {
     /// to recompute the leeway rule.
     #[wasm_bindgen(js_name = tokenInfo)]
     pub fn token_info(&self, now_ms: f64) -> JsValue {
-        let (claims_json, expires_at, refresh_at, seconds_left) = match &self.config.source {
-            Source::Static { times, claims_json, .. } => {
-                let expires_at = times.exp.map_or(f64::INFINITY, |e| e * 1000.0);
-                (claims_json.as_str(), expires_at, f64::INFINITY, ((expires_at - now_ms) / 1000.0).max(0.0))
-            }
-            _ => match self.state.current() {
-                Some(t) => {
-                    let refresh_at = t.timing.expires_at_ms - t.timing.effective_leeway_ms(self.config.leeway_secs);
-                    (t.claims_json.as_str(), t.timing.expires_at_ms, refresh_at, t.timing.seconds_left(now_ms))
-                }
-                None => return JsValue::NULL,
-            },
-        };
+        let Some(t) = self.state.current() else { return JsValue::NULL };
+        let refresh_at = if self.state.is_refreshable() { t.timing.expires_at_ms - t.timing.effective_leeway_ms(self.config.leeway_secs) } else { f64::INFINITY };
+        let (claims_json, expires_at, seconds_left) = (t.claims_json.as_str(), t.timing.expires_at_ms, t.timing.seconds_left(now_ms));
         let info = js::object();
         js::set(&info, "claims", &js::parse_json(claims_json).unwrap_or(JsValue::NULL));
         let finite = |n: f64| if n.is_finite() { JsValue::from(num::round(n)) } else { JsValue::NULL };
@@ -167,33 +194,57 @@ impl SpikeCore {
         info
     }
 
-    /// After an HTTP answer: `DONE`, `TOKEN_RETRY`, or the delay before a transient retry.
-    /// `error_code` is the `error` field of a 401's JSON body.
-    #[wasm_bindgen(js_name = afterAnswer)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn after_answer(
-        &mut self,
-        status: u16,
-        error_code: Option<String>,
-        retry_after: Option<String>,
-        method: &str,
-        replayable: bool,
-        force_retry: Option<bool>,
-        generation: f64,
-        token_retries: u32,
-        transient_retries: u32,
-        now_ms: f64,
-        random: f64,
-    ) -> f64 {
-        let attempt = self.attempt(method, replayable, force_retry, generation, token_retries, transient_retries);
-        let retry_after_ms = retry_after.and_then(|v| retry::parse_retry_after(&v, now_ms));
-        next_code(attempt.after_answer(&mut self.state, status, error_code.as_deref() == Some("token_expired"), retry_after_ms, random))
+    /// Starts a request: its retry budget lives here until `endRequest(request)`. Returns the
+    /// request's number, which the driver passes to the calls below.
+    #[wasm_bindgen(js_name = beginRequest)]
+    pub fn begin_request(&mut self, method: &str, replayable: bool, force_retry: Option<bool>) -> u32 {
+        self.requests.begin(Request::new(method, replayable, force_retry))
     }
 
-    /// After an attempt without an HTTP answer: `DONE` (the error stands) or the retry delay.
+    #[wasm_bindgen(js_name = endRequest)]
+    pub fn end_request(&mut self, request: u32) {
+        self.requests.end(request);
+    }
+
+    /// The token for the request's next attempt (after `decide()` said `Use`, or a refresh
+    /// installed one): the current token, whose generation the request remembers so that a
+    /// `token_expired` answer can tell whether someone refreshed since.
+    #[wasm_bindgen(js_name = tokenFor)]
+    pub fn token_for(&mut self, request: u32) -> JsValue {
+        let generation = self.state.current().map_or(0, |t| t.generation);
+        if let Some(r) = self.requests.get_mut(request) {
+            r.generation = generation;
+        }
+        self.current_token()
+    }
+
+    /// After an HTTP answer. `error_code`: the `error` field of a 401's JSON body;
+    /// `retry_after`: the `Retry-After` header of a 4xx/5xx.
+    #[wasm_bindgen(js_name = afterAnswer)]
+    pub fn after_answer(&mut self, request: u32, status: u16, error_code: Option<String>, retry_after: Option<String>, now_ms: f64, random: f64) -> AttemptStep {
+        let Some(r) = self.requests.get_mut(request) else { return AttemptStep::Done };
+        let retry_after_ms = retry_after.and_then(|v| retry::parse_retry_after(&v, now_ms));
+        let next = r.after_answer(&mut self.state, self.config.max_retries, status, error_code.as_deref() == Some("token_expired"), retry_after_ms, random);
+        step(r, next)
+    }
+
+    /// After an attempt without an HTTP answer (`timed_out`, or a network error).
     #[wasm_bindgen(js_name = afterFailure)]
-    pub fn after_failure(&self, timeout: bool, method: &str, replayable: bool, force_retry: Option<bool>, transient_retries: u32, random: f64) -> f64 {
-        next_code(self.attempt(method, replayable, force_retry, 0.0, 0, transient_retries).after_failure(timeout, random))
+    pub fn after_failure(&mut self, request: u32, timed_out: bool, random: f64) -> AttemptStep {
+        let Some(r) = self.requests.get_mut(request) else { return AttemptStep::Done };
+        let next = r.after_failure(self.config.max_retries, timed_out, random);
+        step(r, next)
+    }
+
+    /// The wait before a `RetryLater`, in milliseconds.
+    #[wasm_bindgen(js_name = retryDelay)]
+    pub fn retry_delay(&mut self, request: u32) -> f64 {
+        self.requests.get_mut(request).map_or(0.0, |r| r.delay_ms)
+    }
+
+    /// The request's retries so far, whatever their reason (the `retry` event's `attempt`).
+    pub fn retries(&mut self, request: u32) -> u32 {
+        self.requests.get_mut(request).map_or(0, |r| r.retries())
     }
 
     /// The `SpikeError` for a non-2xx answer to `request()`; `body` is the parsed answer.
@@ -203,17 +254,17 @@ impl SpikeCore {
     }
 }
 
-impl SpikeCore {
-    fn attempt<'a>(&self, method: &'a str, replayable: bool, force_retry: Option<bool>, generation: f64, token_retries: u32, transient_retries: u32) -> Attempt<'a> {
-        Attempt {
-            method,
-            replayable,
-            force_retry,
-            refreshable: self.config.is_refreshable(),
-            max_retries: self.config.max_retries,
-            generation: generation.max(0.0) as u64,
-            token_retries,
-            transient_retries,
+fn installed(generation: Option<u64>) -> RefreshEnd {
+    if generation.is_some() { RefreshEnd::Installed } else { RefreshEnd::Superseded }
+}
+
+fn step(request: &mut Request, next: Next) -> AttemptStep {
+    match next {
+        Next::Done => AttemptStep::Done,
+        Next::TokenRetry => AttemptStep::RetryNow,
+        Next::RetryAfter(ms) => {
+            request.delay_ms = ms.max(0.0);
+            AttemptStep::RetryLater
         }
     }
 }
