@@ -491,6 +491,38 @@ test('a provider that never answers fails with token_provider_failed after exact
   assert.equal(userOf(fetch.calls[0].authorization), 'user-2');
 });
 
+test('aborting while waiting for a refresh, or for the refresh back-off: aborted at once; the refresh goes on for the others', async () => {
+  const io = fakeIo();
+  let release;
+  const tokenProvider = provider(io, (n) => (n === 1 ? Promise.reject(new Error('down')) : new Promise((r) => (release = () => r(tokenAt(io.now(), { user: `user-${n}` }))))));
+  const fetch = scriptedFetch(io, [ok()]);
+  const { spike } = client(io, fetch, { tokenProvider, timeoutMs: 10_000 });
+  assertSpikeError((await outcome(io, spike.get(PATH))).error, 'token_provider_failed');
+  // In the 250 ms back-off: the caller aborts 100 ms into it.
+  const first = new AbortController();
+  io.setTimeout(() => first.abort(), 100);
+  assertSpikeError((await outcome(io, spike.get(PATH, { signal: first.signal }))).error, 'aborted');
+  assert.equal(io.elapsed, 100);
+  assert.equal(tokenProvider.calls.length, 1, 'the aborted call started no refresh');
+  // Past the back-off, a refresh starts and hangs; one caller aborts at 50 ms, the other waits.
+  await io.advance(150);
+  const second = new AbortController();
+  const aborted = spike.get(PATH, { signal: second.signal });
+  let abortedAt;
+  aborted.catch(() => (abortedAt = io.elapsed));
+  const patient = spike.get(PATH);
+  io.setTimeout(() => second.abort(), 50);
+  io.setTimeout(() => release(), 400);
+  const [a, p] = await io.run(Promise.allSettled([aborted, patient]));
+  assertSpikeError(a.reason, 'aborted');
+  assert.equal(abortedAt, 300, 'the aborted caller left at once, not when the token came');
+  assert.deepEqual(p, { status: 'fulfilled', value: { ok: 1 } });
+  assert.deepEqual(tokenProvider.calls.map((c) => c.at), [0, 250]);
+  assert.equal(io.elapsed, 650);
+  assert.equal(fetch.calls.length, 1);
+  assert.equal(userOf(fetch.calls[0].authorization), 'user-2');
+});
+
 test('a tokenEndpoint that never answers fails with token_provider_failed (cause: timeout) after exactly timeoutMs', async () => {
   const io = fakeIo();
   const fetch = scriptedFetch(io, ['hang']);
@@ -519,6 +551,12 @@ test('401 token_expired once: retried at once with the same token, no refresh', 
   assert.equal(fetch.calls[0].authorization, fetch.calls[1].authorization);
   assert.equal(tokenProvider.calls.length, 1);
   assert.equal(io.elapsed, 0);
+  // For every method: a POST too (its JSON body is sent again).
+  fetch.push(expired(), { status: 201, body: { id: 'x' } });
+  assert.deepEqual(await io.run(spike.post(PATH, { a: 1 })), { id: 'x' });
+  assert.deepEqual(retries.at(-1), { ...tokenEvent(1), method: 'POST' });
+  assert.deepEqual(fetch.calls.slice(2).map((c) => [c.method, c.body]), [['POST', '{"a":1}'], ['POST', '{"a":1}']]);
+  assert.equal(fetch.calls.length, 4);
 });
 
 test('401 token_expired twice: a forced refresh (forceRefresh: true, the refused token named by fingerprint), then the new token', async () => {
@@ -586,4 +624,20 @@ test('a static token past its exp: token_expired at once, nothing sent (judged b
   await io.advance(1);
   assertSpikeError((await outcome(io, spike.get(PATH))).error, 'token_expired', 401);
   assert.equal(fetch.calls.length, 1);
+});
+
+// --- The fake io itself ------------------------------------------------------------------------
+
+test('fake io: run() fires timers in due order (ties in arming order) and refuses a promise that would hang', async () => {
+  const io = fakeIo();
+  const fired = [];
+  io.setTimeout((x) => fired.push([x, io.elapsed]), 300, 'c');
+  io.setTimeout((x) => fired.push([x, io.elapsed]), 100, 'a');
+  io.setTimeout((x) => fired.push([x, io.elapsed]), 100, 'b');
+  const cleared = io.setTimeout(() => fired.push(['never']), 200);
+  io.clearTimeout(cleared);
+  await io.run(new Promise((resolve) => io.setTimeout(resolve, 300)));
+  assert.deepEqual(fired, [['a', 100], ['b', 100], ['c', 300]]);
+  await assert.rejects(io.run(new Promise(() => {})), /no timer is armed/);
+  assert.equal(io.elapsed, 300);
 });
