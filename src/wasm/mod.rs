@@ -1,6 +1,7 @@
 //! The wasm-bindgen layer: converts between JS values and the pure Rust parts (`crate::jwt`,
-//! `crate::client`, `crate::server`, `crate::common`), nothing more. No decision is made here:
-//! a rule that could be tested without JS belongs in a pure part.
+//! `crate::client`, `crate::server`, `crate::common`). No rule lives here: a rule that could be
+//! tested without JS belongs in a pure part. The server helpers' layer (`server/`) also runs
+//! their few IO steps with futures (ARCHITECTURE.md, "Two IO models").
 
 pub mod client;
 pub mod errors;
