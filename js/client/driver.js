@@ -725,17 +725,16 @@ export function defineSpikeClient(core, SpikeError) {
       const url = this.#urls.get(path) ?? this.#resolve(path);
       const req = readInit(init, this.#config.headers, this.#config.fetch);
       const abort = new Abort(req.signal, this.#io);
-      const core = this.#core;
       // The request's retry budget lives in the core until endRequest.
-      const id = core.beginRequest(req.method, req.replayable, req.forceRetry);
+      const id = this.#core.beginRequest(req.method, req.replayable, req.forceRetry);
       let keepListening = false;
       try {
         for (;;) {
           // The token: at once when the current one is good (the hot path), else after a refresh.
-          const step = core.decide(this.#io.now());
+          const step = this.#core.decide(this.#io.now());
           if (step !== USE) await this.#ensureToken(step, abort);
           // This attempt's own headers, with its token (see #attempt).
-          const authorization = `Bearer ${core.tokenFor(id)}`;
+          const authorization = `Bearer ${this.#core.tokenFor(id)}`;
           let headers;
           if (req.headers instanceof Headers) {
             headers = new Headers(req.headers);
@@ -752,7 +751,7 @@ export function defineSpikeClient(core, SpikeError) {
             const status = response.status;
             const code = status === 401 ? await apiErrorCode(attempt) : undefined;
             const retryAfter = status >= 400 ? (response.headers.get('retry-after') ?? undefined) : undefined;
-            next = core.afterAnswer(id, status, code, retryAfter, this.#io.now(), this.#io.random());
+            next = this.#core.afterAnswer(id, status, code, retryAfter, this.#io.now(), this.#io.random());
             if (next === DONE) {
               const text = consume ? await attempt.read(response.text()) : undefined;
               // fetch(): the caller reads the body, still abortable through its signal.
@@ -764,18 +763,18 @@ export function defineSpikeClient(core, SpikeError) {
             if (err.code !== 'timeout' && err.code !== 'network_error') throw err;
             failure = err;
             if (attempt) discard(attempt.response);
-            next = core.afterFailure(id, failure.code === 'timeout', this.#io.random());
+            next = this.#core.afterFailure(id, failure.code === 'timeout', this.#io.random());
             if (next === DONE) throw failure;
           } finally {
             attempt?.settle();
           }
           // One count for every retry of this request, whatever its reason.
-          const retry = core.retries(id);
+          const retry = this.#core.retries(id);
           if (next === RETRY_NOW) {
             this.#emit('retry', { attempt: retry, reason: 'token_expired', status: 401, delayMs: 0, method: req.method, url });
             continue;
           }
-          const delay = core.retryDelay(id);
+          const delay = this.#core.retryDelay(id);
           const status = failure ? {} : { status: attempt.response.status };
           this.#emit('retry', { attempt: retry, reason: failure ? failure.code : 'status', ...status, delayMs: Math.round(delay), method: req.method, url });
           await abort.sleep(delay);

@@ -641,3 +641,20 @@ test('fake io: run() fires timers in due order (ties in arming order) and refuse
   await assert.rejects(io.run(new Promise(() => {})), /no timer is armed/);
   assert.equal(io.elapsed, 300);
 });
+
+// --- free() while a request waits ------------------------------------------------------------
+
+test('free() during a backoff: the request ends with invalid_options ("freed"), not a crash in the freed core', async () => {
+  const io = fakeIo({ randomDefault: 0 });
+  const fetch = scriptedFetch(io, [body(1), body(2)]);
+  const { spike, retries } = client(io, fetch, { timeoutMs: 5000 });
+  const pending = spike.get(PATH);
+  // Let the first attempt answer 503 and the 500 ms backoff start, then free the client.
+  for (let i = 0; i < 5 && retries.length === 0; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(retries.length, 1, 'the first attempt was answered and a retry scheduled');
+  spike.free();
+  const { error } = await outcome(io, pending);
+  assertSpikeError(error, 'invalid_options');
+  assert.match(error.message, /freed/);
+  assert.equal(fetch.calls.length, 1, 'nothing is sent after free()');
+});
