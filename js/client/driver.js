@@ -590,7 +590,7 @@ export function defineSpikeClient(core, SpikeError) {
       const forced = this.#core.beginRefresh();
       this.#fromTab = false;
       const fetch = () => (this.#config.source === 'tokenProvider' ? this.#fromProvider(forced) : this.#fromEndpoint(forced));
-      this.#refreshing = (async () => {
+      const refreshing = (async () => {
         try {
           if (!(await (this.#tabs ? this.#tabs.refresh(fetch) : fetch()))) return false;
         } catch (err) {
@@ -598,13 +598,16 @@ export function defineSpikeClient(core, SpikeError) {
           if (this.#core.refreshFailed(this.#io.now()) === SUPERSEDED) return false;
           throw err;
         } finally {
-          this.#refreshing = null;
+          // Only its own: once the core has ended this refresh (the install or refreshFailed just
+          // above), a call in the same tick may already have begun the next one.
+          if (this.#refreshing === refreshing) this.#refreshing = null;
         }
         this.#announce();
         return true;
       })();
+      this.#refreshing = refreshing;
       // Its failure reaches every waiter; this keeps it from being unhandled when all of them aborted.
-      this.#refreshing.catch(() => {});
+      refreshing.catch(() => {});
     }
 
     /** `tokenRefreshed`, with `fromTab` when sharing across tabs. */

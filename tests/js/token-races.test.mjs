@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { SpikeClient } from '../../build/package/dist/index.mjs';
+import jwt from '../../js/testing/jwt.cjs';
 import { startEmulator } from '../../build/package/dist/testing.mjs';
 import { listenLocal, sendJson } from '../../scripts/lib/local-server.mjs';
 
@@ -187,3 +188,59 @@ for (const kind of KINDS) {
     }
   });
 }
+
+// Found in review (issue 14): the superseded refresh's `finally` cleared the driver's handle of the
+// refresh a call had begun in the same tick; the next waiter then began a second, overlapping one.
+const IO = Symbol.for('@spike/sdk.io');
+const overlapKeys = jwt.createKeyPair();
+const token = (user) => {
+  const iat = Math.floor(Date.now() / 1000);
+  return jwt.sign(overlapKeys, { iss: 'https://api.test', sub: `t:${user}`, tenant_id: 't', user_id: user, iat, exp: iat + 3600 });
+};
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+test('invalidateToken() during a refresh, then a call in the very tick the superseded refresh ends: the superseded refresh does not clear the new one, provider calls never overlap', async () => {
+  // A clock whose next reading queues `hook` as a microtask (the driver reads the clock right
+  // before installFromProvider, so the hook runs after the install and before the refresh's finally).
+  let hook = null;
+  const io = {
+    now() {
+      if (hook) {
+        queueMicrotask(hook);
+        hook = null;
+      }
+      return Date.now();
+    },
+  };
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const pending = [];
+  const tokenProvider = () => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    return new Promise((resolve) => pending.push((t) => { inFlight -= 1; resolve(t); }));
+  };
+  const fetch = async () => new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+  const spike = new SpikeClient({ baseUrl: 'https://api.test', tokenProvider, fetch, [IO]: io });
+
+  const first = spike.get('/a'); // refresh #1 starts
+  await tick();
+  assert.equal(pending.length, 1);
+  spike.invalidateToken(); // user switch: refresh #1 is superseded
+  let second;
+  hook = () => {
+    second = spike.get('/b'); // another part of the app calls in that same tick
+  };
+  pending[0](token('old')); // refresh #1 ends (dropped)
+  for (let i = 0; i < 5; i += 1) await tick();
+  // Settle whatever was started so the test ends either way.
+  const calls = pending.length;
+  const overlap = maxInFlight;
+  for (let i = 1; i < pending.length; i += 1) pending[i](token(`new-${i}`));
+  for (let i = 0; i < 5; i += 1) await tick();
+  for (let i = 1; i < pending.length; i += 1) pending[i](token(`new-${i}`));
+  await Promise.allSettled([first, second]);
+  spike.free();
+  assert.equal(overlap, 1, `provider calls in flight at once: ${overlap} (provider called ${calls} times)`);
+  assert.equal(calls, 2, 'one superseded fetch, then one forced fetch for everyone');
+});
