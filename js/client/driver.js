@@ -17,7 +17,7 @@ import { shareTokens } from './tabs.js';
  */
 export const STEPS = {
   TokenStep: ['Use', 'Wait', 'Refresh', 'BackOff'],
-  AttemptStep: ['Done', 'RetryNow', 'RetryLater'],
+  AttemptStep: ['Succeeded', 'Failed', 'RetryNow', 'RetryLater'],
   RefreshEnd: ['Installed', 'Superseded', 'Failed'],
 };
 
@@ -127,9 +127,12 @@ const fetchStreamsAsyncIterables = () => {
  */
 export function defineSpikeClient(core, SpikeError) {
   const { SpikeCore } = core;
-  const { Use: USE, Refresh: REFRESH, BackOff: BACK_OFF } = core.TokenStep;
-  const { Done: DONE, RetryNow: RETRY_NOW } = core.AttemptStep;
-  const { Installed: INSTALLED, Superseded: SUPERSEDED } = core.RefreshEnd;
+  // Every name of STEPS, each handled below (tests/js/boundary.test.mjs checks this list is whole).
+  const { Use: USE, Wait: WAIT, Refresh: REFRESH, BackOff: BACK_OFF } = core.TokenStep;
+  const { Succeeded: SUCCEEDED, Failed: FAILED, RetryNow: RETRY_NOW, RetryLater: RETRY_LATER } = core.AttemptStep;
+  const { Installed: INSTALLED, Superseded: SUPERSEDED, Failed: REFRESH_FAILED } = core.RefreshEnd;
+  /** A value of a core enum this driver does not know: the two sides were built apart. */
+  const unknownStep = (name, value) => new Error(`@spike/sdk: the wasm core answered ${name} ${value}, which this driver does not know`);
   const invalid = (message) => new SpikeError('invalid_options', message);
   const aborted = (reason) => new SpikeError('aborted', 'The request was aborted', { cause: reason });
   const providerFailed = (message, cause) => new SpikeError('token_provider_failed', message, { cause });
@@ -550,7 +553,7 @@ export function defineSpikeClient(core, SpikeError) {
     }
 
     async #request(path, init) {
-      const { response, method, url, text } = await this.#send(path, init, true);
+      const { response, method, url, text, succeeded } = await this.#send(path, init, true);
       let body = null;
       if (text) {
         try {
@@ -559,7 +562,7 @@ export function defineSpikeClient(core, SpikeError) {
           body = text;
         }
       }
-      if (response.status >= 200 && response.status < 300) return body;
+      if (succeeded) return body;
       throw this.#core.answerError(response.status, method, url, body);
     }
 
@@ -574,8 +577,10 @@ export function defineSpikeClient(core, SpikeError) {
           await abort.sleep(this.#core.notBefore() - this.#io.now());
           continue;
         }
-        // Wait: the refresh someone started (its promise exists exactly while the core says Wait).
-        if (step === REFRESH || !this.#refreshing) this.#refresh();
+        // Wait: the refresh someone started, whose promise exists exactly while the core has a
+        // refresh running (from beginRefresh to the install or refreshFailed that ends it).
+        if (step === REFRESH || (step === WAIT && !this.#refreshing)) this.#refresh();
+        else if (step !== WAIT) throw unknownStep('TokenStep', step);
         // An aborted caller stops waiting; the refresh goes on for everyone else.
         // Installed: use that token, even if it is short-lived: never refresh twice in a row for
         // one call (that is how refresh loops start). Superseded (invalidateToken(), or its token
@@ -595,8 +600,10 @@ export function defineSpikeClient(core, SpikeError) {
           if (!(await (this.#tabs ? this.#tabs.refresh(fetch) : fetch()))) return false;
         } catch (err) {
           // A superseded refresh's failure is about a token nobody wants: its waiters decide again.
-          if (this.#core.refreshFailed(this.#io.now()) === SUPERSEDED) return false;
-          throw err;
+          const end = this.#core.refreshFailed(this.#io.now());
+          if (end === REFRESH_FAILED) throw err;
+          if (end !== SUPERSEDED) throw unknownStep('RefreshEnd', end);
+          return false;
         } finally {
           // Only its own: once the core has ended this refresh (the install or refreshFailed just
           // above), a call in the same tick may already have begun the next one.
@@ -755,11 +762,11 @@ export function defineSpikeClient(core, SpikeError) {
             const code = status === 401 ? await apiErrorCode(attempt) : undefined;
             const retryAfter = status >= 400 ? (response.headers.get('retry-after') ?? undefined) : undefined;
             next = this.#core.afterAnswer(id, status, code, retryAfter, this.#io.now(), this.#io.random());
-            if (next === DONE) {
+            if (next === SUCCEEDED || next === FAILED) {
               const text = consume ? await attempt.read(response.text()) : undefined;
               // fetch(): the caller reads the body, still abortable through its signal.
               keepListening = !consume;
-              return { response, method: req.method, url, text };
+              return { response, method: req.method, url, text, succeeded: next === SUCCEEDED };
             }
             discard(response);
           } catch (err) {
@@ -767,7 +774,7 @@ export function defineSpikeClient(core, SpikeError) {
             failure = err;
             if (attempt) discard(attempt.response);
             next = this.#core.afterFailure(id, failure.code === 'timeout', this.#io.random());
-            if (next === DONE) throw failure;
+            if (next === FAILED) throw failure;
           } finally {
             attempt?.settle();
           }
@@ -777,6 +784,7 @@ export function defineSpikeClient(core, SpikeError) {
             this.#emit('retry', { attempt: retry, reason: 'token_expired', status: 401, delayMs: 0, method: req.method, url });
             continue;
           }
+          if (next !== RETRY_LATER) throw unknownStep('AttemptStep', next);
           const delay = this.#core.retryDelay(id);
           const status = failure ? {} : { status: attempt.response.status };
           this.#emit('retry', { attempt: retry, reason: failure ? failure.code : 'status', ...status, delayMs: Math.round(delay), method: req.method, url });

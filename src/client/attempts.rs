@@ -33,8 +33,11 @@ pub struct Request {
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Next {
-    /// Give the caller this answer (or, after a failure, this error).
-    Done,
+    /// A 2xx answer: the caller gets it.
+    Succeeded,
+    /// The caller gets this non-2xx answer (as an error from `request()`, as it is from
+    /// `fetch()`), or after an attempt without an answer, its error: no retry is left or allowed.
+    Failed,
     /// Send again now, with whatever token `TokenState::decide` gives.
     TokenRetry,
     /// Send again after this many milliseconds.
@@ -43,7 +46,7 @@ pub enum Next {
 
 impl Request {
     pub fn new(method: &str, replayable: bool, force_retry: Option<bool>) -> Request {
-        Request { may_retry: force_retry.unwrap_or_else(|| retry::is_idempotent(method)), replayable, ..Request::default() }
+        Request { may_retry: retry::may_retry(method, force_retry), replayable, ..Request::default() }
     }
 
     /// Retries so far, whatever their reason (the `retry` event's count).
@@ -51,14 +54,15 @@ impl Request {
         self.token_retries.saturating_add(self.transient_retries)
     }
 
-    /// After an HTTP answer. `token_expired`: the body of a 401 said so. `retry_after_ms`: the
-    /// parsed `Retry-After` header. `random` in [0, 1) jitters the backoff. A retry is counted.
-    pub fn after_answer(&mut self, state: &mut TokenState, max_retries: u32, status: u16, token_expired: bool, retry_after_ms: Option<f64>, random: f64) -> Next {
+    /// After an HTTP answer. `error_code`: the `error` field of a 401's JSON body (the API says
+    /// `token_expired` there). `retry_after_ms`: the parsed `Retry-After` header. `random` in
+    /// [0, 1) jitters the backoff. A retry is counted.
+    pub fn after_answer(&mut self, state: &mut TokenState, max_retries: u32, status: u16, error_code: Option<&str>, retry_after_ms: Option<f64>, random: f64) -> Next {
         if (200..300).contains(&status) {
             state.on_accepted(self.generation);
-            return Next::Done;
+            return Next::Succeeded;
         }
-        if status == 401 && token_expired && state.is_refreshable() && self.replayable && self.token_retries < MAX_TOKEN_RETRIES {
+        if status == 401 && error_code == Some("token_expired") && state.is_refreshable() && self.replayable && self.token_retries < MAX_TOKEN_RETRIES {
             // The outcome (same token, a newer one, or a refresh) shows in the next `decide`.
             let _ = state.on_token_expired(self.generation);
             self.token_retries += 1;
@@ -78,7 +82,7 @@ impl Request {
             self.transient_retries += 1;
             Next::RetryAfter(delay)
         } else {
-            Next::Done
+            Next::Failed
         }
     }
 }
@@ -151,20 +155,21 @@ mod tests {
     #[test]
     fn success_and_plain_errors_are_done() {
         let mut s = state_with_token();
-        assert_eq!(get().after_answer(&mut s, 2, 200, false, None, 0.0), Next::Done);
-        assert_eq!(get().after_answer(&mut s, 2, 404, false, None, 0.0), Next::Done);
-        assert_eq!(get().after_answer(&mut s, 2, 401, false, None, 0.0), Next::Done, "other 401 codes are not retried");
+        assert_eq!(get().after_answer(&mut s, 2, 200, None, None, 0.0), Next::Succeeded);
+        assert_eq!(get().after_answer(&mut s, 2, 404, None, None, 0.0), Next::Failed);
+        assert_eq!(get().after_answer(&mut s, 2, 401, None, None, 0.0), Next::Failed, "a 401 without a code is not retried");
+        assert_eq!(get().after_answer(&mut s, 2, 401, Some("invalid_token"), None, 0.0), Next::Failed, "other 401 codes are not retried");
     }
 
     #[test]
     fn token_expired_retries_twice_then_gives_up() {
         let mut s = state_with_token();
         let mut a = get();
-        assert_eq!(a.after_answer(&mut s, 2, 401, true, None, 0.0), Next::TokenRetry);
+        assert_eq!(a.after_answer(&mut s, 2, 401, Some("token_expired"), None, 0.0), Next::TokenRetry);
         assert_eq!(s.decide(1.0, 60.0), Decision::Use(1), "first rejection: same token");
-        assert_eq!(a.after_answer(&mut s, 2, 401, true, None, 0.0), Next::TokenRetry);
+        assert_eq!(a.after_answer(&mut s, 2, 401, Some("token_expired"), None, 0.0), Next::TokenRetry);
         assert_eq!(s.decide(1.0, 60.0), Decision::Refresh, "second in a row: refresh");
-        assert_eq!(a.after_answer(&mut s, 2, 401, true, None, 0.0), Next::Done);
+        assert_eq!(a.after_answer(&mut s, 2, 401, Some("token_expired"), None, 0.0), Next::Failed);
         assert_eq!((a.token_retries, a.retries()), (2, 2), "the request counts its own retries");
     }
 
@@ -172,26 +177,26 @@ mod tests {
     fn no_token_retry_for_static_tokens_or_streams() {
         let times = TimeClaims { iat: None, exp: None, nbf: None };
         let mut fixed = TokenState::fixed("t".into(), "{}".into(), Timing::fixed(&times));
-        assert_eq!(get().after_answer(&mut fixed, 2, 401, true, None, 0.0), Next::Done);
+        assert_eq!(get().after_answer(&mut fixed, 2, 401, Some("token_expired"), None, 0.0), Next::Failed);
         let mut s = state_with_token();
-        assert_eq!(Request { replayable: false, ..get() }.after_answer(&mut s, 2, 401, true, None, 0.0), Next::Done);
+        assert_eq!(Request { replayable: false, ..get() }.after_answer(&mut s, 2, 401, Some("token_expired"), None, 0.0), Next::Failed);
     }
 
     #[test]
     fn transient_failures_back_off_within_the_budget() {
         let mut s = state_with_token();
-        assert_eq!(get().after_answer(&mut s, 2, 503, false, None, 0.0), Next::RetryAfter(500.0));
-        assert_eq!(get().after_answer(&mut s, 2, 503, false, Some(2000.0), 0.0), Next::RetryAfter(2000.0));
+        assert_eq!(get().after_answer(&mut s, 2, 503, None, None, 0.0), Next::RetryAfter(500.0));
+        assert_eq!(get().after_answer(&mut s, 2, 503, None, Some(2000.0), 0.0), Next::RetryAfter(2000.0));
         let mut a = get();
         assert_eq!(a.after_failure(2, true, 0.0), Next::RetryAfter(500.0));
         assert_eq!(a.after_failure(2, true, 0.0), Next::RetryAfter(1000.0));
-        assert_eq!(a.after_failure(2, false, 0.0), Next::Done, "maxRetries 2 spent");
+        assert_eq!(a.after_failure(2, false, 0.0), Next::Failed, "maxRetries 2 spent");
         assert_eq!(a.retries(), 2);
-        assert_eq!(get().after_failure(0, false, 0.0), Next::Done, "maxRetries 0");
+        assert_eq!(get().after_failure(0, false, 0.0), Next::Failed, "maxRetries 0");
         let post = Request::new("POST", true, None);
-        assert_eq!(post.clone().after_failure(2, false, 0.0), Next::Done, "POST is not replayed by default");
+        assert_eq!(post.clone().after_failure(2, false, 0.0), Next::Failed, "POST is not replayed by default");
         assert_eq!(Request::new("POST", true, Some(true)).after_failure(2, false, 0.0), Next::RetryAfter(500.0));
-        assert_eq!(Request::new("GET", true, Some(false)).after_failure(2, false, 0.0), Next::Done, "retry: false wins");
+        assert_eq!(Request::new("GET", true, Some(false)).after_failure(2, false, 0.0), Next::Failed, "retry: false wins");
     }
 
     #[test]

@@ -47,8 +47,13 @@ impl Timing {
         (leeway_secs.max(0.0) * 1000.0).min(self.lifetime_ms / 2.0)
     }
 
+    /// When the client refreshes this token: its expiry minus the effective leeway.
+    pub fn refresh_at_ms(&self, leeway_secs: f64) -> f64 {
+        self.expires_at_ms - self.effective_leeway_ms(leeway_secs)
+    }
+
     pub fn needs_refresh(&self, now_ms: f64, leeway_secs: f64) -> bool {
-        now_ms >= self.expires_at_ms - self.effective_leeway_ms(leeway_secs)
+        now_ms >= self.refresh_at_ms(leeway_secs)
     }
 
     pub fn is_expired(&self, now_ms: f64) -> bool {

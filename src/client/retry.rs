@@ -29,7 +29,13 @@ pub fn is_idempotent(method: &str) -> bool {
 /// Whether a failure is transient enough to try again. `force` is the caller's per-request
 /// opt-in (`retry: true`), which lets POST/PATCH retry too.
 pub fn is_retryable(method: &str, failure: Failure, force: Option<bool>) -> bool {
-    is_transient(failure) && force.unwrap_or_else(|| is_idempotent(method))
+    is_transient(failure) && may_retry(method, force)
+}
+
+/// Whether a request may be sent again after a transient failure: the caller's `retry: true/false`,
+/// else whether its method is idempotent. (`attempts::Request` keeps this per request.)
+pub fn may_retry(method: &str, force: Option<bool>) -> bool {
+    force.unwrap_or_else(|| is_idempotent(method))
 }
 
 /// Whether a failure may go away on its own: no answer, a timeout, 429, 502, 503, 504.

@@ -94,6 +94,13 @@ impl TokenState {
         !self.fixed
     }
 
+    /// When the current token will be refreshed (`tokenInfo().refreshAt`): infinite for a fixed
+    /// token, which never is; `None` without a token.
+    pub fn refresh_at_ms(&self, leeway_secs: f64) -> Option<f64> {
+        let t = self.current.as_ref()?;
+        Some(if self.fixed { f64::INFINITY } else { t.timing.refresh_at_ms(leeway_secs) })
+    }
+
     pub fn current(&self) -> Option<&Token> {
         self.current.as_ref()
     }

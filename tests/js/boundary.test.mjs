@@ -1,7 +1,9 @@
 // The typed boundary between the Rust core and the JS driver (ARCHITECTURE.md): every decision
 // crosses as a named value of a wasm-bindgen enum. The driver lists the names it handles
 // (`STEPS` in js/client/driver.js); these tests fail if the built glue's enums and that list
-// differ in either direction, or if the driver reads a name the list does not have.
+// differ in either direction, or if the driver does not read exactly that list (each name once,
+// in one destructuring per enum, each one used), so a variant added on one side is a failure
+// until the driver handles it. (A value the driver does not know still throws at run time.)
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -25,16 +27,21 @@ test('every enum the core exports is one the driver handles, name for name', () 
   }
 });
 
-test("the driver reads only names in STEPS, from the enums the client API hands it", () => {
+test('the driver reads every name of STEPS, no other, and uses each one it reads', () => {
   const driver = readFileSync(new URL('js/client/driver.js', root), 'utf8');
   const reads = [...driver.matchAll(/const \{([^}]*)\} = core\.(\w+);/g)];
-  assert.ok(reads.length >= 3, 'the driver destructures the enums it uses');
+  assert.deepEqual(reads.map(([, , name]) => name).sort(), Object.keys(STEPS).sort(), 'one destructuring per enum');
   for (const [, fields, name] of reads) {
-    assert.ok(STEPS[name], `the driver reads core.${name}, which STEPS does not list`);
-    for (const field of fields.split(',').map((f) => f.split(':')[0].trim())) {
-      assert.ok(STEPS[name].includes(field), `the driver reads ${name}.${field}, which STEPS does not list`);
+    const pairs = fields.split(',').map((f) => f.split(':').map((x) => x.trim()));
+    assert.deepEqual(pairs.map(([field]) => field).sort(), [...STEPS[name]].sort(), `the driver reads every name of ${name}, and only those`);
+    for (const [field, local = field] of pairs) {
+      const uses = driver.match(new RegExp(`\\b${local}\\b`, 'g')) ?? [];
+      assert.ok(uses.length >= 2, `${name}.${field} (${local}) is read but never used`);
     }
   }
+  // No other way in: a member read such as core.TokenStep.Backoff would slip past the list.
+  const members = [...driver.matchAll(/\b(TokenStep|AttemptStep|RefreshEnd)\s*(\.|\[)/g)];
+  assert.deepEqual(members.map((m) => m[0]), [], 'enum values are read only through the destructurings');
   const api = readFileSync(new URL('js/client/api.js', root), 'utf8');
   for (const name of Object.keys(STEPS)) assert.match(api, new RegExp(`\\b${name}\\b`), `js/client/api.js hands the driver ${name}`);
   const glueExports = readFileSync(new URL('js/client/glue.js', root), 'utf8');

@@ -50,12 +50,15 @@ pub enum TokenStep {
 #[wasm_bindgen(skip_typescript)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AttemptStep {
-    /// Give the caller this answer (or, after a failure, this error).
-    Done = 0,
+    /// A 2xx answer: the caller gets it.
+    Succeeded = 0,
+    /// The caller gets this non-2xx answer (`request()` throws `answerError(...)`, `fetch()`
+    /// resolves with it), or, after `afterFailure`, the attempt's error: no retry is left or allowed.
+    Failed = 1,
     /// `401 token_expired`: send again now, with the token `decide()` gives.
-    RetryNow = 1,
+    RetryNow = 2,
     /// A transient failure: send again after `retryDelay(request)` milliseconds.
-    RetryLater = 2,
+    RetryLater = 3,
 }
 
 /// How a refresh ended (`installFromProvider()`, `installFromEndpoint()`, `refreshFailed()`).
@@ -182,8 +185,7 @@ impl SpikeCore {
     /// to recompute the leeway rule.
     #[wasm_bindgen(js_name = tokenInfo)]
     pub fn token_info(&self, now_ms: f64) -> JsValue {
-        let Some(t) = self.state.current() else { return JsValue::NULL };
-        let refresh_at = if self.state.is_refreshable() { t.timing.expires_at_ms - t.timing.effective_leeway_ms(self.config.leeway_secs) } else { f64::INFINITY };
+        let (Some(t), Some(refresh_at)) = (self.state.current(), self.state.refresh_at_ms(self.config.leeway_secs)) else { return JsValue::NULL };
         let (claims_json, expires_at, seconds_left) = (t.claims_json.as_str(), t.timing.expires_at_ms, t.timing.seconds_left(now_ms));
         let info = js::object();
         js::set(&info, "claims", &js::parse_json(claims_json).unwrap_or(JsValue::NULL));
@@ -222,16 +224,17 @@ impl SpikeCore {
     /// `retry_after`: the `Retry-After` header of a 4xx/5xx.
     #[wasm_bindgen(js_name = afterAnswer)]
     pub fn after_answer(&mut self, request: u32, status: u16, error_code: Option<String>, retry_after: Option<String>, now_ms: f64, random: f64) -> AttemptStep {
-        let Some(r) = self.requests.get_mut(request) else { return AttemptStep::Done };
+        // An unknown request (ended, or never begun: a driver bug) is never retried.
+        let Some(r) = self.requests.get_mut(request) else { return AttemptStep::Failed };
         let retry_after_ms = retry_after.and_then(|v| retry::parse_retry_after(&v, now_ms));
-        let next = r.after_answer(&mut self.state, self.config.max_retries, status, error_code.as_deref() == Some("token_expired"), retry_after_ms, random);
+        let next = r.after_answer(&mut self.state, self.config.max_retries, status, error_code.as_deref(), retry_after_ms, random);
         step(r, next)
     }
 
     /// After an attempt without an HTTP answer (`timed_out`, or a network error).
     #[wasm_bindgen(js_name = afterFailure)]
     pub fn after_failure(&mut self, request: u32, timed_out: bool, random: f64) -> AttemptStep {
-        let Some(r) = self.requests.get_mut(request) else { return AttemptStep::Done };
+        let Some(r) = self.requests.get_mut(request) else { return AttemptStep::Failed };
         let next = r.after_failure(self.config.max_retries, timed_out, random);
         step(r, next)
     }
@@ -260,7 +263,8 @@ fn installed(generation: Option<u64>) -> RefreshEnd {
 
 fn step(request: &mut Request, next: Next) -> AttemptStep {
     match next {
-        Next::Done => AttemptStep::Done,
+        Next::Succeeded => AttemptStep::Succeeded,
+        Next::Failed => AttemptStep::Failed,
         Next::TokenRetry => AttemptStep::RetryNow,
         Next::RetryAfter(ms) => {
             request.delay_ms = ms.max(0.0);
