@@ -2,7 +2,7 @@
 //!
 //! Sans-IO (as quinn-proto): every function decides synchronously from its inputs; the current
 //! time (`now_ms`) and randomness (`random`) are passed in, never read here. The JS driver
-//! (`js/shared/driver.js`) performs the IO (fetch, timers, signals, the token source) through the
+//! (`js/client/driver.js`) performs the IO (fetch, timers, signals, the token source) through the
 //! wasm layer in `crate::wasm::client`.
 //!
 //! Owns:
@@ -11,6 +11,8 @@
 //! - `expiry`: when a token is due, on the local clock;
 //! - `attempts` and `retry`: what a request does after each attempt (the retry policy, backoff,
 //!   `Retry-After`);
+//! - `options`: exactly one token source, the token endpoint's method and credentials, the
+//!   option names;
 //! - `source`: checking and installing what a token source produced;
 //! - `requests`: request URLs (same origin only) and the errors for non-2xx answers;
 //! - `integration`: reading the redirect query Spike appends after a provider connection.
@@ -20,6 +22,7 @@
 pub mod attempts;
 pub mod expiry;
 pub mod integration;
+pub mod options;
 pub mod requests;
 pub mod retry;
 pub mod source;

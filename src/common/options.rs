@@ -1,4 +1,6 @@
-//! Validation of `SpikeClient` options that does not need JS types.
+//! Option checks every helper shares, with no JS types: `baseUrl` (and its `SPIKE_API_URL`
+//! default), and refusing unknown option names with a "did you mean" hint. The client's own
+//! option rules are in `crate::client::options`.
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
@@ -6,29 +8,6 @@ use crate::common::error::SdkError;
 use crate::common::text::{cat, strip_prefix_ignore_case, trim};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.spikelabs.com";
-
-/// Where the client gets its tokens from. Exactly one source may be configured: with two, which
-/// one wins would be a silent guess.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenSourceKind {
-    Static,
-    Provider,
-    Endpoint,
-}
-
-pub fn token_source(has_token: bool, has_provider: bool, has_endpoint: bool) -> Result<TokenSourceKind, SdkError> {
-    match (has_token, has_provider, has_endpoint) {
-        (true, false, false) => Ok(TokenSourceKind::Static),
-        (false, true, false) => Ok(TokenSourceKind::Provider),
-        (false, false, true) => Ok(TokenSourceKind::Endpoint),
-        (false, false, false) => Err(SdkError::invalid_options(
-            "SpikeClient needs one token source: token, tokenProvider or tokenEndpoint",
-        )),
-        _ => Err(SdkError::invalid_options(
-            "SpikeClient takes exactly one of token, tokenProvider and tokenEndpoint",
-        )),
-    }
-}
 
 /// Normalises `baseUrl`: absolute http(s), no trailing slash (paths are joined with one).
 pub fn base_url(value: Option<&str>) -> Result<String, SdkError> {
@@ -52,33 +31,6 @@ pub fn base_url_or_env(explicit: Option<&str>, env: Option<&str>) -> Result<Stri
         (None, None) => base_url(None),
     }
 }
-
-/// `tokenEndpoint.method`: the two methods a token endpoint is fetched with, in any case.
-pub fn endpoint_method(value: Option<&str>) -> Result<&'static str, SdkError> {
-    match value.map(trim) {
-        None => Ok("GET"),
-        Some(m) if m.eq_ignore_ascii_case("GET") => Ok("GET"),
-        Some(m) if m.eq_ignore_ascii_case("POST") => Ok("POST"),
-        Some(_) => Err(SdkError::invalid_options("tokenEndpoint.method must be 'GET' or 'POST'")),
-    }
-}
-
-/// `tokenEndpoint.credentials`, fetch's `RequestCredentials` (exact, as fetch reads them).
-/// Default `same-origin`: the session cookie of a backend on the page's own origin.
-pub fn endpoint_credentials(value: Option<&str>) -> Result<&'static str, SdkError> {
-    match value {
-        None | Some("same-origin") => Ok("same-origin"),
-        Some("include") => Ok("include"),
-        Some("omit") => Ok("omit"),
-        Some(_) => Err(SdkError::invalid_options("tokenEndpoint.credentials must be 'same-origin', 'include' or 'omit'")),
-    }
-}
-
-/// The option names of `SpikeClient`.
-pub const CLIENT_OPTIONS: &[&str] =
-    &["baseUrl", "token", "tokenProvider", "tokenEndpoint", "refreshLeewaySeconds", "timeoutMs", "maxRetries", "fetch", "headers", "shareAcrossTabs"];
-/// The keys of a `tokenEndpoint` object.
-pub const ENDPOINT_OPTIONS: &[&str] = &["url", "method", "headers", "credentials", "body"];
 
 /// Common names for an option that has another name here (what other SDKs and fetch wrappers
 /// call it): only suggested when the right name is one the options take.
@@ -142,33 +94,9 @@ pub fn unknown_option<'a>(what: &str, keys: impl IntoIterator<Item = &'a str>, k
 #[cfg(test)]
 mod tests {
     use super::*;
+    // The client's option names, as real input for the shared check (tests only).
+    use crate::client::options::{CLIENT_OPTIONS, ENDPOINT_OPTIONS};
     use crate::common::error::ErrorCode;
-
-    #[test]
-    fn exactly_one_token_source() {
-        assert_eq!(token_source(true, false, false).unwrap(), TokenSourceKind::Static);
-        assert_eq!(token_source(false, true, false).unwrap(), TokenSourceKind::Provider);
-        assert_eq!(token_source(false, false, true).unwrap(), TokenSourceKind::Endpoint);
-        for (a, b, c) in [(false, false, false), (true, true, false), (true, false, true), (false, true, true), (true, true, true)] {
-            assert_eq!(token_source(a, b, c).unwrap_err().code, ErrorCode::InvalidOptions);
-        }
-    }
-
-    #[test]
-    fn endpoint_method_and_credentials() {
-        assert_eq!(endpoint_method(None).unwrap(), "GET");
-        assert_eq!(endpoint_method(Some("post")).unwrap(), "POST");
-        assert_eq!(endpoint_method(Some(" Get ")).unwrap(), "GET");
-        for bad in ["", "PUT", "DELETE", "OPTIONS", "GETX"] {
-            assert_eq!(endpoint_method(Some(bad)).unwrap_err().code, ErrorCode::InvalidOptions, "{bad}");
-        }
-        assert_eq!(endpoint_credentials(None).unwrap(), "same-origin");
-        assert_eq!(endpoint_credentials(Some("include")).unwrap(), "include");
-        assert_eq!(endpoint_credentials(Some("omit")).unwrap(), "omit");
-        for bad in ["", "Include", "true", "cors"] {
-            assert_eq!(endpoint_credentials(Some(bad)).unwrap_err().code, ErrorCode::InvalidOptions, "{bad}");
-        }
-    }
 
     #[test]
     fn unknown_options_are_refused_by_name_with_a_hint() {

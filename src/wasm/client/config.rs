@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::client::expiry::{Timing, DEFAULT_LEEWAY_SECS};
 use crate::client::token::TokenState;
 use crate::jwt;
-use crate::common::options::{token_source, TokenSourceKind, CLIENT_OPTIONS, ENDPOINT_OPTIONS};
+use crate::client::options::{endpoint_method, token_source, TokenSourceKind, CLIENT_OPTIONS, ENDPOINT_OPTIONS};
 use crate::common::text::{cat, is_http_url, trim};
 use crate::wasm::errors::{to_js, to_js_with};
 use crate::wasm::{js, options};
@@ -82,9 +82,9 @@ impl Endpoint {
         let url = options::string(value, "url", "tokenEndpoint.url must be a string")?.ok_or_else(|| invalid("tokenEndpoint.url is required"))?;
         let url = endpoint_url(&url)?;
         let method = options::string(value, "method", "tokenEndpoint.method must be 'GET' or 'POST'")?;
-        let method = crate::common::options::endpoint_method(method.as_deref()).map_err(to_js)?;
+        let method = endpoint_method(method.as_deref()).map_err(to_js)?;
         let credentials = options::string(value, "credentials", "tokenEndpoint.credentials must be 'same-origin', 'include' or 'omit'")?;
-        let credentials = crate::common::options::endpoint_credentials(credentials.as_deref()).map_err(to_js)?;
+        let credentials = crate::client::options::endpoint_credentials(credentials.as_deref()).map_err(to_js)?;
         let headers = match options::get(value, "headers") {
             None => None,
             Some(f) if f.is_function() => Some(f),
