@@ -253,7 +253,7 @@ async function stagePackage(gen) {
   // line (holding the wasm hex) made that 170-940 KB of stderr. Short lines, and the hex literal on
   // a line of its own (placeHex), keep it to a line of code.
   const common = { bundle: true, target: 'es2022', platform: 'neutral', minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', charset: 'utf8', lineLimit: 200 };
-  // [dist name, source in js/runtimes, formats]: one folder per runtime (README, "Architecture");
+  // [dist name, source in js/runtimes, formats]: one folder per runtime (ARCHITECTURE.md);
   // workerd/edge entries are ESM only (their tools import ESM).
   const entries = [
     ['index', 'default/index', ['mjs', 'cjs']],

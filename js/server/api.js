@@ -1,7 +1,8 @@
 // The server API every server entry exports (`@spike/sdk/server`), built around one wasm-bindgen
-// glue instance of the server build. The logic is in Rust (src/server); this file adapts it to
-// Web-standard Request/Response handlers and to node:http / Express, with no Node-only globals,
-// so the same code runs in Node, Deno, Bun and workerd.
+// glue instance of the server build. The helpers' logic is in Rust (src/server); this file adapts
+// it to Web-standard Request/Response handlers and to node:http / Express (reading request bodies
+// under `maxBodyBytes`), with no Node-only globals, so the same code runs in Node, Deno, Bun and
+// workerd.
 import { envDefaults } from '../shared/env.js';
 import { SpikeError } from '../shared/error.js';
 import { lazyInstance } from '../shared/load.js';

@@ -362,7 +362,8 @@ export declare class SpikeClient {
   tokenInfo(): TokenInfo | null;
   /**
    * The next call fetches a new token (forced). A token fetch running now is superseded: its token
-   * is never handed out, and whoever waits for it gets the token of the next fetch.
+   * is never handed out, and whoever waits for it gets the token of the next fetch. With a static
+   * `token` there is nothing to fetch: it does nothing, and the same token is sent.
    */
   invalidateToken(): void;
   /** Subscribes; returns the function that unsubscribes. */

@@ -1,7 +1,9 @@
 //! The wasm-bindgen layer: converts between JS values and the pure Rust parts (`crate::jwt`,
-//! `crate::client`, `crate::server`, `crate::common`). No rule lives here: a rule that could be
-//! tested without JS belongs in a pure part. The server helpers' layer (`server/`) also runs
-//! their few IO steps with futures (ARCHITECTURE.md, "Two IO models").
+//! `crate::client`, `crate::server`, `crate::common`). What lives here is reading JS values: each
+//! option's type, range and default where it is read (`client/config.rs`, the server helpers'
+//! option readers). Decisions about tokens, retries, URLs, signatures and redirects are in the
+//! pure parts, tested without JS. The server helpers' layer (`server/`) also runs their few IO
+//! steps with futures, and says what `getUser` may return (ARCHITECTURE.md, "Two IO models").
 
 pub mod client;
 pub mod errors;

@@ -5,11 +5,13 @@
 //! (`crate::client::{token, expiry, attempts, retry, source, requests}`).
 //!
 //! The boundary is typed: every decision crosses as a named value of an enum defined once here
-//! (`TokenStep`, `AttemptStep`, `RefreshEnd`, exported by wasm-bindgen to the driver, which checks
-//! at load that it knows every name; `tests/js/boundary.test.mjs` compares both lists). The state
-//! has one owner, this core: the current token (a static one too), whether a refresh runs, and
-//! each request's retry budget (`beginRequest` .. `endRequest`). The driver holds only IO handles:
-//! the running refresh's promise, timers, signals.
+//! (`TokenStep`, `AttemptStep`, `RefreshEnd`, exported by wasm-bindgen to the driver, which reads
+//! every name once and throws on a value it does not know; `tests/js/boundary.test.mjs` checks
+//! the two lists match). The state has one owner, this core: the current token (a static one
+//! too), whether a refresh runs, and each request's retry budget (`beginRequest` ..
+//! `endRequest`). The driver holds IO handles (the running refresh's promise, timers, signals)
+//! and its events' bookkeeping. Reading the options from JS (types, ranges, defaults) is
+//! `config.rs`; every other rule is in the pure modules.
 //!
 //! Sans-IO keeps the browser wasm small (no futures, closures or promise glue) and the hot path
 //! fast (a request makes a few cheap calls into wasm with numbers and short strings).
@@ -141,7 +143,7 @@ impl SpikeCore {
         self.state.not_before_ms()
     }
 
-    /// Marks a refresh as running. A forced one (the source must not hand back a cached copy of
+    /// Marks a refresh as running. Returns data, not a decision code: a forced one (the source must not hand back a cached copy of
     /// a token the API rejected or the app invalidated) returns the `Cache-Control` to send the
     /// token endpoint, or to hand a provider: `no-cache`, naming the refused token by its
     /// fingerprint (see `crate::common::fingerprint`) so that a throttling cache does not hand it back.
