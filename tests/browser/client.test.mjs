@@ -2,4 +2,4 @@
 // tokenEndpoint path resolves against it) and calls the emulator cross-origin.
 import { testHarnessPage } from './harness-page.mjs';
 
-testHarnessPage({ page: 'client.html', what: 'SpikeClient', atLeast: 20 });
+testHarnessPage({ page: 'cases.html?suite=client', what: 'SpikeClient', atLeast: 20 });

@@ -2,4 +2,4 @@
 // served by the harness, whose /echo reports what Chromium's fetch sent; the emulator is cross-origin.
 import { testHarnessPage } from './harness-page.mjs';
 
-testHarnessPage({ page: 'inputs.html', what: 'body and headers input', atLeast: 40 });
+testHarnessPage({ page: 'cases.html?suite=inputs', what: 'body and headers input', atLeast: 40 });
