@@ -7,28 +7,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SpikeClient, SpikeError } from '../../build/package/dist/index.mjs';
-import jwt from '../../js/testing/jwt.cjs';
 import { IO, T0, fakeIo, scriptedFetch } from '../lib/fake-io.mjs';
+import { fingerprint, tokenAt, userOf } from '../lib/tokens.mjs';
 
 const BASE = 'https://api.test';
 const PATH = '/platform/api/workspaces';
 const URL_ = `${BASE}${PATH}`;
-const keys = jwt.createKeyPair();
-
-/** A real RS256 JWT issued at virtual time `atMs`, living `life` seconds. */
-const tokenAt = (atMs, { life = 3600, user = 'user-42' } = {}) => {
-  const iat = Math.floor(atMs / 1000);
-  return jwt.sign(keys, { iss: 'https://api.test', sub: `tenant-1:${user}`, tenant_id: 'tenant-1', user_id: user, iat, exp: iat + life });
-};
-const userOf = (authorization) => JSON.parse(Buffer.from(authorization.split('.')[1], 'base64url')).user_id;
-
-/** FNV-1a 64 of the token, 16 hex digits: how a forced refresh names the refused token. */
-const fingerprint = (token) => {
-  let hash = 0xcbf29ce484222325n;
-  for (const byte of Buffer.from(token)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
-  return hash.toString(16).padStart(16, '0');
-};
-
 /** A client on the fake io, with a static token unless the options name another source. */
 const client = (io, fetch, options = {}) => {
   const source = options.tokenProvider || options.tokenEndpoint ? {} : { token: tokenAt(io.now()) };
@@ -650,7 +634,7 @@ test('free() during a backoff: the request ends with invalid_options ("freed"), 
   const { spike, retries } = client(io, fetch, { timeoutMs: 5000 });
   const pending = spike.get(PATH);
   // Let the first attempt answer 503 and the 500 ms backoff start, then free the client.
-  for (let i = 0; i < 5 && retries.length === 0; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  await io.settle();
   assert.equal(retries.length, 1, 'the first attempt was answered and a retry scheduled');
   spike.free();
   const { error } = await outcome(io, pending);

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import * as server from '../../build/package/dist/server.node.mjs';
 import { startEmulator } from '../../build/package/dist/testing.mjs';
 import { SpikeClient, SpikeError } from '../../build/package/dist/index.mjs';
+import { fingerprint } from '../lib/tokens.mjs';
 
 const API_KEY = 'sk_test_super_secret_api_key_0123456789';
 let emu;
@@ -284,14 +285,8 @@ describe('createTokenHandler', () => {
 
   test('a forced refresh that names the cached token as refused gets a new one at once; an anonymous no-cache flood is still throttled', async () => {
     const handler = server.createTokenHandler({ apiKey: API_KEY, baseUrl: emu.url, getUser });
-    const fp = (token) => {
-      // FNV-1a 64 of the token, as the client computes it (src/common/fingerprint.rs).
-      let h = 0xcbf29ce484222325n;
-      for (const b of Buffer.from(token)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
-      return h.toString(16).padStart(16, '0');
-    };
     const forced = (refused) =>
-      new Request('http://127.0.0.1/api/spike-token', { headers: { cookie: 'demo_user=ines', 'cache-control': refused ? `no-cache, spike-refused-token=${fp(refused)}` : 'no-cache' } });
+      new Request('http://127.0.0.1/api/spike-token', { headers: { cookie: 'demo_user=ines', 'cache-control': refused ? `no-cache, spike-refused-token=${fingerprint(refused)}` : 'no-cache' } });
     const mints = emu.stats.mints;
     const first = (await (await handler(request('ines'))).json()).token;
     // A flood of no-cache requests without a refused token (or naming another one): one token.

@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { SpikeClient } from '../../build/package/dist/index.mjs';
-import jwt from '../../js/testing/jwt.cjs';
+import { IO } from '../lib/fake-io.mjs';
+import { tokenAt, userOf } from '../lib/tokens.mjs';
 import { startEmulator } from '../../build/package/dist/testing.mjs';
 import { listenLocal, sendJson } from '../../scripts/lib/local-server.mjs';
 
@@ -35,7 +36,6 @@ after(async () => {
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const userOf = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url')).user_id;
 
 /**
  * A token source for the signed-in `user`. It reads the user when a fetch starts (that fetch is
@@ -191,12 +191,6 @@ for (const kind of KINDS) {
 
 // Found in review (issue 14): the superseded refresh's `finally` cleared the driver's handle of the
 // refresh a call had begun in the same tick; the next waiter then began a second, overlapping one.
-const IO = Symbol.for('@spike/sdk.io');
-const overlapKeys = jwt.createKeyPair();
-const token = (user) => {
-  const iat = Math.floor(Date.now() / 1000);
-  return jwt.sign(overlapKeys, { iss: 'https://api.test', sub: `t:${user}`, tenant_id: 't', user_id: user, iat, exp: iat + 3600 });
-};
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 test('invalidateToken() during a refresh, then a call in the very tick the superseded refresh ends: the superseded refresh does not clear the new one, provider calls never overlap', async () => {
@@ -231,14 +225,14 @@ test('invalidateToken() during a refresh, then a call in the very tick the super
   hook = () => {
     second = spike.get('/b'); // another part of the app calls in that same tick
   };
-  pending[0](token('old')); // refresh #1 ends (dropped)
+  pending[0](tokenAt(Date.now(), { user: 'old' })); // refresh #1 ends (dropped)
   for (let i = 0; i < 5; i += 1) await tick();
   // Settle whatever was started so the test ends either way.
   const calls = pending.length;
   const overlap = maxInFlight;
-  for (let i = 1; i < pending.length; i += 1) pending[i](token(`new-${i}`));
+  for (let i = 1; i < pending.length; i += 1) pending[i](tokenAt(Date.now(), { user: `new-${i}` }));
   for (let i = 0; i < 5; i += 1) await tick();
-  for (let i = 1; i < pending.length; i += 1) pending[i](token(`new-${i}`));
+  for (let i = 1; i < pending.length; i += 1) pending[i](tokenAt(Date.now(), { user: `new-${i}` }));
   await Promise.allSettled([first, second]);
   spike.free();
   assert.equal(overlap, 1, `provider calls in flight at once: ${overlap} (provider called ${calls} times)`);
