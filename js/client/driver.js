@@ -628,12 +628,7 @@ export function defineSpikeClient(core, SpikeError) {
     /** Calls the provider; one that never settles gets `timeoutMs`, so it cannot hang every call. */
     async #fromProvider(forced) {
       const provider = this.#config.provider;
-      const ms = this.#config.timeoutMs;
-      let timer;
-      const timeout = new Promise((_, reject) => {
-        timer = this.#io.setTimeout(() => reject(providerFailed(`tokenProvider did not answer within ${Math.round(ms)} ms`)), ms);
-      });
-      try {
+      const given = await this.#withinTimeout('tokenProvider', () => {
         let called;
         try {
           // A forced refresh also says what to send the backend (the Cache-Control of #fromEndpoint).
@@ -641,10 +636,25 @@ export function defineSpikeClient(core, SpikeError) {
         } catch (cause) {
           throw providerFailed('tokenProvider threw', cause);
         }
-        const answered = Promise.resolve(called).catch((cause) => {
+        return Promise.resolve(called).catch((cause) => {
           throw providerFailed('tokenProvider rejected', cause);
         });
-        return this.#core.installFromProvider(await Promise.race([answered, timeout]), this.#io.now()) === INSTALLED;
+      });
+      return this.#core.installFromProvider(given, this.#io.now()) === INSTALLED;
+    }
+
+    /**
+     * `call()` (an app's function: a provider, endpoint headers), or `token_provider_failed` once
+     * `timeoutMs` passes without an answer, so one that never settles cannot hang every call.
+     */
+    async #withinTimeout(what, call) {
+      const ms = this.#config.timeoutMs;
+      let timer;
+      const timeout = new Promise((_, reject) => {
+        timer = this.#io.setTimeout(() => reject(providerFailed(`${what} did not answer within ${Math.round(ms)} ms`)), ms);
+      });
+      try {
+        return await Promise.race([call(), timeout]);
       } finally {
         this.#io.clearTimeout(timer);
       }
@@ -678,23 +688,15 @@ export function defineSpikeClient(core, SpikeError) {
 
     /** `tokenEndpoint.headers` as a function, run per token fetch; it gets `timeoutMs`, like a provider. */
     async #endpointHeaders(headersFn, forceRefresh) {
-      const ms = this.#config.timeoutMs;
-      let timer;
-      const timeout = new Promise((_, reject) => {
-        timer = this.#io.setTimeout(() => reject(providerFailed(`tokenEndpoint.headers did not answer within ${Math.round(ms)} ms`)), ms);
-      });
-      try {
-        const called = (async () => headersFn({ forceRefresh }))().catch((cause) => {
+      const given = await this.#withinTimeout('tokenEndpoint.headers', () =>
+        (async () => headersFn({ forceRefresh }))().catch((cause) => {
           throw providerFailed('tokenEndpoint.headers threw or rejected', cause);
-        });
-        const given = await Promise.race([called, timeout]);
-        try {
-          return new Headers(given ?? undefined);
-        } catch (cause) {
-          throw providerFailed('tokenEndpoint.headers gave something that is not headers', cause);
-        }
-      } finally {
-        this.#io.clearTimeout(timer);
+        }),
+      );
+      try {
+        return new Headers(given ?? undefined);
+      } catch (cause) {
+        throw providerFailed('tokenEndpoint.headers gave something that is not headers', cause);
       }
     }
 
