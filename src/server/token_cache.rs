@@ -83,7 +83,10 @@ impl TokenCache {
     /// the client when the API rejected its token): the cache still answers if its token is under
     /// [`MIN_FORCED_REMINT_MS`] old, so such requests cannot make the handler mint on every call.
     pub fn get_forced(&self, user: &str, now_ms: f64) -> Option<&CachedToken> {
-        self.get(user, now_ms).filter(|e| now_ms - e.stored_at_ms < MIN_FORCED_REMINT_MS)
+        match self.forced(user, now_ms, None) {
+            Forced::Serve(entry) => Some(entry),
+            _ => None,
+        }
     }
 
     /// A forced request, which may name the token the API refused (`refused`, its fingerprint,

@@ -3,6 +3,7 @@
 #![cfg_attr(not(feature = "server"), allow(dead_code))]
 
 use alloc::string::String;
+#[cfg(feature = "server")]
 use alloc::vec::Vec;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -11,7 +12,7 @@ use super::errors::to_js;
 use super::js;
 use crate::common::error::SdkError;
 
-fn invalid(message: &'static str) -> JsValue {
+pub fn invalid(message: &'static str) -> JsValue {
     to_js(SdkError::invalid_options(message))
 }
 
@@ -29,16 +30,29 @@ pub fn object(options: &JsValue, error: &'static str) -> Result<(), JsValue> {
 pub fn only_known(options: &JsValue, what: &str, known: &[&'static str]) -> Result<(), JsValue> {
     let keys = js::keys(options).map_err(|_| to_js(SdkError::invalid_options(crate::common::text::cat(&[what, " options could not be read"]))))?;
     let len = js::get(&keys, "length").as_f64().unwrap_or(0.0) as u32;
-    let keys: Vec<String> = (0..len).filter_map(|i| js::at(&keys, i).as_string()).collect();
-    crate::common::options::unknown_option(what, keys.iter().map(String::as_str), known).map_err(to_js)
+    // Only the first unknown key is reported: no need to copy every key into wasm memory.
+    let unknown = (0..len).filter_map(|i| js::at(&keys, i).as_string()).find(|k| !known.contains(&k.as_str()));
+    crate::common::options::unknown_option(what, unknown.as_deref(), known).map_err(to_js)
+}
+
+/// `baseUrl`: the option, else the environment's `SPIKE_API_URL` (`defaults.baseUrl`, server
+/// runtimes only), else the production API.
+pub fn base_url(options: &JsValue, defaults: &JsValue) -> Result<String, JsValue> {
+    let explicit = string(options, "baseUrl", "baseUrl must be a string")?;
+    let env = default_string(defaults, "baseUrl");
+    crate::common::options::base_url_or_env(explicit.as_deref(), env.as_deref()).map_err(to_js)
+}
+
+/// `defaults[name]` as a string (`defaults`: the environment's values, or not an object).
+fn default_string(defaults: &JsValue, name: &str) -> Option<String> {
+    if defaults.is_object() { get(defaults, name).and_then(|v| v.as_string()) } else { None }
 }
 
 /// `options[name]`, else `defaults[name]` (a value from the environment), as a string.
 pub fn string_or_default(options: &JsValue, defaults: &JsValue, name: &str, error: &'static str) -> Result<Option<String>, JsValue> {
     match string(options, name, error)? {
         Some(value) => Ok(Some(value)),
-        None if defaults.is_object() => Ok(get(defaults, name).and_then(|v| v.as_string())),
-        None => Ok(None),
+        None => Ok(default_string(defaults, name)),
     }
 }
 

@@ -10,7 +10,8 @@ use crate::jwt;
 use crate::client::options::{endpoint_method, token_source, TokenSourceKind, CLIENT_OPTIONS, ENDPOINT_OPTIONS};
 use crate::common::text::{cat, is_http_url, trim};
 use crate::wasm::errors::{to_js, to_js_with};
-use crate::wasm::{js, options};
+use crate::wasm::options::{self, invalid};
+use crate::wasm::js;
 
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -48,9 +49,6 @@ pub struct Config {
     pub headers: JsValue,
 }
 
-pub fn invalid(message: &'static str) -> JsValue {
-    to_js(crate::common::error::SdkError::invalid_options(message))
-}
 
 /// `tokenEndpoint` as an absolute URL: as given, or resolved against the page in a browser.
 fn endpoint_url(path: &str) -> Result<String, JsValue> {
@@ -196,9 +194,7 @@ impl Config {
         let endpoint = options::get(opts, "tokenEndpoint");
         let kind = token_source(token.is_some(), provider.is_some(), endpoint.is_some()).map_err(to_js)?;
         // Options first, then the token: a bad option is reported as such even with a bad token.
-        let base_url = options::string(opts, "baseUrl", "baseUrl must be a string")?;
-        let env_base_url = if defaults.is_object() { options::get(defaults, "baseUrl").and_then(|v| v.as_string()) } else { None };
-        let base_url = crate::common::options::base_url_or_env(base_url.as_deref(), env_base_url.as_deref()).map_err(to_js)?;
+        let base_url = options::base_url(opts, defaults)?;
         let mut state = TokenState::default();
         let source = match (kind, token, provider, endpoint) {
             (TokenSourceKind::Static, Some(token), _, _) => {

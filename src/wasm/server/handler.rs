@@ -33,7 +33,7 @@ use crate::server::mint::{self, MintRequest};
 use crate::common::fingerprint::refused_in_cache_control;
 use crate::server::token_cache::{CachedToken, Forced, TokenCache, DEFAULT_CAPACITY};
 use crate::wasm::errors::to_js;
-use crate::wasm::options;
+use crate::wasm::{js, options};
 
 #[wasm_bindgen(skip_typescript)]
 pub struct TokenHandler {
@@ -84,7 +84,7 @@ fn no_cache(request: &JsValue) -> bool {
 /// Resolves after `ms` (the global `setTimeout`; at once where there is none).
 async fn sleep_ms(ms: f64) {
     let promise = Promise::new(&mut |resolve, _reject| {
-        let set_timeout = Reflect::get(&js_sys::global(), &"setTimeout".into()).ok().and_then(|f| f.dyn_into::<Function>().ok());
+        let set_timeout = js::global("setTimeout").and_then(|f| f.dyn_into::<Function>().ok());
         let armed = set_timeout.is_some_and(|f| f.call2(&JsValue::UNDEFINED, &resolve, &ms.max(0.0).into()).is_ok());
         if !armed {
             let _ = resolve.call0(&JsValue::UNDEFINED);

@@ -26,9 +26,7 @@ impl MintConfig {
             to_js(SdkError::invalid_options("apiKey is required: pass it, or set SPIKE_API_KEY in a server runtime that has environment variables"))
         })?;
         secret::check_api_key(&api_key).map_err(to_js)?;
-        let base_url = options::string(opts, "baseUrl", "baseUrl must be a string")?;
-        let env_base_url = if defaults.is_object() { options::get(defaults, "baseUrl").and_then(|v| v.as_string()) } else { None };
-        let base_url = crate::common::options::base_url_or_env(base_url.as_deref(), env_base_url.as_deref()).map_err(to_js)?;
+        let base_url = options::base_url(opts, defaults)?;
         let fetch = options::function(opts, "fetch", "fetch must be a function")?;
         Ok(MintConfig { api_key, base_url, fetch })
     }
