@@ -5,12 +5,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { makeToken } from '../cases/tokens.js';
 
 const dist = fileURLToPath(new URL('../../build/package/dist/', import.meta.url));
-const token = [{ alg: 'RS256', typ: 'JWT' }, { sub: 't:u', user_id: 'u', iat: 1795454562, exp: 1795458162 }]
-  .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
-  .concat('c2ln')
-  .join('.');
+const token = makeToken({ sub: 't:u', user_id: 'u', iat: 1795454562, exp: 1795458162 });
 
 const loadsUndici = (script, type) => {
   const run = spawnSync(process.execPath, [`--input-type=${type}`, '-e', script], { encoding: 'utf8', cwd: dist });

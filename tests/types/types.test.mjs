@@ -14,10 +14,9 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageDir, root } from '../../scripts/lib/paths.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const packageDir = join(root, 'build', 'package');
 /** The workspace's pinned compilers: `typescript` (7) and `typescript-5` (npm:typescript@5.9.3). */
 const COMPILERS = ['typescript', 'typescript-5'].map((dir) => {
   const version = JSON.parse(readFileSync(join(root, 'node_modules', dir, 'package.json'), 'utf8')).version;
