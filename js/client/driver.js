@@ -22,6 +22,8 @@ export const STEPS = {
 };
 
 const EVENTS = ['tokenRefreshed', 'retry', 'error'];
+/** The headers of a JSON body when nothing else sets any (see withBody). */
+const JSON_TYPE = Object.freeze({ 'content-type': 'application/json' });
 
 /**
  * The driver's clock, timers and randomness: the real ones, looked up at each call (so a test
@@ -198,7 +200,10 @@ export function defineSpikeClient(core, SpikeError) {
         throw invalid('the body cannot be encoded as JSON (a cycle or a BigInt?)');
       }
       if (text === undefined) throw invalid("the body's toJSON() gave nothing JSON can encode");
-      if (!typeSet) {
+      if (!typeSet && (out.headers === undefined || out.headers === null)) {
+        // The usual JSON write: a plain object, like a GET's, not a Headers to copy per attempt.
+        out.headers = JSON_TYPE;
+      } else if (!typeSet) {
         const headers = reading(() => new Headers(out.headers), 'init.headers is not valid headers');
         if (!headers.has('content-type')) headers.set('content-type', 'application/json');
         out.headers = headers;
@@ -231,8 +236,8 @@ export function defineSpikeClient(core, SpikeError) {
     }, 'init could not be read as fetch options');
     // No headers to merge (the usual case): a plain object, which fetch validates once. Else a
     // Headers object, the caller's values first, then the client's defaults where absent.
-    if ((req.headers === undefined || req.headers === null) && defaults.length === 0) {
-      req.headers = {};
+    if ((req.headers === undefined || req.headers === null || req.headers === JSON_TYPE) && defaults.length === 0) {
+      req.headers ??= {};
     } else {
       const given = req.headers;
       req.headers = reading(() => new Headers(given ?? undefined), 'init.headers is not valid headers');
