@@ -46,12 +46,51 @@ function cargoBuild(flavour) {
 function bindgen(flavour, wasmFile) {
   const outDir = join(buildDir, flavour.name);
   rmSync(outDir, { recursive: true, force: true });
+  writeFileSync(wasmFile, withoutFeature(readFileSync(wasmFile), 'multivalue'));
   run('wasm-bindgen', ['--target', 'web', '--omit-default-module-path', '--out-dir', outDir, '--out-name', 'spike_sdk', '--no-typescript', wasmFile]);
   const bg = join(outDir, 'spike_sdk_bg.wasm');
   const wasmOpt = join(root, 'node_modules', '.bin', 'wasm-opt');
   run(wasmOpt, [...flavour.wasmOpt, '--strip-debug', '--strip-producers', ...WASM_FEATURES, bg, '-o', bg]);
   if (flavour.minifyNames) minifyNames(wasmOpt, bg, outDir);
   return outDir;
+}
+
+/**
+ * The wasm with `feature` marked disabled ('-') in its target_features section, which is where
+ * wasm-bindgen looks to decide whether exports return several values at once. Rust enables
+ * `multivalue` for wasm32, so every export returning a `Result` returned 2-4 values; V8's
+ * generic JS-to-wasm wrapper (Node 20) takes one at most, so `new WebAssembly.Module` compiled a
+ * TurboFan wrapper per such signature (7 in the client, 11 in the server build): ~2.3 ms of the
+ * client's cold start. Without it wasm-bindgen returns them through a slot on the wasm stack
+ * that the glue reads, which costs no measurable time per call.
+ */
+export function withoutFeature(bytes, feature) {
+  const out = Buffer.from(bytes);
+  let p = 8;
+  const leb = () => { let r = 0, s = 0, b; do { b = out[p++]; r |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return r >>> 0; };
+  while (p < out.length) {
+    const id = out[p++];
+    const size = leb();
+    const end = p + size;
+    if (id === 0) {
+      const nameLength = leb();
+      const name = out.subarray(p, p + nameLength).toString();
+      p += nameLength;
+      if (name === 'target_features') {
+        for (let i = leb(); i > 0; i -= 1) {
+          const prefix = p++;
+          const length = leb();
+          if (out.subarray(p, p + length).toString() === feature) {
+            out[prefix] = 0x2d; // '-'
+            return out;
+          }
+          p += length;
+        }
+      }
+    }
+    p = end;
+  }
+  throw new Error(`withoutFeature: no ${feature} in the wasm's target_features`);
 }
 
 /**
