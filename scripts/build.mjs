@@ -149,7 +149,7 @@ export function patchGlue(source) {
   // another realm and fails `instanceof`; the glue would then try to compile it as bytes.
   const moduleCheck = 'if (!(module instanceof WebAssembly.Module)) {';
   if (!source.includes(moduleCheck)) throw new Error('wasm-bindgen glue: initSync has no module check; check patchGlue against this wasm-bindgen');
-  const out = source
+  let out = source
     .replaceAll('new TextDecoder(', 'makeTextDecoder(')
     .replaceAll('new TextEncoder(', 'makeTextEncoder(')
     .replace(moduleCheck, 'if (!isWasmModule(module)) {')
@@ -158,6 +158,14 @@ export function patchGlue(source) {
     // "scheduled" flag then stays set, hanging every later call. Promise jobs cannot be faked.
     .replace(/(__wbg_queueMicrotask_\w+: function\(arg0\) \{\s*)queueMicrotask\(arg0\);/g, '$1Promise.resolve().then(arg0);');
   if (/\bqueueMicrotask\(arg0\)/.test(out)) throw new Error('wasm-bindgen glue: a queueMicrotask call was not replaced; check patchGlue');
+  // Imports with `catch` are `function() { return handleError(function (arg0, ...) {...}, arguments) }`:
+  // a JS function of arity 0 for a wasm import with parameters. V8 (Node 20) compiles a wasm-to-JS
+  // wrapper per signature ahead of time, assuming the arities match; a mismatch costs another
+  // TurboFan wrapper per signature at instantiation (7 in the client: ~1 ms of cold start). The
+  // outer function declares the inner one's parameters; it still passes `arguments` on.
+  const catchImport = /^(\s+\w+: function)\(\) \{ return handleError\(function \(([^)]*)\) \{/gm;
+  out = out.replace(catchImport, '$1($2) { return handleError(function ($2) {');
+  if (/function\(\) \{ return handleError\(function \(arg/.test(out)) throw new Error('wasm-bindgen glue: a catch import kept arity 0; check patchGlue');
   // Strings into wasm: the glue copies the ASCII prefix with a JS loop, ~2.5 us for a 700-character
   // token (most of decodeToken's time in JS); the native encoder does it in ~0.2 us. Short strings
   // (header names, methods) keep the loop, which beats the native call's fixed cost; so does the
