@@ -3,6 +3,12 @@
 //! closure shims into the browser wasm whether they are used or not. Property keys cross as
 //! `&str` (decoded by the glue), so no temporary JS string is made and dropped per key. The
 //! Node-only helpers (cargo feature `server`) still use js-sys.
+//!
+//! Few distinct import signatures: V8 (Node 20) compiles a wasm-to-JS wrapper with TurboFan for
+//! each distinct signature when the module is compiled, ~0.12 ms of cold start apiece, whether
+//! the import is ever called or not. So the imports on cold paths (a client's options, a token's
+//! `expires_at`, errors, `isTokenExpired`) take and give `JsValue`s and share the signatures of
+//! the others (`(ref, ref) -> ref` and the like); the private declarations below say which.
 
 use wasm_bindgen::prelude::*;
 
@@ -34,13 +40,13 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
     fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
 
-    /// `Date.now()`.
+    /// `Date.now()`, as `() -> ref` (see the module docs).
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
-    pub fn now() -> f64;
+    fn date_now() -> JsValue;
 
-    /// `Date.parse(text)`: milliseconds since the epoch, or NaN.
+    /// `Date.parse(text)`, as `(ref) -> ref`.
     #[wasm_bindgen(js_namespace = Date, js_name = parse)]
-    pub fn parse_date(text: &str) -> f64;
+    fn date_parse(text: &JsValue) -> JsValue;
 
     /// `Object.entries(object)` (getters run, and may throw).
     #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
@@ -58,13 +64,18 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
     pub fn array_from(iterable: &JsValue) -> Result<JsValue, JsValue>;
 
-    /// `array[index]`, for arrays this module made or got from a built-in (no getters run).
+    /// `Reflect.get(array, index)`, as `(ref, ref) -> ref`.
     #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
-    pub fn at(array: &JsValue, index: u32) -> JsValue;
+    fn get_index(array: &JsValue, index: &JsValue) -> JsValue;
 
-    /// `Array.of(code, message, options)`: the arguments of `new SpikeError(...)`.
+    /// `Array.of(a, b, c)`, as `(ref, ref, ref) -> ref`.
     #[wasm_bindgen(js_namespace = Array, js_name = of)]
-    pub fn error_args(code: &str, message: &str, options: &JsValue) -> JsValue;
+    fn array_of3(a: &JsValue, b: &JsValue, c: &JsValue) -> JsValue;
+
+    /// `Object.is(a, b)`, as `(ref, ref) -> ref` (the `==` of two `JsValue`s has a signature of
+    /// its own).
+    #[wasm_bindgen(js_namespace = Object, js_name = is)]
+    fn object_is(a: &JsValue, b: &JsValue) -> JsValue;
 
     #[wasm_bindgen(js_name = Object)]
     type JsObject;
@@ -81,8 +92,9 @@ extern "C" {
     #[wasm_bindgen(js_name = URL)]
     type Url;
 
+    /// `new URL(url, base)`, as `(ref, ref) -> ref`.
     #[wasm_bindgen(catch, constructor, js_class = "URL")]
-    fn new(url: &str, base: &JsValue) -> Result<Url, JsValue>;
+    fn new(url: &JsValue, base: &JsValue) -> Result<Url, JsValue>;
 
     #[wasm_bindgen(js_name = Headers)]
     type JsHeaders;
@@ -116,6 +128,26 @@ extern "C" {
     fn location() -> JsValue;
 }
 
+/// `Date.now()`.
+pub fn now() -> f64 {
+    date_now().as_f64().unwrap_or(f64::NAN)
+}
+
+/// `Date.parse(text)`: milliseconds since the epoch, or NaN.
+pub fn parse_date(text: &str) -> f64 {
+    date_parse(&JsValue::from_str(text)).as_f64().unwrap_or(f64::NAN)
+}
+
+/// `array[index]`, for arrays this module made or got from a built-in (no getters run).
+pub fn at(array: &JsValue, index: u32) -> JsValue {
+    get_index(array, &JsValue::from(index))
+}
+
+/// `Array.of(code, message, options)`: the arguments of `new SpikeError(...)`.
+pub fn error_args(code: &str, message: &str, options: &JsValue) -> JsValue {
+    array_of3(&JsValue::from_str(code), &JsValue::from_str(message), options)
+}
+
 /// `{}`.
 pub fn object() -> JsValue {
     JsObject::new().into()
@@ -128,7 +160,7 @@ pub fn error(message: &str) -> JsValue {
 
 /// `new URL(url, base)`; `Err` for a bad URL, or where there is no `URL` class.
 pub fn url(url: &str, base: &JsValue) -> Result<JsValue, JsValue> {
-    Url::new(url, base).map(Into::into)
+    Url::new(&JsValue::from_str(url), base).map(Into::into)
 }
 
 /// `new Headers(init)`; `Err` for what fetch would refuse as headers, or where there is no
@@ -168,7 +200,7 @@ pub fn is_plain_object(value: &JsValue) -> bool {
         return false;
     }
     let proto = prototype_of(value).unwrap_or(JsValue::UNDEFINED);
-    if proto.is_null() || prototype_of(&object()).is_ok_and(|object_proto| proto == object_proto) {
+    if proto.is_null() || prototype_of(&object()).is_ok_and(|object_proto| object_is(&proto, &object_proto).is_truthy()) {
         return true;
     }
     // Another realm's plain object (an iframe's, a Node `vm` context's): by shape, its prototype
