@@ -8,14 +8,14 @@ import { buildDir, packageDir, root } from './lib/paths.mjs';
 import { ensureBuildTools } from './setup.mjs';
 
 const TARGET = 'wasm32-unknown-unknown';
-// Features Rust enables by default for wasm32 today; wasm-opt must be allowed to keep them.
+// Features Rust enables by default for wasm32 today; wasm-opt must be allowed to keep them. Not
+// multivalue, which the build turns off before wasm-bindgen (see `withoutFeature`).
 export const WASM_FEATURES = [
   '--enable-bulk-memory',
   '--enable-mutable-globals',
   '--enable-nontrapping-float-to-int',
   '--enable-sign-ext',
   '--enable-reference-types',
-  '--enable-multivalue',
 ];
 
 /**
