@@ -62,7 +62,7 @@ function bindgen(flavour, wasmFile) {
  * generic JS-to-wasm wrapper (Node 20) takes one at most, so `new WebAssembly.Module` compiled a
  * TurboFan wrapper per such signature (7 in the client, 11 in the server build): ~2.3 ms of the
  * client's cold start. Without it wasm-bindgen returns them through a slot on the wasm stack
- * that the glue reads, which costs no measurable time per call.
+ * that the glue reads, which costs no measurable time per call (and ~0.12 KB gzip of glue).
  */
 export function withoutFeature(bytes, feature) {
   const out = Buffer.from(bytes);
@@ -90,7 +90,8 @@ export function withoutFeature(bytes, feature) {
     }
     p = end;
   }
-  throw new Error(`withoutFeature: no ${feature} in the wasm's target_features`);
+  // No such feature listed (or no section): wasm-bindgen takes it as off already.
+  return out;
 }
 
 /**
