@@ -3,6 +3,8 @@
 // A regression here multiplied the Node cold start (bench row 6a) by four.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { makeToken } from '../cases/tokens.js';
@@ -30,4 +32,96 @@ for (const [type, script] of [
 
 test('the probe can fail: touching FormData loads undici', () => {
   assert.equal(loadsUndici(`void globalThis.FormData; console.log('u'); ${probe}`, 'module'), true);
+});
+
+// What V8 compiles before the first call (bench/README, row 6a). Node 20's generic JS-to-wasm
+// wrapper takes one result at most: an export returning more gets a TurboFan wrapper of its own
+// when the module is compiled (the build turns wasm-bindgen's multi-value returns off). And V8
+// compiles a wasm-to-JS wrapper per import signature assuming the JS function's arity matches:
+// one that does not costs another wrapper at instantiation (patchGlue gives the glue's catch
+// imports their parameters).
+function wasmFunctionTypes(bytes) {
+  let p = 8;
+  const u = () => {
+    let result = 0;
+    let shift = 0;
+    let byte;
+    do {
+      byte = bytes[p++];
+      result |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return result >>> 0;
+  };
+  const text = () => {
+    const length = u();
+    p += length;
+    return bytes.subarray(p - length, p).toString();
+  };
+  const types = [];
+  const functions = [];
+  const imports = [];
+  const exports = [];
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    const end = u() + p;
+    if (id === 1) {
+      for (let n = u(); n > 0; n -= 1) {
+        p += 1; // 0x60, a function type
+        const params = u();
+        p += params;
+        const results = u();
+        p += results;
+        types.push({ params, results });
+      }
+    } else if (id === 2) {
+      for (let n = u(); n > 0; n -= 1) {
+        const module = text();
+        const name = text();
+        const kind = bytes[p++];
+        if (kind === 0) {
+          const type = types[u()];
+          functions.push(type);
+          imports.push({ module, name, type });
+        } else if (kind === 1 || kind === 2) {
+          if (kind === 1) p += 1; // the table's element type
+          const flags = bytes[p++];
+          u();
+          if (flags & 1) u();
+        } else p += 2; // a global
+      }
+    } else if (id === 3) {
+      for (let n = u(); n > 0; n -= 1) functions.push(types[u()]);
+    } else if (id === 7) {
+      for (let n = u(); n > 0; n -= 1) {
+        const name = text();
+        const kind = bytes[p++];
+        const index = u();
+        if (kind === 0) exports.push({ name, type: functions[index] });
+      }
+    }
+    p = end;
+  }
+  return { imports, exports };
+}
+
+test('the client wasm exports return one value at most', () => {
+  const { exports } = wasmFunctionTypes(readFileSync(join(dist, 'client.wasm')));
+  assert.ok(exports.length > 10, 'the exports were read');
+  assert.deepEqual(exports.filter((e) => e.type.results > 1).map((e) => e.name), []);
+});
+
+test('the client glue hands the wasm import functions of the arity the wasm declares', () => {
+  // The imports object the glue gives `new WebAssembly.Instance`, each function's `length`.
+  const script = `const I = WebAssembly.Instance; let seen;
+    WebAssembly.Instance = new Proxy(I, { construct(t, args, n) { seen = args[1]; return Reflect.construct(t, args, n); } });
+    const { decodeToken } = await import('./index.mjs'); decodeToken(${JSON.stringify(token)});
+    console.log(JSON.stringify(Object.fromEntries(Object.entries(seen).map(([m, fns]) => [m, Object.fromEntries(Object.entries(fns).map(([k, f]) => [k, f.length]))]))));`;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: dist });
+  assert.equal(run.status, 0, run.stderr);
+  const arity = JSON.parse(run.stdout);
+  const { imports } = wasmFunctionTypes(readFileSync(join(dist, 'client.wasm')));
+  assert.ok(imports.length > 10, 'the imports were read');
+  const mismatched = imports.filter((i) => arity[i.module]?.[i.name] !== i.type.params).map((i) => `${i.name}: ${arity[i.module]?.[i.name]} for ${i.type.params}`);
+  assert.deepEqual(mismatched, []);
 });
