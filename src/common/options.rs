@@ -70,9 +70,13 @@ pub fn suggestion(key: &str, known: &[&'static str]) -> Option<&'static str> {
 
 /// A key as it may appear in a message: at most 40 characters, control characters as `?`.
 fn shown(key: &str) -> String {
-    let mut out: String = key.chars().take(40).map(|c| if c.is_control() { '?' } else { c }).collect();
-    if key.chars().nth(40).is_some() {
-        out.push('…');
+    let mut out = String::new();
+    for (n, c) in key.chars().enumerate() {
+        if n == 40 {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { '?' } else { c });
     }
     out
 }
