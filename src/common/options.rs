@@ -14,9 +14,12 @@ pub fn base_url(value: Option<&str>) -> Result<String, SdkError> {
     let raw = trim(value.unwrap_or(DEFAULT_BASE_URL));
     let rest = strip_prefix_ignore_case(raw, "https://").or_else(|| strip_prefix_ignore_case(raw, "http://"));
     match rest {
-        Some(host) if !host.is_empty() && host.as_bytes().first() != Some(&b'/') => {
-            let slashes = raw.bytes().rev().take_while(|&b| b == b'/').count();
-            Ok(raw.get(..raw.len() - slashes).unwrap_or(raw).to_owned())
+        Some(host) if !matches!(host.as_bytes().first(), None | Some(b'/')) => {
+            let mut end = raw.len();
+            while end > 0 && raw.as_bytes().get(end - 1) == Some(&b'/') {
+                end -= 1;
+            }
+            Ok(raw.get(..end).unwrap_or(raw).to_owned())
         }
         _ => Err(SdkError::invalid_options("baseUrl must be an absolute http(s) URL")),
     }
