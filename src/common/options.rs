@@ -71,9 +71,8 @@ pub fn suggestion(key: &str, known: &[&'static str]) -> Option<&'static str> {
         .or_else(|| known.iter().copied().find(|k| lk.len() >= 4 && loose(k).starts_with(&lk)))
 }
 
-/// A key as it may appear in a message: at most 40 characters, control characters as `?`.
-fn shown(key: &str) -> String {
-    let mut out = String::new();
+/// Appends a key as it may appear in a message: at most 40 characters, control characters as `?`.
+fn push_shown(out: &mut String, key: &str) {
     for (n, c) in key.chars().enumerate() {
         if n == 40 {
             out.push('…');
@@ -81,15 +80,21 @@ fn shown(key: &str) -> String {
         }
         out.push(if c.is_control() { '?' } else { c });
     }
-    out
 }
 
 /// Refuses the first of `keys` (an options object's own keys) that `known` does not list: an
 /// option that is silently ignored (`timeout` for `timeoutMs`) is a bug the caller never sees.
 pub fn unknown_option<'a>(what: &str, keys: impl IntoIterator<Item = &'a str>, known: &[&'static str]) -> Result<(), SdkError> {
     let Some(key) = keys.into_iter().find(|k| !known.contains(k)) else { return Ok(()) };
-    let hint = suggestion(key, known).map(|s| cat(&[" (did you mean '", s, "'?)"])).unwrap_or_default();
-    let mut message = cat(&[what, ": unknown option '", &shown(key), "'", &hint, "; the options are "]);
+    let mut message = cat(&[what, ": unknown option '"]);
+    push_shown(&mut message, key);
+    message.push('\'');
+    if let Some(s) = suggestion(key, known) {
+        message.push_str(" (did you mean '");
+        message.push_str(s);
+        message.push_str("'?)");
+    }
+    message.push_str("; the options are ");
     // By hand, not `known.join(", ")`: the generic join costs ~0.4 KB of the browser wasm.
     for (i, name) in known.iter().enumerate() {
         message.push_str(if i == 0 { "" } else { ", " });
