@@ -2,6 +2,7 @@
 // glue, into build/package/ (exactly what is published). See README "Hacking" for the layout.
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { run, step } from './lib/run.mjs';
 import { buildDir, packageDir, root } from './lib/paths.mjs';
@@ -34,9 +35,28 @@ export const FLAVOURS = [
   { name: 'server', features: ['server'], profile: 'release', wasmOpt: ['-Oz'] },
 ];
 
+/**
+ * RUSTFLAGS for the browser build: a panic location in a dependency (dlmalloc's asserts) names
+ * its source file by its path on the building machine (`~/.cargo/registry/src/index.crates.io-
+ * <hash>/dlmalloc-0.2.14/src/dlmalloc.rs`), which lands in the wasm's data although a panic there
+ * only traps. Remapped to `dlmalloc-0.2.14/src/...`: no builder's path in the package, ~50 B gzip.
+ */
+function remapRegistryFlags() {
+  const registry = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'registry', 'src');
+  const indexes = existsSync(registry) ? readdirSync(registry) : [];
+  // CARGO_ENCODED_RUSTFLAGS (one flag per \x1f-separated field) keeps a home path with spaces
+  // whole; it takes the place of RUSTFLAGS, whose flags are carried over.
+  const given = process.env.CARGO_ENCODED_RUSTFLAGS?.split('\x1f') ?? process.env.RUSTFLAGS?.split(' ') ?? [];
+  const flags = indexes.map((index) => `--remap-path-prefix=${join(registry, index)}/=`);
+  return [...given, ...flags].filter(Boolean).join('\x1f');
+}
+
 function cargoBuild(flavour) {
   const features = flavour.features.length ? ['--features', flavour.features.join(',')] : [];
-  run('cargo', ['build', '--profile', flavour.profile, '--lib', '--target', TARGET, ...features], { cwd: root });
+  // Only the browser build: its cache is its own (profile release-web), so the flags never make
+  // cargo rebuild the server build or the tests.
+  const env = flavour.name === 'client' ? { ...process.env, CARGO_ENCODED_RUSTFLAGS: remapRegistryFlags() } : process.env;
+  run('cargo', ['build', '--profile', flavour.profile, '--lib', '--target', TARGET, ...features], { cwd: root, env });
   const out = join(buildDir, 'wasm', `${flavour.name}.wasm`);
   mkdirSync(join(buildDir, 'wasm'), { recursive: true });
   copyFileSync(join(root, 'target', TARGET, flavour.profile, 'spike_sdk.wasm'), out);
