@@ -85,7 +85,14 @@ fn push_shown(out: &mut String, key: &str) {
 /// Refuses the first of `keys` (an options object's own keys) that `known` does not list: an
 /// option that is silently ignored (`timeout` for `timeoutMs`) is a bug the caller never sees.
 pub fn unknown_option<'a>(what: &str, keys: impl IntoIterator<Item = &'a str>, known: &[&'static str]) -> Result<(), SdkError> {
-    let Some(key) = keys.into_iter().find(|k| !known.contains(k)) else { return Ok(()) };
+    match keys.into_iter().find(|k| !known.contains(k)) {
+        Some(key) => Err(unknown_key(what, key, known)),
+        None => Ok(()),
+    }
+}
+
+/// The error for `key`, an option `known` does not list (see `unknown_option`).
+pub fn unknown_key(what: &str, key: &str, known: &[&'static str]) -> SdkError {
     let mut message = cat(&[what, ": unknown option '"]);
     push_shown(&mut message, key);
     message.push('\'');
@@ -100,7 +107,7 @@ pub fn unknown_option<'a>(what: &str, keys: impl IntoIterator<Item = &'a str>, k
         message.push_str(if i == 0 { "" } else { ", " });
         message.push_str(name);
     }
-    Err(SdkError::invalid_options(message))
+    SdkError::invalid_options(message)
 }
 
 #[cfg(test)]
