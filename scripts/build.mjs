@@ -130,7 +130,12 @@ export function patchGlue(source) {
   // another realm and fails `instanceof`; the glue would then try to compile it as bytes.
   const moduleCheck = 'if (!(module instanceof WebAssembly.Module)) {';
   if (!source.includes(moduleCheck)) throw new Error('wasm-bindgen glue: initSync has no module check; check patchGlue against this wasm-bindgen');
+  // initSync's branch for its old calling convention (a bare module, with a console warning):
+  // its one caller, js/shared/load.js, passes `{ module }` (~80 B gzip of the browser entry).
+  const legacyInitSync = /if \(Object\.getPrototypeOf\(module\) === Object\.prototype\) \{\s*\(\{module\} = module\)\s*\} else \{\s*console\.warn\('using deprecated parameters for `initSync\(\)`; pass a single object instead'\)\s*\}/;
+  if (!legacyInitSync.test(source)) throw new Error('wasm-bindgen glue: initSync has no legacy-parameters branch; check patchGlue against this wasm-bindgen');
   const out = source
+    .replace(legacyInitSync, '({module} = module)')
     .replaceAll('new TextDecoder(', 'makeTextDecoder(')
     .replaceAll('new TextEncoder(', 'makeTextEncoder(')
     .replace(moduleCheck, 'if (!isWasmModule(module)) {')
