@@ -42,6 +42,9 @@ export const FLAVOURS = [
  * only traps. Remapped to `dlmalloc-0.2.14/src/...`: no builder's path in the package, ~50 B gzip.
  */
 function remapRegistryFlags() {
+  // The sources first (a no-op once they are there): on a fresh machine the registry folder, and
+  // so the prefix to remap, exists only once cargo has downloaded them.
+  run('cargo', ['fetch', '--target', TARGET], { cwd: root });
   const registry = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'registry', 'src');
   const indexes = existsSync(registry) ? readdirSync(registry) : [];
   // CARGO_ENCODED_RUSTFLAGS (one flag per \x1f-separated field) keeps a home path with spaces
