@@ -2,6 +2,7 @@
 // glue, into build/package/ (exactly what is published). See README "Hacking" for the layout.
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { run, step } from './lib/run.mjs';
 import { buildDir, packageDir, root } from './lib/paths.mjs';
@@ -34,9 +35,31 @@ export const FLAVOURS = [
   { name: 'server', features: ['server'], profile: 'release', wasmOpt: ['-Oz'] },
 ];
 
+/**
+ * RUSTFLAGS for the browser build: a panic location in a dependency (dlmalloc's asserts) names
+ * its source file by its path on the building machine (`~/.cargo/registry/src/index.crates.io-
+ * <hash>/dlmalloc-0.2.14/src/dlmalloc.rs`), which lands in the wasm's data although a panic there
+ * only traps. Remapped to `dlmalloc-0.2.14/src/...`: no builder's path in the package, ~50 B gzip.
+ */
+function remapRegistryFlags() {
+  // The sources first (a no-op once they are there): on a fresh machine the registry folder, and
+  // so the prefix to remap, exists only once cargo has downloaded them.
+  run('cargo', ['fetch', '--target', TARGET], { cwd: root });
+  const registry = join(process.env.CARGO_HOME ?? join(homedir(), '.cargo'), 'registry', 'src');
+  const indexes = existsSync(registry) ? readdirSync(registry) : [];
+  // CARGO_ENCODED_RUSTFLAGS (one flag per \x1f-separated field) keeps a home path with spaces
+  // whole; it takes the place of RUSTFLAGS, whose flags are carried over.
+  const given = process.env.CARGO_ENCODED_RUSTFLAGS?.split('\x1f') ?? process.env.RUSTFLAGS?.split(' ') ?? [];
+  const flags = indexes.map((index) => `--remap-path-prefix=${join(registry, index)}/=`);
+  return [...given, ...flags].filter(Boolean).join('\x1f');
+}
+
 function cargoBuild(flavour) {
   const features = flavour.features.length ? ['--features', flavour.features.join(',')] : [];
-  run('cargo', ['build', '--profile', flavour.profile, '--lib', '--target', TARGET, ...features], { cwd: root });
+  // Only the browser build: its cache is its own (profile release-web), so the flags never make
+  // cargo rebuild the server build or the tests.
+  const env = flavour.name === 'client' ? { ...process.env, CARGO_ENCODED_RUSTFLAGS: remapRegistryFlags() } : process.env;
+  run('cargo', ['build', '--profile', flavour.profile, '--lib', '--target', TARGET, ...features], { cwd: root, env });
   const out = join(buildDir, 'wasm', `${flavour.name}.wasm`);
   mkdirSync(join(buildDir, 'wasm'), { recursive: true });
   copyFileSync(join(root, 'target', TARGET, flavour.profile, 'spike_sdk.wasm'), out);
@@ -150,7 +173,12 @@ export function patchGlue(source) {
   // another realm and fails `instanceof`; the glue would then try to compile it as bytes.
   const moduleCheck = 'if (!(module instanceof WebAssembly.Module)) {';
   if (!source.includes(moduleCheck)) throw new Error('wasm-bindgen glue: initSync has no module check; check patchGlue against this wasm-bindgen');
+  // initSync's branch for its old calling convention (a bare module, with a console warning):
+  // its one caller, js/shared/load.js, passes `{ module }` (~80 B gzip of the browser entry).
+  const legacyInitSync = /if \(Object\.getPrototypeOf\(module\) === Object\.prototype\) \{\s*\(\{module\} = module\)\s*\} else \{\s*console\.warn\('using deprecated parameters for `initSync\(\)`; pass a single object instead'\)\s*\}/;
+  if (!legacyInitSync.test(source)) throw new Error('wasm-bindgen glue: initSync has no legacy-parameters branch; check patchGlue against this wasm-bindgen');
   let out = source
+    .replace(legacyInitSync, '({module} = module)')
     .replaceAll('new TextDecoder(', 'makeTextDecoder(')
     .replaceAll('new TextEncoder(', 'makeTextEncoder(')
     .replace(moduleCheck, 'if (!isWasmModule(module)) {')
@@ -333,7 +361,11 @@ async function stagePackage(gen) {
   }
   for (const [name, source] of Object.values(SHARED)) {
     for (const ext of ['mjs', 'cjs']) {
-      await esbuild.build({ ...common, entryPoints: [join(root, 'js', source)], outfile: join(dist, `${name}.${ext}`), ...format(ext), plugins: [layoutPlugin(gen, ext)] });
+      // The driver's one public name is the SpikeClient class, which names itself
+      // (`Object.defineProperty`); keepNames would wrap each of its ~70 functions and arrows in a
+      // name-setting call (~0.2 KB gzip of the browser entry). SpikeError keeps keepNames.
+      const keepNames = name !== 'driver';
+      await esbuild.build({ ...common, keepNames, entryPoints: [join(root, 'js', source)], outfile: join(dist, `${name}.${ext}`), ...format(ext), plugins: [layoutPlugin(gen, ext)] });
     }
   }
   for (const name of ['client', 'server']) {

@@ -49,7 +49,10 @@ export function measure(file) {
 // retries, retryDelay: ~0.4 KB of wasm as hex, after other clean-ups), three wasm-bindgen enums
 // in the glue (~150 B), the injectable clock and timers, the tabs facade and handling every enum
 // value (~0.5 KB of driver.mjs).
-export const BROWSER_BUDGET_GZIP = 43_800;
+// Lowered on 2026-11-30 to 42,000 B, after the size pass that took the entry from 43,275 to 41,399 B
+// (bench/README.md row 7: leaner text helpers, the HTTP-date parser, driver.mjs without keepNames,
+// remapped registry paths, initSync's legacy branch): measured + ~0.5 KB, so the bytes won stay won.
+export const BROWSER_BUDGET_GZIP = 42_000;
 
 /** `dist/index.mjs` split into the wasm it carries as hex and the JS around it, each gzip -9. */
 export function entrySplit(file = join(packageDir, 'dist', 'index.mjs')) {

@@ -416,7 +416,8 @@ export function defineSpikeClient(core, SpikeError) {
     }
   }
 
-  return class SpikeClient {
+  // Named by hand: the build minifies this file without esbuild's keepNames (see scripts/build.mjs).
+  const SpikeClient = class SpikeClient {
     #wasm; // the SpikeCore, until free()
     #config;
     #refreshing = null; // the running refresh's promise (the core knows whether one runs): true once it installed a token, false if superseded
@@ -804,4 +805,6 @@ export function defineSpikeClient(core, SpikeError) {
       }
     }
   };
+  Object.defineProperty(SpikeClient, 'name', { value: 'SpikeClient' });
+  return SpikeClient;
 }

@@ -35,11 +35,12 @@ pub fn answer_error(status: u16, method: &str, url: &str, api_code: Option<Strin
 /// The path part of a URL, for messages (query strings can hold secrets). Byte searches, not
 /// `str` patterns, to keep the pattern machinery out of the wasm.
 fn path_only(url: &str) -> &str {
-    let scheme_end = url.as_bytes().windows(3).position(|w| w == b"://").map_or(0, |i| i + 3);
-    let rest = url.get(scheme_end..).unwrap_or("");
-    let path = rest.bytes().position(|b| b == b'/').and_then(|i| rest.get(i..)).unwrap_or("/");
-    let end = path.bytes().position(|b| b == b'?' || b == b'#').unwrap_or(path.len());
-    path.get(..end).unwrap_or(path)
+    let bytes = url.as_bytes();
+    let scheme_end = (0..bytes.len()).find(|&i| bytes.get(i..i + 3) == Some(b"://")).map_or(0, |i| i + 3);
+    // From the first `/` after the scheme (or `/`) up to the query or fragment.
+    let start = (scheme_end..bytes.len()).find(|&i| bytes.get(i) == Some(&b'/'));
+    let end = start.and_then(|start| (start..bytes.len()).find(|&i| matches!(bytes.get(i), Some(b'?' | b'#')))).unwrap_or(bytes.len());
+    start.and_then(|start| url.get(start..end)).unwrap_or("/")
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! honouring `Retry-After` (seconds or an HTTP date), the way openai-node and stripe-node do.
 
 use crate::common::num::floor;
-use crate::common::text::{digits, split, trim};
+use crate::common::text::{digits, trim};
 
 /// First backoff step and its cap.
 pub const BASE_DELAY_MS: f64 = 500.0;
@@ -69,68 +69,53 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     http_date_ms(value, now_ms).map(|at| (at - now_ms).max(0.0))
 }
 
-/// Weekdays from 1970-01-01, a Thursday.
-const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const WEEKDAYS_LONG: [&str; 7] = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/// Weekdays from 1970-01-01, a Thursday (IMF-fixdate and asctime-date use the first three letters).
+const WEEKDAYS: [&str; 7] = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"];
+const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
 
-fn num(s: &str) -> Option<i64> {
-    digits(s).and_then(|n| i64::try_from(n).ok())
+/// The value of ASCII digits (at least one), like `digits` on bytes.
+fn num(bytes: &[u8]) -> Option<i64> {
+    if bytes.is_empty() {
+        return None;
+    }
+    bytes.iter().try_fold(0i64, |n, &b| if b.is_ascii_digit() { Some(n * 10 + i64::from(b - b'0')) } else { None })
 }
 
 /// An HTTP-date (RFC 9110 5.6.7) to milliseconds since the epoch:
 /// IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, rfc850-date `Sunday, 06-Nov-94 08:49:37 GMT`,
 /// asctime-date `Sun Nov  6 08:49:37 1994`. The date must round-trip (as ky checks): the day exists
-/// in its month and the weekday is the date's.
+/// in its month and the weekday is the date's. Each form is matched as a fixed layout of bytes
+/// (one space between fields; asctime pads a one-digit day with a space).
 fn http_date_ms(value: &str, now_ms: f64) -> Option<f64> {
-    let mut parts = split(value, b' ');
-    let first = parts.next()?;
-    let (weekday, names, day, month, year, time) = if let Some(name) = first.strip_suffix(',') {
-        let date = parts.next()?;
-        let (day, month, year, names) = if date.len() == 9 {
-            // rfc850-date: a two-digit year, read as the most recent year with those digits that
-            // is not more than 50 years in the future (RFC 9110).
-            let mut dmy = split(date, b'-');
-            let (Some(day), Some(month), Some(yy), None) = (dmy.next(), dmy.next(), dmy.next(), dmy.next()) else {
-                return None;
-            };
-            (day, month, two_digit_year(num(yy).filter(|_| yy.len() == 2)?, now_ms), &WEEKDAYS_LONG)
-        } else {
-            let month = parts.next()?;
-            let year = parts.next().filter(|y| y.len() == 4)?;
-            (Some(date).filter(|d| d.len() == 2)?, month, num(year)?, &WEEKDAYS)
-        };
-        let (Some(time), Some("GMT"), None) = (parts.next(), parts.next(), parts.next()) else {
-            return None;
-        };
-        (name, names, day, month, year, time)
-    } else {
+    let bytes = value.as_bytes();
+    let space = bytes.iter().position(|&b| b == b' ')?;
+    let (first, rest) = (bytes.get(..space)?, bytes.get(space + 1..)?);
+    // (weekday as written, whether it is the long name, day, month, year, hh:mm:ss)
+    let (weekday, long, day, month, year, time) = match (first.split_last(), rest) {
+        (Some((b',', name)), [d0, d1, b' ', m0, m1, m2, b' ', y0, y1, y2, y3, b' ', time @ .., b' ', b'G', b'M', b'T']) => {
+            (name, false, num(&[*d0, *d1])?, [*m0, *m1, *m2], num(&[*y0, *y1, *y2, *y3])?, time)
+        }
+        // rfc850-date: a two-digit year, read as the most recent year with those digits that is
+        // not more than 50 years in the future (RFC 9110).
+        (Some((b',', name)), [d0, d1, b'-', m0, m1, m2, b'-', y0, y1, b' ', time @ .., b' ', b'G', b'M', b'T']) => {
+            (name, true, num(&[*d0, *d1])?, [*m0, *m1, *m2], two_digit_year(num(&[*y0, *y1])?, now_ms), time)
+        }
         // asctime-date: the day is two digits, or a space and one digit.
-        let month = parts.next()?;
-        let day = match parts.next()? {
-            "" => parts.next().filter(|d| d.len() == 1)?,
-            d => Some(d).filter(|d| d.len() == 2)?,
-        };
-        let (Some(time), Some(year), None) = (parts.next(), parts.next(), parts.next()) else {
-            return None;
-        };
-        (first, &WEEKDAYS, day, month, num(year).filter(|_| year.len() == 4)?, time)
+        (_, [m0, m1, m2, b' ', d0, d1, b' ', time @ .., b' ', y0, y1, y2, y3]) => {
+            let day = if *d0 == b' ' { num(&[*d1])? } else { num(&[*d0, *d1])? };
+            (first, false, day, [*m0, *m1, *m2], num(&[*y0, *y1, *y2, *y3])?, time)
+        }
+        _ => return None,
     };
-    let month = i64::try_from(MONTHS.iter().position(|m| *m == month)?).ok()? + 1;
-    let day = num(day)?;
-    let mut hms = split(time, b':');
-    let (Some(h), Some(m), Some(s), None) = (hms.next(), hms.next(), hms.next(), hms.next()) else {
-        return None;
-    };
-    if [h, m, s].iter().any(|p| p.len() != 2) {
-        return None;
-    }
-    let (h, m, s) = (num(h)?, num(m)?, num(s)?);
+    let month = MONTHS.chunks(3).position(|m| m == month)? as i64 + 1;
+    let [h0, h1, b':', m0, m1, b':', s0, s1] = *time else { return None };
+    let (h, m, s) = (num(&[h0, h1])?, num(&[m0, m1])?, num(&[s0, s1])?);
     if !(1..=days_in_month(year, month)).contains(&day) || h > 23 || m > 59 || s > 60 {
         return None;
     }
     let days = days_from_civil(year, month, day);
-    if names.get(usize::try_from(days.rem_euclid(7)).ok()?) != Some(&weekday) {
+    let name = WEEKDAYS.get(usize::try_from(days.rem_euclid(7)).ok()?)?.as_bytes();
+    if weekday != if long { name } else { name.get(..3)? } {
         return None;
     }
     Some(((days * 86_400 + h * 3600 + m * 60 + s) * 1000) as f64)

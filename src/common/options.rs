@@ -14,9 +14,12 @@ pub fn base_url(value: Option<&str>) -> Result<String, SdkError> {
     let raw = trim(value.unwrap_or(DEFAULT_BASE_URL));
     let rest = strip_prefix_ignore_case(raw, "https://").or_else(|| strip_prefix_ignore_case(raw, "http://"));
     match rest {
-        Some(host) if !host.is_empty() && host.as_bytes().first() != Some(&b'/') => {
-            let slashes = raw.bytes().rev().take_while(|&b| b == b'/').count();
-            Ok(raw.get(..raw.len() - slashes).unwrap_or(raw).to_owned())
+        Some(host) if !matches!(host.as_bytes().first(), None | Some(b'/')) => {
+            let mut end = raw.len();
+            while end > 0 && raw.as_bytes().get(end - 1) == Some(&b'/') {
+                end -= 1;
+            }
+            Ok(raw.get(..end).unwrap_or(raw).to_owned())
         }
         _ => Err(SdkError::invalid_options("baseUrl must be an absolute http(s) URL")),
     }
@@ -68,27 +71,43 @@ pub fn suggestion(key: &str, known: &[&'static str]) -> Option<&'static str> {
         .or_else(|| known.iter().copied().find(|k| lk.len() >= 4 && loose(k).starts_with(&lk)))
 }
 
-/// A key as it may appear in a message: at most 40 characters, control characters as `?`.
-fn shown(key: &str) -> String {
-    let mut out: String = key.chars().take(40).map(|c| if c.is_control() { '?' } else { c }).collect();
-    if key.chars().nth(40).is_some() {
-        out.push('…');
+/// Appends a key as it may appear in a message: at most 40 characters, control characters as `?`.
+fn push_shown(out: &mut String, key: &str) {
+    for (n, c) in key.chars().enumerate() {
+        if n == 40 {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { '?' } else { c });
     }
-    out
 }
 
 /// Refuses the first of `keys` (an options object's own keys) that `known` does not list: an
 /// option that is silently ignored (`timeout` for `timeoutMs`) is a bug the caller never sees.
 pub fn unknown_option<'a>(what: &str, keys: impl IntoIterator<Item = &'a str>, known: &[&'static str]) -> Result<(), SdkError> {
-    let Some(key) = keys.into_iter().find(|k| !known.contains(k)) else { return Ok(()) };
-    let hint = suggestion(key, known).map(|s| cat(&[" (did you mean '", s, "'?)"])).unwrap_or_default();
-    let mut message = cat(&[what, ": unknown option '", &shown(key), "'", &hint, "; the options are "]);
+    match keys.into_iter().find(|k| !known.contains(k)) {
+        Some(key) => Err(unknown_key(what, key, known)),
+        None => Ok(()),
+    }
+}
+
+/// The error for `key`, an option `known` does not list (see `unknown_option`).
+pub fn unknown_key(what: &str, key: &str, known: &[&'static str]) -> SdkError {
+    let mut message = cat(&[what, ": unknown option '"]);
+    push_shown(&mut message, key);
+    message.push('\'');
+    if let Some(s) = suggestion(key, known) {
+        message.push_str(" (did you mean '");
+        message.push_str(s);
+        message.push_str("'?)");
+    }
+    message.push_str("; the options are ");
     // By hand, not `known.join(", ")`: the generic join costs ~0.4 KB of the browser wasm.
     for (i, name) in known.iter().enumerate() {
         message.push_str(if i == 0 { "" } else { ", " });
         message.push_str(name);
     }
-    Err(SdkError::invalid_options(message))
+    SdkError::invalid_options(message)
 }
 
 #[cfg(test)]

@@ -65,23 +65,17 @@ pub fn digits(s: &str) -> Option<u64> {
 }
 
 /// A non-negative integer in decimal, like `n.to_string()`.
-pub fn uint(mut n: u64) -> String {
-    const DIGITS: &str = "0123456789";
-    let mut reversed = [0usize; 20];
-    let mut len = 0;
-    for slot in reversed.iter_mut() {
-        *slot = (n % 10) as usize;
-        len += 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let mut out = String::with_capacity(len);
-    for &d in reversed.iter().take(len).rev() {
-        out.push_str(DIGITS.get(d..=d).unwrap_or(""));
-    }
+pub fn uint(n: u64) -> String {
+    let mut out = String::new();
+    push_uint(&mut out, n);
     out
+}
+
+fn push_uint(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_uint(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// UTF-8 bytes as text, each ill-formed sequence (its maximal subpart) replaced by U+FFFD, exactly

@@ -31,8 +31,10 @@ pub fn only_known(options: &JsValue, what: &str, known: &[&'static str]) -> Resu
     let keys = js::keys(options).map_err(|_| to_js(SdkError::invalid_options(crate::common::text::cat(&[what, " options could not be read"]))))?;
     let len = js::get(&keys, "length").as_f64().unwrap_or(0.0) as u32;
     // Only the first unknown key is reported: no need to copy every key into wasm memory.
-    let unknown = (0..len).filter_map(|i| js::at(&keys, i).as_string()).find(|k| !known.contains(&k.as_str()));
-    crate::common::options::unknown_option(what, unknown.as_deref(), known).map_err(to_js)
+    match (0..len).filter_map(|i| js::at(&keys, i).as_string()).find(|k| !known.contains(&k.as_str())) {
+        Some(key) => Err(to_js(crate::common::options::unknown_key(what, &key, known))),
+        None => Ok(()),
+    }
 }
 
 /// `baseUrl`: the option, else the environment's `SPIKE_API_URL` (`defaults.baseUrl`, server
