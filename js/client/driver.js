@@ -258,12 +258,13 @@ export function defineSpikeClient(core, SpikeError) {
   /**
    * The caller's signal for one request, listened to once (not once per attempt or wait): it
    * aborts the running attempt and ends any wait (back-off, Retry-After, a running refresh) at once.
+   * Without a signal it keeps no state, so one per client serves every such call.
    */
   class Abort {
     #signal;
     #onAbort = null;
     #waits = null; // rejecters of the waits in progress (a Set, made by the first wait)
-    current = null; // the running attempt (its abort(reason))
+    current = null; // the running attempt (its abort(reason)), while listening
 
     #io;
 
@@ -281,6 +282,11 @@ export function defineSpikeClient(core, SpikeError) {
 
     get aborted() {
       return Boolean(this.#signal?.aborted);
+    }
+
+    /** Whether the caller's signal is listened to (else nothing needs the running attempt). */
+    get listening() {
+      return this.#onAbort !== null;
     }
 
     /** The `aborted` error, with the caller's reason as its cause. */
@@ -382,7 +388,7 @@ export function defineSpikeClient(core, SpikeError) {
       this.#ms = ms;
       this.#io = io;
       this.#timer = io.setTimeout(timeUp, ms, this);
-      abort.current = this;
+      if (abort.listening) abort.current = this;
     }
 
     /** Aborts the fetch and any read in progress (its timer, or the caller's signal). */
@@ -466,10 +472,12 @@ export function defineSpikeClient(core, SpikeError) {
     #fromTab = false; // whether the current token came from another tab
     #typeSet = false; // whether the headers option sets Content-Type (then JSON bodies keep it)
     #io = realIo; // clock, timers, randomness (see IO)
+    #unsignalled; // the Abort of every call without a signal: it holds no state (see Abort)
 
     constructor(options) {
       this.#wasm = new SpikeCore(options);
       if (options?.[IO]) this.#io = { ...realIo, ...options[IO] };
+      this.#unsignalled = new Abort(undefined, this.#io);
       this.#config = this.#wasm.config();
       this.#typeSet = this.#config.headers.some(([name]) => name === 'content-type');
       const share = options.shareAcrossTabs;
@@ -613,7 +621,7 @@ export function defineSpikeClient(core, SpikeError) {
      * core's decision) is Use, else after the back-off or a refresh. Waits for a running refresh
      * instead of starting another.
      */
-    async #ensureToken(first = this.#core.decide(this.#io.now()), abort = new Abort(undefined, this.#io)) {
+    async #ensureToken(first = this.#core.decide(this.#io.now()), abort = this.#unsignalled) {
       for (let step = first; step !== USE; step = this.#core.decide(this.#io.now())) {
         if (step === BACK_OFF) {
           await abort.sleep(this.#core.notBefore() - this.#io.now());
@@ -750,7 +758,7 @@ export function defineSpikeClient(core, SpikeError) {
      * `network_error`. `init` is this attempt's own (fetch mocks record what each attempt sent);
      * only its signal is set here.
      */
-    #attempt(url, init, abort = new Abort(undefined, this.#io)) {
+    #attempt(url, init, abort = this.#unsignalled) {
       abort.check();
       const fetch = this.#config.fetch ?? globalThis.fetch;
       if (typeof fetch !== 'function') throw invalid('no fetch available: pass the fetch option (this runtime has no global fetch)');
@@ -788,7 +796,7 @@ export function defineSpikeClient(core, SpikeError) {
         if (method !== undefined && !plain) init = withBody(init, method, body, this.#typeSet);
         const url = this.#urls.get(path) ?? this.#resolve(path);
         const req = plain ? this.#plainRequest(method) : readInit(init, this.#config.headers, this.#config.fetch);
-        const abort = new Abort(req.signal, this.#io);
+        const abort = req.signal === undefined ? this.#unsignalled : new Abort(req.signal, this.#io);
         // The request's retry budget lives in the core until endRequest.
         const id = this.#core.beginRequest(req.method, req.replayable, req.forceRetry);
         let keepListening = false;
