@@ -52,7 +52,11 @@ export function measure(file) {
 // Lowered on 2026-11-30 to 42,000 B, after the size pass that took the entry from 43,275 to 41,399 B
 // (bench/README.md row 7: leaner text helpers, the HTTP-date parser, driver.mjs without keepNames,
 // remapped registry paths, initSync's legacy branch): measured + ~0.5 KB, so the bytes won stay won.
-export const BROWSER_BUDGET_GZIP = 42_000;
+// Then 42,332 B with the same day's speed work, on purpose: core's UTF-8 validator for JWT segments
+// (+375 B; decodeToken 13.6 -> 8.0 us), the cold-start bindings (results through a stack slot
+// instead of multi-value returns, shared import signatures: +292 B; compile 5.5 -> 2.7 ms) and the
+// driver's one-frame hot path (+~270 B; 13.9 -> 9.7 us of CPU per get()). Budget 42,800 B.
+export const BROWSER_BUDGET_GZIP = 42_800;
 
 /** `dist/index.mjs` split into the wasm it carries as hex and the JS around it, each gzip -9. */
 export function entrySplit(file = join(packageDir, 'dist', 'index.mjs')) {
