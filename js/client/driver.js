@@ -411,6 +411,11 @@ export function defineSpikeClient(core, SpikeError) {
           this.settle();
           reject(this.failure(cause));
         };
+        // Cut before it started (a timer that fired at once): no fetch, as a race would have it.
+        if (this.#cut) {
+          this.#cutRead(this.#reason);
+          return;
+        }
         let reading;
         try {
           init.signal = this.#controller.signal;
@@ -442,7 +447,9 @@ export function defineSpikeClient(core, SpikeError) {
         this.#cutRead = (cause) => reject(this.failure(cause));
         Promise.resolve(reading).then(resolve, this.#cutRead);
         // Already aborted: the cut wins unless `reading` had already settled (as a race would).
-        if (this.#cut) queueMicrotask(this.#cutRead.bind(undefined, this.#reason));
+        // A promise job, not queueMicrotask: test tools fake that one (Jest's default fake timers),
+        // and the attempt's timer may already be cleared, so nothing else would end the read.
+        if (this.#cut) Promise.resolve(this.#reason).then(this.#cutRead);
       });
     }
 
@@ -797,14 +804,17 @@ export function defineSpikeClient(core, SpikeError) {
         if (method !== undefined && !plain) init = withBody(init, method, body, this.#typeSet);
         const url = this.#urls.get(path) ?? this.#resolve(path);
         const req = plain ? this.#plainRequest(method) : readInit(init, this.#config.headers, this.#config.fetch);
-        const abort = req.signal === undefined ? this.#unsignalled : new Abort(req.signal, this.#io);
         // The request's retry budget lives in the core until endRequest.
         const id = this.#core.beginRequest(req.method, req.replayable, req.forceRetry);
+        // Listening to the caller's signal starts inside the try, so that `finally` always stops
+        // it (a freed client throws above, before any listener is added).
+        let abort = this.#unsignalled;
         let keepListening = false;
         let answer; // the final answer, its body's text (when consumed), and whether it succeeded
         let text;
         let succeeded;
         try {
+          if (req.signal !== undefined) abort = new Abort(req.signal, this.#io);
           for (;;) {
             // The token: at once when the current one is good (the hot path), else after a refresh.
             const step = this.#core.decide(this.#io.now());

@@ -60,3 +60,35 @@ for (const [what, answer] of [
     }
   });
 }
+
+test("a caller's abort just after the answer ends the body read even where queueMicrotask is faked (Jest's default fake timers)", async () => {
+  const real = globalThis.queueMicrotask;
+  const held = [];
+  globalThis.queueMicrotask = (cb) => held.push(cb); // what a faked one does: runs nothing until the test advances
+  try {
+    for (let ticks = 1; ticks <= 4; ticks++) {
+      const ac = new AbortController();
+      const stalled = new ReadableStream({ start() {} }); // headers come, the body never does
+      const client = new SpikeClient({
+        baseUrl: 'https://api.test',
+        token: token(1),
+        timeoutMs: 60_000,
+        maxRetries: 0,
+        fetch: () => {
+          const answer = Promise.resolve(new Response(stalled));
+          let later = answer;
+          for (let i = 0; i < ticks; i++) later = later.then(() => {});
+          later.then(() => ac.abort('late'));
+          return answer; // a mock that ignores its signal
+        },
+      });
+      const outcome = await Promise.race([
+        client.get('/x', { signal: ac.signal }).then(() => 'resolved', (e) => e.code),
+        new Promise((resolve) => setTimeout(resolve, 1000, 'still pending after 1 s')),
+      ]);
+      assert.equal(outcome, 'aborted', `abort ${ticks} ticks after the answer`);
+    }
+  } finally {
+    globalThis.queueMicrotask = real;
+  }
+});
