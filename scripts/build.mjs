@@ -36,10 +36,11 @@ export const FLAVOURS = [
 ];
 
 /**
- * RUSTFLAGS for the browser build: a panic location in a dependency (dlmalloc's asserts) names
+ * RUSTFLAGS for both wasm builds: a panic location in a dependency (dlmalloc's asserts) names
  * its source file by its path on the building machine (`~/.cargo/registry/src/index.crates.io-
  * <hash>/dlmalloc-0.2.14/src/dlmalloc.rs`), which lands in the wasm's data although a panic there
- * only traps. Remapped to `dlmalloc-0.2.14/src/...`: no builder's path in the package, ~50 B gzip.
+ * only traps. Remapped to `dlmalloc-0.2.14/src/...`: no builder's path in the package (the server
+ * wasm's dependencies name theirs too), ~50 B gzip of the browser entry.
  */
 function remapRegistryFlags() {
   // The sources first (a no-op once they are there): on a fresh machine the registry folder, and
@@ -56,9 +57,9 @@ function remapRegistryFlags() {
 
 function cargoBuild(flavour) {
   const features = flavour.features.length ? ['--features', flavour.features.join(',')] : [];
-  // Only the browser build: its cache is its own (profile release-web), so the flags never make
-  // cargo rebuild the server build or the tests.
-  const env = flavour.name === 'client' ? { ...process.env, CARGO_ENCODED_RUSTFLAGS: remapRegistryFlags() } : process.env;
+  // Both wasm builds (their profiles, release-web and release for wasm32, are theirs alone, so the
+  // flags never make cargo rebuild the native tests).
+  const env = { ...process.env, CARGO_ENCODED_RUSTFLAGS: remapRegistryFlags() };
   run('cargo', ['build', '--profile', flavour.profile, '--lib', '--target', TARGET, ...features], { cwd: root, env });
   const out = join(buildDir, 'wasm', `${flavour.name}.wasm`);
   mkdirSync(join(buildDir, 'wasm'), { recursive: true });
