@@ -88,7 +88,7 @@ export async function requestRows({ smoke }) {
     const why = (gapUs) =>
       `+${gapUs.toFixed(0)} us: the client's own CPU is ~${((mem.sdk - mem.raw) / 1000).toFixed(0)} us (row 2b); ` +
       'the rest is the per-attempt timeout AbortSignal (compare raw fetch + timeout signal) and round-to-round noise; ' +
-      'tried: sans-IO client (was ~80 us), plain headers, cached URLs, no closures per attempt; one signal shared by many requests costs undici as much (bench/README.md)';
+      'tried: sans-IO client (was ~80 us), plain headers, cached URLs, no closures per attempt, one async frame per call and no Promise.race; one signal shared by many requests costs undici as much (bench/README.md)';
     return [
       {
         id: '1a', measure: 'GET latency p50, sequential', unit: 'us', sdk: p50.sdk, peers: peers(p50),
