@@ -3,7 +3,7 @@
 // build in Chromium, and a plain page with an import map. (Types under every moduleResolution:
 // tests/ecosystem/types-and-lint.test.mjs.)
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,6 +57,18 @@ test('the tarball holds the built package and nothing else', () => {
   }
   const strays = packed.files.filter((f) => !/^(package\.json|README\.md|LICENSE|(dist|types)\/.+|(server|testing)\/package\.json)$/.test(f));
   assert.deepEqual(strays, []);
+});
+
+test("no file in the package names the builder's home or cargo's registry folder", () => {
+  // Panic locations in the wasm name their source files; the build remaps the registry's path
+  // (scripts/build.mjs, remapRegistryFlags), so a package built anywhere has the same bytes.
+  const installed = join(project, 'node_modules', '@spike', 'sdk');
+  // As text (the .wasm files, and any JS) and as hex (the wasm inlined in the entries).
+  const leaks = [`${homedir()}/`, '.cargo/registry', 'index.crates.io-'].flatMap((s) => [s, Buffer.from(s).toString('hex')]);
+  for (const file of packed.files) {
+    const text = readFileSync(join(installed, file)).toString('latin1');
+    for (const leak of leaks) assert.ok(!text.includes(leak), `${file} contains ${leak}`);
+  }
 });
 
 test('the README npm shows is the project README, whose examples tests/docs runs', () => {
