@@ -124,7 +124,9 @@ fn http_date_ms(value: &str, now_ms: f64) -> Option<f64> {
 /// RFC 9110: a two-digit year more than 50 years in the future is the most recent past year
 /// with the same last two digits.
 fn two_digit_year(yy: i64, now_ms: f64) -> i64 {
-    let now_year = 1970 + floor(now_ms / 86_400_000.0 / 365.2425) as i64;
+    // A JS clock stays within +-275,000 years of 1970 (the Date range), but `now` can be injected:
+    // clamped, so that no clock can overflow the year arithmetic below.
+    let now_year = 1970 + floor(now_ms / 86_400_000.0 / 365.2425).clamp(-300_000.0, 300_000.0) as i64;
     let candidate = now_year - now_year.rem_euclid(100) + yy;
     if candidate > now_year + 50 {
         candidate - 100
@@ -222,6 +224,10 @@ mod tests {
         let in_2026 = 1_767_225_600_000.0; // 2026-01-01
         assert_eq!(parse_retry_after("Monday, 23-Nov-26 15:00:00 GMT", in_2026), Some(1_795_446_000_000.0 - in_2026));
         assert_eq!(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", in_2026), Some(0.0), "1994, not 2094");
+        // Any clock, however wrong, gives an answer or None, never an overflow.
+        for now in [f64::MAX, f64::MIN, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 8.64e15, -8.64e15] {
+            let _ = parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now);
+        }
         for bad in [
             "Sunday, 31-Feb-99 00:00:00 GMT",
             "Sun, 06-Nov-94 08:49:37 GMT",
