@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageDir, root } from '../scripts/lib/paths.mjs';
+import { wasmFunctionTypes } from '../scripts/lib/wasm-types.mjs';
 import { interleave, median } from './lib/measure.mjs';
 
 const rounds = Number(process.argv[2] ?? 21);
@@ -64,57 +65,6 @@ function wasmWith(signatures) {
   ]);
 }
 
-/** The signatures of a wasm's function imports, in order. */
-function importSignatures(bytes) {
-  let p = 8;
-  const u = () => {
-    let result = 0;
-    let shift = 0;
-    let byte;
-    do {
-      byte = bytes[p++];
-      result |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return result >>> 0;
-  };
-  const skipName = () => {
-    const length = u();
-    p += length;
-  };
-  const types = [];
-  const signatures = [];
-  while (p < bytes.length) {
-    const id = bytes[p++];
-    const end = u() + p;
-    if (id === 1) {
-      for (let n = u(); n > 0; n -= 1) {
-        p += 1; // 0x60
-        const params = [...bytes.subarray(p + 1, p + 1 + bytes[p])];
-        p += 1 + params.length;
-        const results = [...bytes.subarray(p + 1, p + 1 + bytes[p])];
-        p += 1 + results.length;
-        types.push([params, results]);
-      }
-    } else if (id === 2) {
-      for (let n = u(); n > 0; n -= 1) {
-        skipName();
-        skipName();
-        const kind = bytes[p++];
-        if (kind === 0) signatures.push(types[u()]);
-        else if (kind === 1 || kind === 2) { // table (reftype, limits) or memory (limits)
-          if (kind === 1) p += 1;
-          const flags = bytes[p++];
-          u();
-          if (flags & 1) u();
-        } else p += 2; // global
-      }
-    }
-    p = end;
-  }
-  return signatures;
-}
-
 const EXTERNREF = 0x6f;
 const jsFunction = ([params, results]) => {
   const args = params.map((_, i) => `a${i}`);
@@ -132,7 +82,7 @@ export function decode(token) {
 
 const dir = join(tmpdir(), 'spike-cold-floor');
 mkdirSync(dir, { recursive: true });
-const ours = importSignatures(readFileSync(join(packageDir, 'dist', 'client.wasm')));
+const ours = wasmFunctionTypes(readFileSync(join(packageDir, 'dist', 'client.wasm'))).imports.map(({ type }) => [type.params, type.results]);
 const oneSignature = ours.map(() => [[I32], [I32]]);
 const files = {
   empty: 'export function decode(token) { return token.length; }\n',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { makeToken } from '../cases/tokens.js';
+import { wasmFunctionTypes } from '../../scripts/lib/wasm-types.mjs';
 
 const dist = fileURLToPath(new URL('../../build/package/dist/', import.meta.url));
 const token = makeToken({ sub: 't:u', user_id: 'u', iat: 1795454562, exp: 1795458162 });
@@ -40,75 +41,10 @@ test('the probe can fail: touching FormData loads undici', () => {
 // compiles a wasm-to-JS wrapper per import signature assuming the JS function's arity matches:
 // one that does not costs another wrapper at instantiation (patchGlue gives the glue's catch
 // imports their parameters).
-function wasmFunctionTypes(bytes) {
-  let p = 8;
-  const u = () => {
-    let result = 0;
-    let shift = 0;
-    let byte;
-    do {
-      byte = bytes[p++];
-      result |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return result >>> 0;
-  };
-  const text = () => {
-    const length = u();
-    p += length;
-    return bytes.subarray(p - length, p).toString();
-  };
-  const types = [];
-  const functions = [];
-  const imports = [];
-  const exports = [];
-  while (p < bytes.length) {
-    const id = bytes[p++];
-    const end = u() + p;
-    if (id === 1) {
-      for (let n = u(); n > 0; n -= 1) {
-        p += 1; // 0x60, a function type
-        const params = u();
-        p += params;
-        const results = u();
-        p += results;
-        types.push({ params, results });
-      }
-    } else if (id === 2) {
-      for (let n = u(); n > 0; n -= 1) {
-        const module = text();
-        const name = text();
-        const kind = bytes[p++];
-        if (kind === 0) {
-          const type = types[u()];
-          functions.push(type);
-          imports.push({ module, name, type });
-        } else if (kind === 1 || kind === 2) {
-          if (kind === 1) p += 1; // the table's element type
-          const flags = bytes[p++];
-          u();
-          if (flags & 1) u();
-        } else p += 2; // a global
-      }
-    } else if (id === 3) {
-      for (let n = u(); n > 0; n -= 1) functions.push(types[u()]);
-    } else if (id === 7) {
-      for (let n = u(); n > 0; n -= 1) {
-        const name = text();
-        const kind = bytes[p++];
-        const index = u();
-        if (kind === 0) exports.push({ name, type: functions[index] });
-      }
-    }
-    p = end;
-  }
-  return { imports, exports };
-}
-
 test('the client wasm exports return one value at most', () => {
   const { exports } = wasmFunctionTypes(readFileSync(join(dist, 'client.wasm')));
   assert.ok(exports.length > 10, 'the exports were read');
-  assert.deepEqual(exports.filter((e) => e.type.results > 1).map((e) => e.name), []);
+  assert.deepEqual(exports.filter((e) => e.type.results.length > 1).map((e) => e.name), []);
 });
 
 test('the client glue hands the wasm import functions of the arity the wasm declares', () => {
@@ -122,6 +58,6 @@ test('the client glue hands the wasm import functions of the arity the wasm decl
   const arity = JSON.parse(run.stdout);
   const { imports } = wasmFunctionTypes(readFileSync(join(dist, 'client.wasm')));
   assert.ok(imports.length > 10, 'the imports were read');
-  const mismatched = imports.filter((i) => arity[i.module]?.[i.name] !== i.type.params).map((i) => `${i.name}: ${arity[i.module]?.[i.name]} for ${i.type.params}`);
+  const mismatched = imports.filter((i) => arity[i.module]?.[i.name] !== i.type.params.length).map((i) => `${i.name}: ${arity[i.module]?.[i.name]} for ${i.type.params.length}`);
   assert.deepEqual(mismatched, []);
 });
