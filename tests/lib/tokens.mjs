@@ -1,13 +1,12 @@
-// Tokens for tests that run without the emulator: real RS256 JWTs from js/testing/jwt.cjs, what a
-// token says, and a token's fingerprint as the client and the token handler compute it.
-import jwt from '../../js/testing/jwt.cjs';
+// Tokens for tests that run without the emulator, what a token says, and a token's fingerprint as
+// the client and the token handler compute it. The client decodes tokens but never verifies them
+// (the API does), so these carry a placeholder signature: no RSA key to generate at import.
+import { makeToken } from '../cases/tokens.js';
 
-const keys = jwt.createKeyPair();
-
-/** A real RS256 JWT issued at `atMs` (a clock's ms), living `life` seconds, for `user`. */
+/** A JWT issued at `atMs` (a clock's ms), living `life` seconds, for `user`. */
 export const tokenAt = (atMs, { life = 3600, user = 'user-42' } = {}) => {
   const iat = Math.floor(atMs / 1000);
-  return jwt.sign(keys, { iss: 'https://api.test', sub: `tenant-1:${user}`, tenant_id: 'tenant-1', user_id: user, iat, exp: iat + life });
+  return makeToken({ iss: 'https://api.test', sub: `tenant-1:${user}`, tenant_id: 'tenant-1', user_id: user, iat, exp: iat + life });
 };
 
 /** The `user_id` claim of a token (or of `Bearer <token>`). */
