@@ -80,6 +80,8 @@ impl Request {
         if self.replayable && self.transient_retries < max_retries && retry::is_transient(failure) && self.may_retry {
             let delay = retry::backoff_ms(self.transient_retries, retry_after_ms, random);
             self.transient_retries += 1;
+            // (max: a NaN `random` from an injected clock waits 0, not NaN.)
+            self.delay_ms = delay.max(0.0);
             Next::RetryAfter(delay)
         } else {
             Next::Failed

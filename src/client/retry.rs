@@ -73,12 +73,9 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
 const WEEKDAYS: [&str; 7] = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"];
 const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
 
-/// The value of ASCII digits (at least one), like `digits` on bytes.
+/// A date field's digits (two or four of them) as a number.
 fn num(bytes: &[u8]) -> Option<i64> {
-    if bytes.is_empty() {
-        return None;
-    }
-    bytes.iter().try_fold(0i64, |n, &b| if b.is_ascii_digit() { Some(n * 10 + i64::from(b - b'0')) } else { None })
+    digits(bytes).and_then(|n| i64::try_from(n).ok())
 }
 
 /// An HTTP-date (RFC 9110 5.6.7) to milliseconds since the epoch:

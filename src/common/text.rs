@@ -55,13 +55,14 @@ pub fn is_http_url(s: &str) -> bool {
     strip_prefix_ignore_case(s, "https://").is_some() || strip_prefix_ignore_case(s, "http://").is_some()
 }
 
-/// The value of a string of ASCII digits (at least one); `None` for anything else or past
+/// The value of ASCII digits (at least one; text or bytes); `None` for anything else or past
 /// `u64::MAX`. Like `s.parse::<u64>()` without its `+` sign and core's parsing code.
-pub fn digits(s: &str) -> Option<u64> {
-    if s.is_empty() {
+pub fn digits(s: &(impl AsRef<[u8]> + ?Sized)) -> Option<u64> {
+    let bytes = s.as_ref();
+    if bytes.is_empty() {
         return None;
     }
-    s.bytes().try_fold(0u64, |n, b| n.checked_mul(10)?.checked_add(u64::from(char::from(b).to_digit(10)?)))
+    bytes.iter().try_fold(0u64, |n, &b| n.checked_mul(10)?.checked_add(u64::from(char::from(b).to_digit(10)?)))
 }
 
 /// A non-negative integer in decimal, like `n.to_string()`.

@@ -230,7 +230,7 @@ impl SpikeCore {
         let Some(r) = self.requests.get_mut(request) else { return AttemptStep::Failed };
         let retry_after_ms = retry_after.and_then(|v| retry::parse_retry_after(&v, now_ms));
         let next = r.after_answer(&mut self.state, self.config.max_retries, status, error_code.as_deref(), retry_after_ms, random);
-        step(r, next)
+        step(next)
     }
 
     /// After an attempt without an HTTP answer (`timed_out`, or a network error).
@@ -238,7 +238,7 @@ impl SpikeCore {
     pub fn after_failure(&mut self, request: u32, timed_out: bool, random: f64) -> AttemptStep {
         let Some(r) = self.requests.get_mut(request) else { return AttemptStep::Failed };
         let next = r.after_failure(self.config.max_retries, timed_out, random);
-        step(r, next)
+        step(next)
     }
 
     /// The wait before a `RetryLater`, in milliseconds.
@@ -263,14 +263,12 @@ fn installed(generation: Option<u64>) -> RefreshEnd {
     if generation.is_some() { RefreshEnd::Installed } else { RefreshEnd::Superseded }
 }
 
-fn step(request: &mut Request, next: Next) -> AttemptStep {
+/// The core's decision as the driver's step (the delay of a `RetryLater` is the request's).
+fn step(next: Next) -> AttemptStep {
     match next {
         Next::Succeeded => AttemptStep::Succeeded,
         Next::Failed => AttemptStep::Failed,
         Next::TokenRetry => AttemptStep::RetryNow,
-        Next::RetryAfter(ms) => {
-            request.delay_ms = ms.max(0.0);
-            AttemptStep::RetryLater
-        }
+        Next::RetryAfter(_) => AttemptStep::RetryLater,
     }
 }
