@@ -55,11 +55,9 @@ function remapRegistryFlags() {
   return [...given, ...flags].filter(Boolean).join('\x1f');
 }
 
-function cargoBuild(flavour) {
+/** `env`: the environment with the build's RUSTFLAGS (`remapRegistryFlags`, computed once). */
+function cargoBuild(flavour, env) {
   const features = flavour.features.length ? ['--features', flavour.features.join(',')] : [];
-  // Both wasm builds (their profiles, release-web and release for wasm32, are theirs alone, so the
-  // flags never make cargo rebuild the native tests).
-  const env = { ...process.env, CARGO_ENCODED_RUSTFLAGS: remapRegistryFlags() };
   run('cargo', ['build', '--profile', flavour.profile, '--lib', '--target', TARGET, ...features], { cwd: root, env });
   const out = join(buildDir, 'wasm', `${flavour.name}.wasm`);
   mkdirSync(join(buildDir, 'wasm'), { recursive: true });
@@ -417,9 +415,12 @@ export async function build() {
   ensureBuildTools();
   rmSync(packageDir, { recursive: true, force: true });
   const dirs = {};
+  // Both wasm builds (their profiles, release-web and release for wasm32, are theirs alone, so the
+  // flags never make cargo rebuild the native tests).
+  const env = { ...process.env, CARGO_ENCODED_RUSTFLAGS: remapRegistryFlags() };
   for (const flavour of FLAVOURS) {
     step(`Building the ${flavour.name} wasm (${flavour.features.length ? flavour.features.join(',') : 'no extra features'})`);
-    dirs[flavour.name] = bindgen(flavour, cargoBuild(flavour));
+    dirs[flavour.name] = bindgen(flavour, cargoBuild(flavour, env));
   }
   step('Staging build/package');
   await stagePackage(stageGenerated(dirs));

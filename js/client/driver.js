@@ -363,8 +363,7 @@ export function defineSpikeClient(core, SpikeError) {
 
   /**
    * One attempt's deadline (see `#attempt`). A class rather than closures made per attempt: the
-   * hot path allocates less, and the build's keep-names wrapper (a defineProperty per named
-   * closure) stays out of it.
+   * hot path allocates less.
    */
   class Attempt {
     response = null;
@@ -443,7 +442,6 @@ export function defineSpikeClient(core, SpikeError) {
      */
     read(reading) {
       return new Promise((resolve, reject) => {
-        // (A field, not a named const: the build's keep-names would wrap a named closure.)
         this.#cutRead = (cause) => reject(this.failure(cause));
         Promise.resolve(reading).then(resolve, this.#cutRead);
         // Already aborted: the cut wins unless `reading` had already settled (as a race would).
@@ -610,14 +608,17 @@ export function defineSpikeClient(core, SpikeError) {
     }
 
     /**
-     * What `readInit` makes of a verb's call without init or body: the same for every such call
-     * of this client (the client's headers and fetch are fixed), so it is read once per method.
+     * What `readInit` makes of a call without init or body (a verb's, or fetch()/request()'s with
+     * no method): the same for every such call of this client (the client's headers and fetch are
+     * fixed), so it is read once per method.
      * Nothing mutates it: every attempt sends its own copy of `request` and of `headers`.
      */
     #plainRequest(method) {
       let req = this.#plain.get(method);
       if (req === undefined) {
-        req = readInit(withBody(undefined, method, undefined, this.#typeSet), this.#config.headers, this.#config.fetch);
+        // No method: fetch() or request() without init, which send the init as given (none).
+        const init = method === undefined ? undefined : withBody(undefined, method, undefined, this.#typeSet);
+        req = readInit(init, this.#config.headers, this.#config.fetch);
         Object.freeze(req.request);
         this.#plain.set(method, Object.freeze(req));
       }
@@ -799,8 +800,8 @@ export function defineSpikeClient(core, SpikeError) {
      */
     async #send(path, init, consume, method, body) {
       try {
-        // A verb without init or body (a plain GET): its request is read once (see #plainRequest).
-        const plain = method !== undefined && (init === undefined || init === null) && body === undefined;
+        // A call without init or body (a plain GET): its request is read once (see #plainRequest).
+        const plain = (init === undefined || init === null) && body === undefined;
         if (method !== undefined && !plain) init = withBody(init, method, body, this.#typeSet);
         const url = this.#urls.get(path) ?? this.#resolve(path);
         const req = plain ? this.#plainRequest(method) : readInit(init, this.#config.headers, this.#config.fetch);
