@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { run, step } from './lib/run.mjs';
 import { buildDir, packageDir, root } from './lib/paths.mjs';
 import { ensureBuildTools } from './setup.mjs';
+import { leb, readName, wasmSections } from './lib/wasm-types.mjs';
 
 const TARGET = 'wasm32-unknown-unknown';
 // Features Rust enables by default for wasm32 today; wasm-opt must be allowed to keep them. Not
@@ -88,29 +89,18 @@ function bindgen(flavour, wasmFile) {
  */
 export function withoutFeature(bytes, feature) {
   const out = Buffer.from(bytes);
-  let p = 8;
-  const leb = () => { let r = 0, s = 0, b; do { b = out[p++]; r |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return r >>> 0; };
-  while (p < out.length) {
-    const id = out[p++];
-    const size = leb();
-    const end = p + size;
-    if (id === 0) {
-      const nameLength = leb();
-      const name = out.subarray(p, p + nameLength).toString();
-      p += nameLength;
-      if (name === 'target_features') {
-        for (let i = leb(); i > 0; i -= 1) {
-          const prefix = p++;
-          const length = leb();
-          if (out.subarray(p, p + length).toString() === feature) {
-            out[prefix] = 0x2d; // '-'
-            return out;
-          }
-          p += length;
-        }
+  const section = wasmSections(out).find((s) => s.name === 'custom "target_features"');
+  if (section) {
+    let [count, p] = leb(out, readName(out, section.start)[1]);
+    for (; count > 0; count -= 1) {
+      const prefix = p;
+      const [name, next] = readName(out, p + 1);
+      if (name === feature) {
+        out[prefix] = 0x2d; // '-'
+        return out;
       }
+      p = next;
     }
-    p = end;
   }
   // No such feature listed (or no section): wasm-bindgen takes it as off already.
   return out;

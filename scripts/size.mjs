@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { run } from './lib/run.mjs';
 import { buildDir, packageDir, root } from './lib/paths.mjs';
+import { leb, wasmFunctionTypes, wasmSections } from './lib/wasm-types.mjs';
 
 /** The browser entry and everything it statically imports. */
 export function browserFiles() {
@@ -74,57 +75,10 @@ export function sizeReport() {
   return [...rows, total];
 }
 
-const SECTION_NAMES = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'elem', 'code', 'data', 'datacount'];
-
-/** Reads an unsigned LEB128 at `at`: [value, next offset]. */
-function leb(bytes, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = bytes[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
-
-/** The sections of a wasm binary: { name, start, end } (custom sections by their own name). */
-export function wasmSections(bytes) {
-  const sections = [];
-  for (let at = 8; at < bytes.length; ) {
-    const id = bytes[at];
-    const [size, start] = leb(bytes, at + 1);
-    let name = SECTION_NAMES[id] ?? `section ${id}`;
-    if (id === 0) {
-      const [len, nameAt] = leb(bytes, start);
-      name = `custom "${new TextDecoder().decode(bytes.subarray(nameAt, nameAt + len))}"`;
-    }
-    sections.push({ id, name, start, end: start + size });
-    at = start + size;
-  }
-  return sections;
-}
-
 /** Body size of every defined function, with its name when the binary has a "name" section. */
 export function functionSizes(bytes) {
   const sections = wasmSections(bytes);
-  let imported = 0;
-  const imports = sections.find((s) => s.id === 2);
-  if (imports) {
-    let [count, at] = leb(bytes, imports.start);
-    for (; count > 0; count--) {
-      for (const _ of [0, 1]) {
-        const [len, next] = leb(bytes, at);
-        at = next + len; // module and field names
-      }
-      const kind = bytes[at++];
-      if (kind === 0) { imported++; at = leb(bytes, at)[1]; }
-      else if (kind === 1) { const flags = bytes[at + 1]; at = leb(bytes, at + 2)[1]; if (flags & 1) at = leb(bytes, at)[1]; }
-      else if (kind === 2) { const flags = bytes[at]; at = leb(bytes, at + 1)[1]; if (flags & 1) at = leb(bytes, at)[1]; }
-      else if (kind === 3) at += 2;
-      else if (kind === 4) at = leb(bytes, at + 1)[1];
-    }
-  }
+  const imported = wasmFunctionTypes(bytes).imports.length;
   const names = new Map();
   const nameSection = sections.find((s) => s.name === 'custom "name"');
   if (nameSection) {
