@@ -13,10 +13,15 @@ import { wasmFunctionTypes } from '../../scripts/lib/wasm-types.mjs';
 const dist = fileURLToPath(new URL('../../build/package/dist/', import.meta.url));
 const token = makeToken({ sub: 't:u', user_id: 'u', iat: 1795454562, exp: 1795458162 });
 
-const loadsUndici = (script, type) => {
+/** Runs `script` in a fresh Node process in dist/; its stdout. */
+const nodeIn = (script, type = 'module') => {
   const run = spawnSync(process.execPath, [`--input-type=${type}`, '-e', script], { encoding: 'utf8', cwd: dist });
   assert.equal(run.status, 0, run.stderr);
-  const [claims, undici] = run.stdout.trim().split('\n');
+  return run.stdout;
+};
+
+const loadsUndici = (script, type) => {
+  const [claims, undici] = nodeIn(script, type).trim().split('\n');
   assert.equal(claims, 'u', 'decodeToken decoded the token');
   return undici === 'true';
 };
@@ -41,8 +46,10 @@ test('the probe can fail: touching FormData loads undici', () => {
 // compiles a wasm-to-JS wrapper per import signature assuming the JS function's arity matches:
 // one that does not costs another wrapper at instantiation (patchGlue gives the glue's catch
 // imports their parameters).
+const clientWasm = wasmFunctionTypes(readFileSync(join(dist, 'client.wasm')));
+
 test('the client wasm exports return one value at most', () => {
-  const { exports } = wasmFunctionTypes(readFileSync(join(dist, 'client.wasm')));
+  const { exports } = clientWasm;
   assert.ok(exports.length > 10, 'the exports were read');
   assert.deepEqual(exports.filter((e) => e.type.results.length > 1).map((e) => e.name), []);
 });
@@ -53,10 +60,8 @@ test('the client glue hands the wasm import functions of the arity the wasm decl
     WebAssembly.Instance = new Proxy(I, { construct(t, args, n) { seen = args[1]; return Reflect.construct(t, args, n); } });
     const { decodeToken } = await import('./index.mjs'); decodeToken(${JSON.stringify(token)});
     console.log(JSON.stringify(Object.fromEntries(Object.entries(seen).map(([m, fns]) => [m, Object.fromEntries(Object.entries(fns).map(([k, f]) => [k, f.length]))]))));`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: dist });
-  assert.equal(run.status, 0, run.stderr);
-  const arity = JSON.parse(run.stdout);
-  const { imports } = wasmFunctionTypes(readFileSync(join(dist, 'client.wasm')));
+  const arity = JSON.parse(nodeIn(script));
+  const { imports } = clientWasm;
   assert.ok(imports.length > 10, 'the imports were read');
   const mismatched = imports.filter((i) => arity[i.module]?.[i.name] !== i.type.params.length).map((i) => `${i.name}: ${arity[i.module]?.[i.name]} for ${i.type.params.length}`);
   assert.deepEqual(mismatched, []);

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { SpikeClient } from '../../build/package/dist/index.mjs';
-import { IO } from '../lib/fake-io.mjs';
+import { IO, turn } from '../lib/fake-io.mjs';
 import { tokenAt, userOf } from '../lib/tokens.mjs';
 import { startEmulator } from '../../build/package/dist/testing.mjs';
 import { listenLocal, sendJson } from '../../scripts/lib/local-server.mjs';
@@ -191,7 +191,6 @@ for (const kind of KINDS) {
 
 // Found in review (issue 14): the superseded refresh's `finally` cleared the driver's handle of the
 // refresh a call had begun in the same tick; the next waiter then began a second, overlapping one.
-const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 test('invalidateToken() during a refresh, then a call in the very tick the superseded refresh ends: the superseded refresh does not clear the new one, provider calls never overlap', async () => {
   // A clock whose next reading queues `hook` as a microtask (the driver reads the clock right
@@ -214,11 +213,11 @@ test('invalidateToken() during a refresh, then a call in the very tick the super
     maxInFlight = Math.max(maxInFlight, inFlight);
     return new Promise((resolve) => pending.push((t) => { inFlight -= 1; resolve(t); }));
   };
-  const fetch = async () => new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+  const fetch = async () => Response.json({});
   const spike = new SpikeClient({ baseUrl: 'https://api.test', tokenProvider, fetch, [IO]: io });
 
   const first = spike.get('/a'); // refresh #1 starts
-  await tick();
+  await turn();
   assert.equal(pending.length, 1);
   spike.invalidateToken(); // user switch: refresh #1 is superseded
   let second;
@@ -226,12 +225,12 @@ test('invalidateToken() during a refresh, then a call in the very tick the super
     second = spike.get('/b'); // another part of the app calls in that same tick
   };
   pending[0](tokenAt(Date.now(), { user: 'old' })); // refresh #1 ends (dropped)
-  for (let i = 0; i < 5; i += 1) await tick();
+  for (let i = 0; i < 5; i += 1) await turn();
   // Settle whatever was started so the test ends either way.
   const calls = pending.length;
   const overlap = maxInFlight;
   for (let i = 1; i < pending.length; i += 1) pending[i](tokenAt(Date.now(), { user: `new-${i}` }));
-  for (let i = 0; i < 5; i += 1) await tick();
+  for (let i = 0; i < 5; i += 1) await turn();
   for (let i = 1; i < pending.length; i += 1) pending[i](tokenAt(Date.now(), { user: `new-${i}` }));
   await Promise.allSettled([first, second]);
   spike.free();

@@ -6,7 +6,7 @@
 //   const fetch = scriptedFetch(io, [{ status: 503 }, { status: 200, body: { ok: true } }]);
 //   const spike = new SpikeClient({ token, fetch, [IO]: io });
 //   await io.run(spike.get('/x'));       // settles the call, firing timers in virtual time
-//   io.armed.map((t) => t.ms);           // every delay the client armed, in order
+//   io.delays();                         // every delay the client armed, in order
 
 /** The key under which SpikeClient takes its clock, timers and randomness. */
 export const IO = Symbol.for('@spike/sdk.io');
@@ -14,7 +14,7 @@ export const IO = Symbol.for('@spike/sdk.io');
 /** A whole second (HTTP dates have one-second resolution): Mon, 30 Nov 2026 00:00:00 GMT. */
 export const T0 = Date.UTC(2026, 10, 30);
 
-const turn = () => new Promise((resolve) => setImmediate(resolve));
+export const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * A virtual clock. `now()` is virtual ms (from `start`); `setTimeout`/`clearTimeout` keep a timer
@@ -25,41 +25,37 @@ export function fakeIo({ start = T0, randomDefault = 0.5 } = {}) {
   let now = start;
   let nextId = 1;
   let activity = 0; // bumped by every call the client makes into io (and by scriptedFetch)
-  const pending = new Map(); // id -> timer
+  const pending = new Map(); // id -> timer { id, at (virtual due time), run, arg }
+  const delays = []; // every delay armed, in order
   let randoms = [];
+  /** The earliest pending timer (ties: the first armed). */
+  const earliest = () => {
+    let first;
+    for (const timer of pending.values()) if (!first || timer.at < first.at) first = timer;
+    return first;
+  };
 
   const io = {
-    /** Every timer armed, in order: { id, ms, at (virtual due time), armedAt, fired, cleared }. */
-    armed: [],
-    /** Every value random() handed out. */
-    randoms: [],
-
     now() {
       activity += 1;
       return now;
     },
     random() {
       activity += 1;
-      const value = randoms.length ? randoms.shift() : randomDefault;
-      io.randoms.push(value);
-      return value;
+      return randoms.length ? randoms.shift() : randomDefault;
     },
     setTimeout(run, ms, arg) {
       activity += 1;
       if (typeof run !== 'function') throw new TypeError('fake setTimeout: not a function');
       const delay = Number.isFinite(ms) && ms > 0 ? ms : 0;
-      const timer = { id: nextId++, ms, at: now + delay, armedAt: now, run, arg, fired: false, cleared: false };
+      const timer = { id: nextId++, at: now + delay, run, arg };
       pending.set(timer.id, timer);
-      io.armed.push(timer);
+      delays.push(ms);
       return timer.id;
     },
     clearTimeout(id) {
       activity += 1;
-      const timer = pending.get(id);
-      if (timer) {
-        timer.cleared = true;
-        pending.delete(id);
-      }
+      pending.delete(id);
     },
 
     /** Values for the next random() calls, in order. */
@@ -76,11 +72,7 @@ export function fakeIo({ start = T0, randomDefault = 0.5 } = {}) {
     },
     /** The delays armed so far (ms), in order. */
     delays() {
-      return io.armed.map((t) => t.ms);
-    },
-    /** Marks activity (scriptedFetch does, per call), so `settle` waits for what follows it. */
-    touch() {
-      activity += 1;
+      return [...delays];
     },
 
     /**
@@ -101,12 +93,10 @@ export function fakeIo({ start = T0, randomDefault = 0.5 } = {}) {
 
     /** Fires the earliest due timer (ties: the first armed), moving the clock to its due time. */
     fireNext() {
-      let first;
-      for (const timer of pending.values()) if (!first || timer.at < first.at) first = timer;
+      const first = earliest();
       if (!first) return false;
       pending.delete(first.id);
       now = Math.max(now, first.at);
-      first.fired = true;
       activity += 1;
       first.run(first.arg);
       return true;
@@ -116,7 +106,8 @@ export function fakeIo({ start = T0, randomDefault = 0.5 } = {}) {
      * Settles `promise`, jumping the clock from timer to timer. Resolves or rejects as it does;
      * throws if it is still pending with no timer left (the client would hang forever).
      */
-    async run(promise, { maxTimers = 1_000 } = {}) {
+    async run(promise) {
+      const maxTimers = 1_000;
       let done = false;
       const watched = Promise.resolve(promise).then(
         (value) => {
@@ -142,9 +133,7 @@ export function fakeIo({ start = T0, randomDefault = 0.5 } = {}) {
       const until = now + ms;
       for (;;) {
         await io.settle();
-        let first;
-        for (const timer of pending.values()) if (timer.at <= until && (!first || timer.at < first.at)) first = timer;
-        if (!first) break;
+        if (!(earliest()?.at <= until)) break;
         io.fireNext();
       }
       now = until;
@@ -156,32 +145,28 @@ export function fakeIo({ start = T0, randomDefault = 0.5 } = {}) {
 
 /**
  * A scripted `fetch`: answers the calls in order from `script`, and records each call in
- * `fetch.calls` ({ url, method, headers (a Headers), authorization, signal, body, at: virtual ms }).
+ * `fetch.calls` ({ url, method, authorization, signal, body, at: virtual ms }).
  * A script entry is:
  *   { status, headers?, body? }  a new Response (a non-string body is sent as JSON)
  *   'hang'                       never answers; rejects with the signal's reason once it aborts
  *   { error }                    rejects with `error` (a network failure)
  *   (call) => Response|Promise   anything else
  * A call past the end of the script rejects with an Error saying so (the test then fails on its
- * counts, and `fetch.overrun` is set).
+ * counts).
  */
 export function scriptedFetch(io, script = []) {
   const queue = [...script];
   const fetch = async (url, init = {}) => {
-    io.touch();
-    const headers = new Headers(init.headers);
     const call = {
       url: String(url),
       method: init.method ?? 'GET',
-      headers,
-      authorization: headers.get('authorization'),
+      authorization: new Headers(init.headers).get('authorization'),
       signal: init.signal,
       body: init.body,
       at: io.now(),
     };
     fetch.calls.push(call);
     if (!queue.length) {
-      fetch.overrun = true;
       throw new Error(`scriptedFetch: unexpected call #${fetch.calls.length} (${call.method} ${call.url})`);
     }
     const step = queue.shift();
@@ -191,14 +176,13 @@ export function scriptedFetch(io, script = []) {
     return answer(step);
   };
   fetch.calls = [];
-  fetch.overrun = false;
   /** Adds entries to the end of the script. */
   fetch.push = (...steps) => queue.push(...steps);
   return fetch;
 }
 
 /** A new Response: `body` a string, or anything else as JSON. */
-export function answer({ status = 200, headers = {}, body } = {}) {
+function answer({ status = 200, headers = {}, body } = {}) {
   const json = body !== undefined && typeof body !== 'string';
   const h = new Headers(headers);
   if (json && !h.has('content-type')) h.set('content-type', 'application/json');
@@ -206,7 +190,7 @@ export function answer({ status = 200, headers = {}, body } = {}) {
 }
 
 /** A promise that never settles unless `signal` aborts (then it rejects with its reason, as fetch does). */
-export function hang(signal) {
+function hang(signal) {
   return new Promise((_, reject) => {
     if (!signal) return;
     if (signal.aborted) reject(signal.reason);
