@@ -18,6 +18,7 @@ const TOKEN = [{ alg: 'RS256', typ: 'JWT' }, { sub: 't:u', user_id: 'u', iat: 17
 const NODE_IMPORTS = {
   sdk: [pathToFileURL(join(packageDir, 'dist', 'index.mjs')).href, 'decodeToken'],
   'jwt-decode': [pathToFileURL(join(root, 'node_modules', 'jwt-decode', 'build', 'esm', 'index.js')).href, 'jwtDecode'],
+  'empty ES module': [new URL('./lib/empty-module.mjs', import.meta.url).href, 'call'],
 };
 
 function nodeColdStartMs([url, name]) {
@@ -62,10 +63,13 @@ export async function coldStartRows({ smoke }) {
     await server.close();
   }
   const ms = (x) => `${x.toFixed(1)} ms`;
+  const [sdk, jwt, empty] = [median(node.sdk), median(node['jwt-decode']), median(node['empty ES module'])];
+  const met = sdk / jwt <= 1.5;
   return [
     {
-      id: '6a', measure: 'cold start, Node: import to first `decodeToken`', unit: 'ms', sdk: median(node.sdk), peers: { 'jwt-decode': median(node['jwt-decode']) }, show: ms,
-      ratio: median(node.sdk) / median(node['jwt-decode']), ratioOf: 'jwt-decode', goal: '<= 1.5x', met: median(node.sdk) / median(node['jwt-decode']) <= 1.5,
+      id: '6a', measure: 'cold start, Node: import to first `decodeToken`', unit: 'ms', sdk, peers: { 'jwt-decode': jwt, 'empty ES module': empty }, show: ms,
+      ratio: sdk / jwt, ratioOf: 'jwt-decode', goal: '<= 1.5x', met,
+      note: met ? undefined : `${(sdk - 1.5 * jwt).toFixed(1)} ms over 1.5x; not reachable with the logic in this wasm: 1.5x leaves ${(1.5 * jwt - empty).toFixed(1)} ms above an empty ES module, and the wasm's own part (hex literal, compile, instantiate, first call) measured ~5 ms of it alone; tried: no multi-value returns, fewer import signatures, native hex decoding; one file: 1.89x, not adopted (bench/README.md, row 6a)`,
     },
     {
       id: '6b', measure: 'cold start, headless Chromium: `import()` (wasm fetch + compile + instantiate) to first decode', unit: 'ms',

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { packageDir, root } from '../scripts/lib/paths.mjs';
-import { measure, sizeReport } from '../scripts/size.mjs';
+import { entrySplit, measure, sectionReport, sizeReport } from '../scripts/size.mjs';
 
 const BUDGET_GZIP = 20 * 1024;
 const PEERS = ['jwt-decode', 'ky', '@supabase/auth-js', '@auth0/auth0-spa-js'];
@@ -35,12 +35,21 @@ export async function sizeRows() {
   }
   const kb = (x) => `${(x / 1024).toFixed(1)} KB`;
   const over = total.gzip - BUDGET_GZIP;
+  // What the goal leaves the wasm once the JS around it is counted, against what the wasm's
+  // messages and constants alone (its data section) weigh.
+  const whyNot = () => {
+    const split = entrySplit();
+    const js = total.gzip - split.hexGzip;
+    const leftRaw = ((BUDGET_GZIP - js) / split.hexGzip) * (split.hexChars / 2);
+    const data = sectionReport().find((r) => r.section === 'data')?.raw ?? 0;
+    return `not reachable with the logic in a Rust wasm inlined as hex (zero-config loading): the JS alone is ${kb(js)}, which leaves the wasm ~${kb(leftRaw)} raw at today's ratio, against ${kb(split.hexChars / 2)} today, of which ${kb(data)} is data (messages, tables): cutting it by ${(100 - (100 * leftRaw) / (split.hexChars / 2)).toFixed(0)}% means moving work out of Rust`;
+  };
   return [
     {
       id: '7a', measure: 'browser entry, wasm + JS, gzip -9', unit: 'bytes', sdk: total.gzip, peers, show: kb, goal: '<= 20 KB (stretch 15 KB)',
       met: total.gzip <= BUDGET_GZIP,
       note: `JS with the wasm inlined as hex (the same wasm as a binary: ${kb(wasm.gzip)})` +
-        (over > 0 ? `; over budget by ${kb(over)} (bench/README.md)` : ''),
+        (over > 0 ? `; over budget by ${kb(over)}; ${whyNot()} (bench/README.md)` : ''),
     },
     { id: '7b', measure: 'browser entry, wasm + JS, brotli', unit: 'bytes', sdk: total.brotli, peers: peersBrotli, show: kb, goal: null, met: null },
   ];
