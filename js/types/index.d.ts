@@ -309,6 +309,7 @@ export interface SpikeClientEvents {
   /** `fromTab` (with `shareAcrossTabs` only): the token came from another tab, not this client's source. */
   tokenRefreshed: TokenInfo & { fromTab?: boolean };
   retry: RetryEvent;
+  /** A call's failure; also a token refresh that failed early, while the current token is still alive (the calls go on with it). */
   error: SpikeError;
 }
 
