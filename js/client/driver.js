@@ -643,12 +643,12 @@ export function defineSpikeClient(core, SpikeError) {
         // An aborted caller stops waiting; the refresh goes on for everyone else.
         // Installed: use that token, even if it is short-lived: never refresh twice in a row for
         // one call (that is how refresh loops start). Superseded (invalidateToken(), or its token
-        // went stale meanwhile): decide again.
+        // went stale meanwhile), or failed while the current token lives (Kept): decide again.
         if (await abort.race(this.#refreshing)) return;
       }
     }
 
-    /** Starts the refresh; `#refreshing` resolves to true (a token was installed) or false (superseded). */
+    /** Starts the refresh; `#refreshing` resolves to true (a token was installed) or false (superseded, or failed with the current token kept). */
     #refresh() {
       // A forced refresh: the Cache-Control that names the refused token (see #fromEndpoint); else undefined.
       const forced = this.#core.beginRefresh();
@@ -661,7 +661,7 @@ export function defineSpikeClient(core, SpikeError) {
           // A superseded refresh's failure is about a token nobody wants, and one that began in the
           // leeway leaves a token the API still takes (Kept: reported, not thrown): either way its
           // waiters decide again, which gives them that token during the back-off.
-          const end = this.#core.refreshFailed(this.#io.now());
+          const end = this.#core.refreshFailed(this.#io.now(), err?.status);
           if (end === REFRESH_FAILED) throw err;
           if (end === KEPT) this.#emit('error', err);
           else if (end !== SUPERSEDED) throw unknownStep('RefreshEnd', end);

@@ -74,7 +74,8 @@ pub enum Failure {
     /// current token is still alive: its waiters send that token (`decide` gives it during the
     /// back-off) instead of failing, since the API would still accept it.
     TokenLives,
-    /// It counts, and there is no live token to fall back on: its waiters get the error.
+    /// It counts, and there is no live token to fall back on, or the source said no (a signed-out
+    /// user): its waiters get the error.
     Stands,
 }
 
@@ -112,7 +113,9 @@ impl TokenState {
     /// token, which never is; `None` without a token.
     pub fn refresh_at_ms(&self, leeway_secs: f64) -> Option<f64> {
         let t = self.current.as_ref()?;
-        Some(if self.fixed { f64::INFINITY } else { t.timing.refresh_at_ms(leeway_secs) })
+        // Not before the back-off of a failed refresh: an app that calls getToken() at this time
+        // (to keep the token warm) then waits it out instead of spinning on a live token.
+        Some(if self.fixed { f64::INFINITY } else { t.timing.refresh_at_ms(leeway_secs).max(self.not_before_ms) })
     }
 
     pub fn current(&self) -> Option<&Token> {
@@ -202,7 +205,9 @@ impl TokenState {
     }
 
     /// The running refresh failed: whether the failure counts, and for whom (see [`Failure`]).
-    pub fn refresh_failed(&mut self, now_ms: f64) -> Failure {
+    /// `said_no`: the source answered that it will not give this user a token (see
+    /// `source::said_no`), which no live token outlasts.
+    pub fn refresh_failed(&mut self, now_ms: f64, said_no: bool) -> Failure {
         self.refreshing = false;
         if self.refresh_superseded() {
             return Failure::Moot;
@@ -210,7 +215,7 @@ impl TokenState {
         self.failures = self.failures.saturating_add(1);
         let step = REFRESH_BACKOFF_BASE_MS * f64::from(1u32 << self.failures.min(8).saturating_sub(1));
         self.not_before_ms = now_ms + step.min(REFRESH_BACKOFF_MAX_MS);
-        if self.usable(now_ms).is_some() { Failure::TokenLives } else { Failure::Stands }
+        if !said_no && self.usable(now_ms).is_some() { Failure::TokenLives } else { Failure::Stands }
     }
 
     /// `invalidateToken()`: the next call refreshes, forced, and a refresh running now is superseded.
@@ -322,7 +327,7 @@ mod tests {
         assert_eq!(s.refused(), Some("t1"));
         assert!(s.begin_refresh());
         assert_eq!(s.refused(), Some("t1"), "still refused while the refresh runs");
-        assert_eq!(s.refresh_failed(0.0), Failure::Stands, "a refused token is no fallback");
+        assert_eq!(s.refresh_failed(0.0, false), Failure::Stands, "a refused token is no fallback");
         assert_eq!(s.refused(), Some("t1"), "and after it failed");
         s.begin_refresh();
         s.refresh_succeeded("t2".into(), "{}".into(), timing(0.0, 3600.0));
@@ -335,12 +340,12 @@ mod tests {
     fn failures_back_off_and_recover() {
         let mut s = TokenState::default();
         s.begin_refresh();
-        assert_eq!(s.refresh_failed(1000.0), Failure::Stands, "no token at all");
+        assert_eq!(s.refresh_failed(1000.0, false), Failure::Stands, "no token at all");
         assert_eq!(s.decide(1100.0, 60.0), Decision::BackOffUntil(1250.0));
         assert_eq!(s.decide(1250.0, 60.0), Decision::Refresh);
         for _ in 0..20 {
             s.begin_refresh();
-            s.refresh_failed(0.0);
+            s.refresh_failed(0.0, false);
         }
         assert_eq!(s.decide(0.0, 60.0), Decision::BackOffUntil(REFRESH_BACKOFF_MAX_MS));
         s.begin_refresh();
@@ -357,7 +362,8 @@ mod tests {
         // for the calls that waited on that refresh.
         assert_eq!(s.decide(60_000.0, 60.0), Decision::Refresh);
         s.begin_refresh();
-        assert_eq!(s.refresh_failed(60_000.0), Failure::TokenLives);
+        assert_eq!(s.refresh_failed(60_000.0, false), Failure::TokenLives);
+        assert_eq!(s.refresh_at_ms(60.0), Some(60_250.0), "the next refresh, after the back-off");
         assert_eq!(s.decide(60_000.0, 60.0), Decision::Use(1));
         assert_eq!(s.decide(60_100.0, 60.0), Decision::Use(1));
         s.invalidate();
@@ -372,17 +378,22 @@ mod tests {
         s.refresh_succeeded("t".into(), "{}".into(), timing(0.0, 100.0));
         // Early (in the leeway): the live token is the fallback.
         s.begin_refresh();
-        assert_eq!(s.refresh_failed(50_000.0), Failure::TokenLives);
+        assert_eq!(s.refresh_failed(50_000.0, false), Failure::TokenLives);
         // Once it has expired, a failure stands.
         s.begin_refresh();
-        assert_eq!(s.refresh_failed(100_000.0), Failure::Stands);
+        assert_eq!(s.refresh_failed(100_000.0, false), Failure::Stands);
         // Alive but refused by the API (two rejections in a row): it stands too.
         s.begin_refresh();
         s.refresh_succeeded("u".into(), "{}".into(), timing(200_000.0, 100.0));
         s.on_token_expired(2);
         s.on_token_expired(2);
         s.begin_refresh();
-        assert_eq!(s.refresh_failed(200_001.0), Failure::Stands);
+        assert_eq!(s.refresh_failed(200_001.0, false), Failure::Stands);
+        // The source said no (a signed-out user): the live token is no fallback either.
+        s.begin_refresh();
+        s.refresh_succeeded("v".into(), "{}".into(), timing(300_000.0, 100.0));
+        s.begin_refresh();
+        assert_eq!(s.refresh_failed(350_000.0, true), Failure::Stands);
         // A static token is never refreshed, so it never gets here; a fixed one that is alive is
         // simply used.
         let f = TokenState::fixed("s".into(), "{}".into(), timing(0.0, 100.0));
@@ -415,10 +426,10 @@ mod tests {
         s.invalidate();
         assert!(s.begin_refresh());
         s.invalidate();
-        assert_eq!(s.refresh_failed(10.0), Failure::Moot, "not counted");
+        assert_eq!(s.refresh_failed(10.0, false), Failure::Moot, "not counted");
         assert_eq!(s.decide(10.0, 60.0), Decision::Refresh, "no back-off");
         assert!(s.begin_refresh());
-        assert_eq!(s.refresh_failed(10.0), Failure::Stands, "a refresh of the current epoch counts");
+        assert_eq!(s.refresh_failed(10.0, false), Failure::Stands, "a refresh of the current epoch counts");
         assert_eq!(s.decide(11.0, 60.0), Decision::BackOffUntil(10.0 + REFRESH_BACKOFF_BASE_MS));
     }
 

@@ -556,6 +556,31 @@ test('a tokenEndpoint that never answers fails with token_provider_failed (cause
   assert.equal(fetch.calls[0].url, 'https://app.test/api/spike-token');
 });
 
+test('a tokenEndpoint in the leeway: a 503 keeps the live token (refreshAt moves past the back-off); a 401, the source saying no, fails the call', async () => {
+  const io = fakeIo();
+  const ENDPOINT = 'https://app.test/api/spike-token';
+  const issued = (user) => () => Response.json({ token: tokenAt(io.now(), { life: 100, user }) });
+  const fetch = scriptedFetch(io, [issued('user-1'), ok(), { status: 503, body: 'busy' }, ok(), { status: 401, body: { error: 'unauthorized' } }]);
+  const { spike } = client(io, fetch, { tokenEndpoint: ENDPOINT });
+  const errors = [];
+  spike.on('error', (err) => errors.push(err));
+  await io.run(spike.get(PATH));
+  await io.advance(50_000);
+  // Busy: the call goes out with user-1's token; the failure is an event; the next refresh is
+  // due after the 250 ms back-off, so getToken() before then asks nobody.
+  assert.deepEqual(await io.run(spike.get(PATH)), { ok: 1 });
+  assert.equal(errors.length, 1);
+  assertSpikeError(errors[0], 'token_provider_failed', 503);
+  assert.equal(spike.tokenInfo().refreshAt, T0 + 50_250);
+  assert.equal(userOf(`Bearer ${await io.run(spike.getToken())}`), 'user-1');
+  assert.equal(fetch.calls.length, 4, 'getToken() inside the back-off fetched nothing');
+  // Signed out: the endpoint's 401 is final though the token has 49 s left.
+  await io.advance(250);
+  const { error } = await outcome(io, spike.get(PATH));
+  assertSpikeError(error, 'token_provider_failed', 401);
+  assert.deepEqual(fetch.calls.map((c) => c.url), [ENDPOINT, URL_, ENDPOINT, URL_, ENDPOINT], 'nothing sent after the 401');
+});
+
 // --- 401 token_expired -------------------------------------------------------------------------
 
 const expired = () => ({ status: 401, body: { error: 'token_expired', message: 'Token has expired' } });

@@ -164,9 +164,10 @@ impl SpikeCore {
     /// The running refresh failed (the source, or installing what it gave): `Failed`, `Kept`
     /// (the current token still lives: the waiters use it) or `Superseded` (its failure is
     /// nobody's: the waiters decide again instead of getting it).
+    /// `status`: the token endpoint's answer, when the failure is one (the error's `status`).
     #[wasm_bindgen(js_name = refreshFailed)]
-    pub fn refresh_failed(&mut self, now_ms: f64) -> RefreshEnd {
-        match self.state.refresh_failed(now_ms) {
+    pub fn refresh_failed(&mut self, now_ms: f64, status: Option<u16>) -> RefreshEnd {
+        match self.state.refresh_failed(now_ms, source::said_no(status)) {
             Failure::Stands => RefreshEnd::Failed,
             Failure::TokenLives => RefreshEnd::Kept,
             Failure::Moot => RefreshEnd::Superseded,
