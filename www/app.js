@@ -326,12 +326,22 @@ function keepFresh(info) {
   if (!$('keep-fresh').checked || document.visibilityState !== 'visible' || state.keepFresh || info.refreshAt === null) return;
   if (Date.now() < info.refreshAt) return;
   const client = state.client;
+  // A refresh that fails while the token is still alive does not fail getToken(): the live token
+  // stays in use, the failure is an `error` event, and refreshAt moves past the SDK's back-off.
+  let kept = null;
+  const off = client.on('error', (err) => {
+    if (err.code === 'token_provider_failed') kept = err;
+  });
   state.keepFresh = client
     .getToken()
-    .then(() => log('refresh', 'keep fresh', 'getToken() at the refresh point, with no request waiting'))
+    .then(() => {
+      if (kept && client.tokenInfo()?.expiresAt === info.expiresAt) log('backoff', 'keep fresh', `the refresh failed (${kept.message}); the live token stays in use until the next try`);
+      else log('refresh', 'keep fresh', 'getToken() at the refresh point, with no request waiting');
+    })
     .catch((err) => fail('keep fresh', err))
-    .then(() => new Promise((r) => setTimeout(r, state.failure ? 5000 : 0)))
+    .then(() => new Promise((r) => setTimeout(r, state.failure || kept ? 5000 : 0)))
     .finally(() => {
+      off();
       state.keepFresh = null;
       renderToken();
       refreshStats();

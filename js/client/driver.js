@@ -18,7 +18,7 @@ import { shareTokens } from './tabs.js';
 export const STEPS = {
   TokenStep: ['Use', 'Wait', 'Refresh', 'BackOff'],
   AttemptStep: ['Succeeded', 'Failed', 'RetryNow', 'RetryLater'],
-  RefreshEnd: ['Installed', 'Superseded', 'Failed'],
+  RefreshEnd: ['Installed', 'Superseded', 'Failed', 'Kept'],
 };
 
 const EVENTS = ['tokenRefreshed', 'retry', 'error'];
@@ -132,7 +132,7 @@ export function defineSpikeClient(core, SpikeError) {
   // Every name of STEPS, each handled below (tests/js/boundary.test.mjs checks this list is whole).
   const { Use: USE, Wait: WAIT, Refresh: REFRESH, BackOff: BACK_OFF } = core.TokenStep;
   const { Succeeded: SUCCEEDED, Failed: FAILED, RetryNow: RETRY_NOW, RetryLater: RETRY_LATER } = core.AttemptStep;
-  const { Installed: INSTALLED, Superseded: SUPERSEDED, Failed: REFRESH_FAILED } = core.RefreshEnd;
+  const { Installed: INSTALLED, Superseded: SUPERSEDED, Failed: REFRESH_FAILED, Kept: KEPT } = core.RefreshEnd;
   /** A value of a core enum this driver does not know: the two sides were built apart. */
   const unknownStep = (name, value) => new Error(`@spike/sdk: the wasm core answered ${name} ${value}, which this driver does not know`);
   const invalid = (message) => new SpikeError('invalid_options', message);
@@ -468,7 +468,7 @@ export function defineSpikeClient(core, SpikeError) {
   const SpikeClient = class SpikeClient {
     #wasm; // the SpikeCore, until free()
     #config;
-    #refreshing = null; // the running refresh's promise (the core knows whether one runs): true once it installed a token, false if superseded
+    #refreshing = null; // the running refresh's promise (the core knows whether one runs): true once it installed a token, false if superseded or kept (see #refresh)
     #listeners = new Map(EVENTS.map((e) => [e, new Set()]));
     #urls = new Map(); // path -> URL as the core resolved it (apps call a handful of paths)
     #bearerToken; // the token #bearerValue was made for
@@ -643,12 +643,12 @@ export function defineSpikeClient(core, SpikeError) {
         // An aborted caller stops waiting; the refresh goes on for everyone else.
         // Installed: use that token, even if it is short-lived: never refresh twice in a row for
         // one call (that is how refresh loops start). Superseded (invalidateToken(), or its token
-        // went stale meanwhile): decide again.
+        // went stale meanwhile), or failed while the current token lives (Kept): decide again.
         if (await abort.race(this.#refreshing)) return;
       }
     }
 
-    /** Starts the refresh; `#refreshing` resolves to true (a token was installed) or false (superseded). */
+    /** Starts the refresh; `#refreshing` resolves to true (a token was installed) or false (superseded, or failed with the current token kept). */
     #refresh() {
       // A forced refresh: the Cache-Control that names the refused token (see #fromEndpoint); else undefined.
       const forced = this.#core.beginRefresh();
@@ -658,10 +658,13 @@ export function defineSpikeClient(core, SpikeError) {
         try {
           if (!(await (this.#tabs ? this.#tabs.refresh(fetch) : fetch()))) return false;
         } catch (err) {
-          // A superseded refresh's failure is about a token nobody wants: its waiters decide again.
-          const end = this.#core.refreshFailed(this.#io.now());
+          // A superseded refresh's failure is about a token nobody wants, and one that began in the
+          // leeway leaves a token the API still takes (Kept: reported, not thrown): either way its
+          // waiters decide again, which gives them that token during the back-off.
+          const end = this.#core.refreshFailed(this.#io.now(), err?.status);
           if (end === REFRESH_FAILED) throw err;
-          if (end !== SUPERSEDED) throw unknownStep('RefreshEnd', end);
+          if (end === KEPT) this.#emit('error', err);
+          else if (end !== SUPERSEDED) throw unknownStep('RefreshEnd', end);
           return false;
         } finally {
           // Only its own: once the core has ended this refresh (the install or refreshFailed just

@@ -289,7 +289,8 @@ export interface TokenInfo<C = SpikeClaims> {
   secondsLeft: number | null;
   /**
    * Local time (ms since epoch) from which the client refreshes the token before using it:
-   * `expiresAt` minus the leeway (capped at half the lifetime). Null for a static token or one without `exp`.
+   * `expiresAt` minus the leeway (capped at half the lifetime), and not before the back-off of a
+   * refresh that just failed. Null for a static token or one without `exp`.
    */
   refreshAt: number | null;
 }
@@ -309,6 +310,7 @@ export interface SpikeClientEvents {
   /** `fromTab` (with `shareAcrossTabs` only): the token came from another tab, not this client's source. */
   tokenRefreshed: TokenInfo & { fromTab?: boolean };
   retry: RetryEvent;
+  /** A call's failure; also a token refresh that failed early, while the current token is still alive (the calls go on with it). */
   error: SpikeError;
 }
 
@@ -356,7 +358,11 @@ export declare class SpikeClient {
   put<T = unknown>(path: string, body?: RequestBody, init?: SpikeRequestInit): Promise<T>;
   patch<T = unknown>(path: string, body?: RequestBody, init?: SpikeRequestInit): Promise<T>;
   delete<T = unknown>(path: string, init?: SpikeRequestInit): Promise<T>;
-  /** A token valid for at least the leeway, refreshing first if needed. */
+  /**
+   * The token the next call would send, refreshing first if it is within the leeway. If that
+   * refresh fails while the token is still alive (and the source did not say no), resolves with
+   * the live token: the failure goes to `error` listeners and `refreshAt` moves past the back-off.
+   */
   getToken(): Promise<string>;
   /** The current token's claims and expiry, or null before the first token. */
   tokenInfo(): TokenInfo | null;

@@ -28,6 +28,13 @@ pub fn failed(message: &str, status: Option<u16>) -> SdkError {
     err
 }
 
+/// Whether a failed token fetch was the source saying no: a 4xx answer from the token endpoint
+/// (a signed-out user's 401, a 403), except 408 and 429, which ask to try later. A live token
+/// is no fallback then; a provider's throw, a timeout or a 5xx may pass, and the token may be.
+pub fn said_no(status: Option<u16>) -> bool {
+    matches!(status, Some(s) if (400..500).contains(&s) && s != 408 && s != 429)
+}
+
 /// The token endpoint's status: anything but 2xx fails, whatever the body says.
 pub fn check_endpoint_status(status: u16) -> Result<(), SdkError> {
     if (200..300).contains(&status) {
@@ -63,4 +70,19 @@ pub fn install(state: &mut TokenState, found: Found, now_ms: f64, status: Option
     }
     let timing = Timing::new(&times, found.expires_in, now_ms);
     Ok(state.refresh_succeeded(found.token, decoded.payload_json, timing))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::said_no;
+
+    #[test]
+    fn only_a_4xx_that_is_not_try_later_is_the_source_saying_no() {
+        for status in [400, 401, 403, 404, 410, 499] {
+            assert!(said_no(Some(status)), "{status}");
+        }
+        for status in [None, Some(200), Some(302), Some(408), Some(429), Some(500), Some(503)] {
+            assert!(!said_no(status), "{status:?}");
+        }
+    }
 }

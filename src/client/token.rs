@@ -64,6 +64,21 @@ pub enum Decision {
     Expired,
 }
 
+/// How a failed refresh ends for the calls waiting on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// It was superseded: its failure is about a token nobody wants any more, so it starts no
+    /// back-off and its waiters decide again.
+    Moot,
+    /// It counts (the back-off starts), but it began early, in the refresh leeway, and the
+    /// current token is still alive: its waiters send that token (`decide` gives it during the
+    /// back-off) instead of failing, since the API would still accept it.
+    TokenLives,
+    /// It counts, and there is no live token to fall back on, or the source said no (a signed-out
+    /// user): its waiters get the error.
+    Stands,
+}
+
 #[derive(Debug, Default)]
 pub struct TokenState {
     current: Option<Token>,
@@ -98,7 +113,9 @@ impl TokenState {
     /// token, which never is; `None` without a token.
     pub fn refresh_at_ms(&self, leeway_secs: f64) -> Option<f64> {
         let t = self.current.as_ref()?;
-        Some(if self.fixed { f64::INFINITY } else { t.timing.refresh_at_ms(leeway_secs) })
+        // Not before the back-off of a failed refresh: an app that calls getToken() at this time
+        // (to keep the token warm) then waits it out instead of spinning on a live token.
+        Some(if self.fixed { f64::INFINITY } else { t.timing.refresh_at_ms(leeway_secs).max(self.not_before_ms) })
     }
 
     pub fn current(&self) -> Option<&Token> {
@@ -110,6 +127,11 @@ impl TokenState {
         self.not_before_ms
     }
 
+    /// The current token, unless it was refused or invalidated, or has expired.
+    fn usable(&self, now_ms: f64) -> Option<&Token> {
+        self.current.as_ref().filter(|t| !self.stale && !t.timing.is_expired(now_ms))
+    }
+
     pub fn decide(&self, now_ms: f64, leeway_secs: f64) -> Decision {
         if self.fixed {
             return match &self.current {
@@ -117,7 +139,7 @@ impl TokenState {
                 _ => Decision::Expired,
             };
         }
-        let usable = self.current.as_ref().filter(|t| !self.stale && !t.timing.is_expired(now_ms));
+        let usable = self.usable(now_ms);
         if let Some(t) = usable {
             if !t.timing.needs_refresh(now_ms, leeway_secs) {
                 return Decision::Use(t.generation);
@@ -182,17 +204,18 @@ impl TokenState {
         Some(self.generation)
     }
 
-    /// The running refresh failed. Returns false when it was superseded: its failure is about a
-    /// token nobody wants any more, so it starts no back-off and its waiters decide again.
-    pub fn refresh_failed(&mut self, now_ms: f64) -> bool {
+    /// The running refresh failed: whether the failure counts, and for whom (see [`Failure`]).
+    /// `said_no`: the source answered that it will not give this user a token (see
+    /// `source::said_no`), which no live token outlasts.
+    pub fn refresh_failed(&mut self, now_ms: f64, said_no: bool) -> Failure {
         self.refreshing = false;
         if self.refresh_superseded() {
-            return false;
+            return Failure::Moot;
         }
         self.failures = self.failures.saturating_add(1);
         let step = REFRESH_BACKOFF_BASE_MS * f64::from(1u32 << self.failures.min(8).saturating_sub(1));
         self.not_before_ms = now_ms + step.min(REFRESH_BACKOFF_MAX_MS);
-        true
+        if !said_no && self.usable(now_ms).is_some() { Failure::TokenLives } else { Failure::Stands }
     }
 
     /// `invalidateToken()`: the next call refreshes, forced, and a refresh running now is superseded.
@@ -304,7 +327,7 @@ mod tests {
         assert_eq!(s.refused(), Some("t1"));
         assert!(s.begin_refresh());
         assert_eq!(s.refused(), Some("t1"), "still refused while the refresh runs");
-        s.refresh_failed(0.0);
+        assert_eq!(s.refresh_failed(0.0, false), Failure::Stands, "a refused token is no fallback");
         assert_eq!(s.refused(), Some("t1"), "and after it failed");
         s.begin_refresh();
         s.refresh_succeeded("t2".into(), "{}".into(), timing(0.0, 3600.0));
@@ -317,12 +340,12 @@ mod tests {
     fn failures_back_off_and_recover() {
         let mut s = TokenState::default();
         s.begin_refresh();
-        s.refresh_failed(1000.0);
+        assert_eq!(s.refresh_failed(1000.0, false), Failure::Stands, "no token at all");
         assert_eq!(s.decide(1100.0, 60.0), Decision::BackOffUntil(1250.0));
         assert_eq!(s.decide(1250.0, 60.0), Decision::Refresh);
         for _ in 0..20 {
             s.begin_refresh();
-            s.refresh_failed(0.0);
+            s.refresh_failed(0.0, false);
         }
         assert_eq!(s.decide(0.0, 60.0), Decision::BackOffUntil(REFRESH_BACKOFF_MAX_MS));
         s.begin_refresh();
@@ -335,13 +358,46 @@ mod tests {
         let mut s = TokenState::default();
         s.begin_refresh();
         s.refresh_succeeded("t".into(), "{}".into(), timing(0.0, 100.0));
-        // In the refresh window (leeway 60 capped to 50 s) a refresh fails: keep using "t".
+        // In the refresh window (leeway 60 capped to 50 s) a refresh fails: keep using "t", also
+        // for the calls that waited on that refresh.
+        assert_eq!(s.decide(60_000.0, 60.0), Decision::Refresh);
         s.begin_refresh();
-        s.refresh_failed(60_000.0);
+        assert_eq!(s.refresh_failed(60_000.0, false), Failure::TokenLives);
+        assert_eq!(s.refresh_at_ms(60.0), Some(60_250.0), "the next refresh, after the back-off");
+        assert_eq!(s.decide(60_000.0, 60.0), Decision::Use(1));
         assert_eq!(s.decide(60_100.0, 60.0), Decision::Use(1));
         s.invalidate();
         assert_eq!(s.decide(60_100.0, 60.0), Decision::BackOffUntil(60_250.0));
         assert_eq!(s.decide(60_300.0, 60.0), Decision::Refresh);
+    }
+
+    #[test]
+    fn a_failed_refresh_falls_back_only_on_a_token_the_api_would_still_take() {
+        let mut s = TokenState::default();
+        s.begin_refresh();
+        s.refresh_succeeded("t".into(), "{}".into(), timing(0.0, 100.0));
+        // Early (in the leeway): the live token is the fallback.
+        s.begin_refresh();
+        assert_eq!(s.refresh_failed(50_000.0, false), Failure::TokenLives);
+        // Once it has expired, a failure stands.
+        s.begin_refresh();
+        assert_eq!(s.refresh_failed(100_000.0, false), Failure::Stands);
+        // Alive but refused by the API (two rejections in a row): it stands too.
+        s.begin_refresh();
+        s.refresh_succeeded("u".into(), "{}".into(), timing(200_000.0, 100.0));
+        s.on_token_expired(2);
+        s.on_token_expired(2);
+        s.begin_refresh();
+        assert_eq!(s.refresh_failed(200_001.0, false), Failure::Stands);
+        // The source said no (a signed-out user): the live token is no fallback either.
+        s.begin_refresh();
+        s.refresh_succeeded("v".into(), "{}".into(), timing(300_000.0, 100.0));
+        s.begin_refresh();
+        assert_eq!(s.refresh_failed(350_000.0, true), Failure::Stands);
+        // A static token is never refreshed, so it never gets here; a fixed one that is alive is
+        // simply used.
+        let f = TokenState::fixed("s".into(), "{}".into(), timing(0.0, 100.0));
+        assert_eq!(f.decide(99_000.0, 60.0), Decision::Use(1));
     }
 
     #[test]
@@ -370,10 +426,10 @@ mod tests {
         s.invalidate();
         assert!(s.begin_refresh());
         s.invalidate();
-        assert!(!s.refresh_failed(10.0), "not counted");
+        assert_eq!(s.refresh_failed(10.0, false), Failure::Moot, "not counted");
         assert_eq!(s.decide(10.0, 60.0), Decision::Refresh, "no back-off");
         assert!(s.begin_refresh());
-        assert!(s.refresh_failed(10.0), "a refresh of the current epoch counts");
+        assert_eq!(s.refresh_failed(10.0, false), Failure::Stands, "a refresh of the current epoch counts");
         assert_eq!(s.decide(11.0, 60.0), Decision::BackOffUntil(10.0 + REFRESH_BACKOFF_BASE_MS));
     }
 

@@ -426,21 +426,29 @@ test('a failing provider: each next refresh waits 250 ms, 500 ms, 1 s... capped 
   assert.equal(fetch.calls.length, 3);
 });
 
-test('during the refresh back-off, a token that is still alive is used without waiting', async () => {
+test('a refresh that fails in the leeway leaves the live token in use: its callers send it, the failure is an error event, the back-off applies', async () => {
   const io = fakeIo();
   let up = true;
   const tokenProvider = provider(io, async (n) => {
     if (!up) throw new Error('token backend down');
     return tokenAt(io.now(), { life: 100, user: `user-${n}` });
   });
-  const fetch = scriptedFetch(io, [ok(), ok(), ok()]);
+  const fetch = scriptedFetch(io, [ok(), ok(), ok(), ok(), ok()]);
   const { spike } = client(io, fetch, { tokenProvider });
+  const errors = [];
+  spike.on('error', (err) => errors.push(err));
   await io.run(spike.get(PATH));
-  // 100 s token, leeway 60 s capped at 50 s: due at 50 s. Its refresh fails; the caller that
-  // started it gets the failure ("a failed refresh rejects all its waiters").
+  // 100 s token, leeway 60 s capped at 50 s: due at 50 s. Its refresh fails while the token has
+  // 50 s left: the three calls waiting on it (one refresh) go on with that token.
   await io.advance(50_000);
   up = false;
-  assertSpikeError((await outcome(io, spike.get(PATH))).error, 'token_provider_failed');
+  const [a, b, token] = await io.run(Promise.all([spike.get(PATH), spike.get(PATH), spike.getToken()]));
+  assert.deepEqual([a, b], [{ ok: 1 }, { ok: 1 }]);
+  assert.equal(userOf(`Bearer ${token}`), 'user-1');
+  assert.equal(tokenProvider.calls.length, 2, 'one refresh for the three callers');
+  assert.equal(errors.length, 1, 'the failure is reported once, as an error event');
+  assertSpikeError(errors[0], 'token_provider_failed');
+  assert.equal(errors[0].cause?.message, 'token backend down');
   // Within the 250 ms back-off the live token is sent, at once and without asking the source.
   await io.run(spike.get(PATH));
   assert.equal(io.elapsed, 50_000);
@@ -450,7 +458,36 @@ test('during the refresh back-off, a token that is still alive is used without w
   await io.advance(250);
   await io.run(spike.get(PATH));
   assert.deepEqual(tokenProvider.calls.map((c) => c.at), [0, 50_000, 50_250]);
-  assert.deepEqual(fetch.calls.map((c) => userOf(c.authorization)), ['user-1', 'user-1', 'user-3']);
+  assert.deepEqual(fetch.calls.map((c) => userOf(c.authorization)), ['user-1', 'user-1', 'user-1', 'user-1', 'user-3']);
+  assert.equal(errors.length, 1);
+});
+
+test('a refresh that fails after the token expired (or was refused) fails its callers with token_provider_failed', async () => {
+  const io = fakeIo();
+  let slowFailure = false;
+  const tokenProvider = provider(io, (n) => {
+    if (!slowFailure) return Promise.resolve(tokenAt(io.now(), { life: 100, user: `user-${n}` }));
+    // Asked at 50 s (in the leeway), it fails at 110 s: the token expired at 100 s meanwhile.
+    return new Promise((resolve, reject) => io.setTimeout(() => reject(new Error('late and down')), 60_000));
+  });
+  const fetch = scriptedFetch(io, [ok(), { status: 401, body: { error: 'token_expired' } }, { status: 401, body: { error: 'token_expired' } }]);
+  const { spike } = client(io, fetch, { tokenProvider, timeoutMs: 120_000 });
+  await io.run(spike.get(PATH));
+  await io.advance(50_000);
+  slowFailure = true;
+  const late = await outcome(io, spike.get(PATH));
+  assertSpikeError(late.error, 'token_provider_failed');
+  assert.equal(io.elapsed, 110_000);
+  assert.equal(fetch.calls.length, 1, 'nothing sent with the expired token');
+  // Refused by the API (two token_expired in a row): a failed forced refresh is no fallback either.
+  slowFailure = false;
+  await io.advance(250);
+  const fresh = await io.run(spike.getToken());
+  assert.equal(userOf(`Bearer ${fresh}`), 'user-3');
+  slowFailure = true;
+  const refused = await outcome(io, spike.get(PATH));
+  assertSpikeError(refused.error, 'token_provider_failed');
+  assert.equal(fetch.calls.length, 3, 'the refused token was sent twice, then no more');
 });
 
 test('a provider that never answers fails with token_provider_failed after exactly timeoutMs, for every waiter', async () => {
@@ -517,6 +554,31 @@ test('a tokenEndpoint that never answers fails with token_provider_failed (cause
   assert.equal(io.elapsed, 3000);
   assert.equal(fetch.calls.length, 1);
   assert.equal(fetch.calls[0].url, 'https://app.test/api/spike-token');
+});
+
+test('a tokenEndpoint in the leeway: a 503 keeps the live token (refreshAt moves past the back-off); a 401, the source saying no, fails the call', async () => {
+  const io = fakeIo();
+  const ENDPOINT = 'https://app.test/api/spike-token';
+  const issued = (user) => () => Response.json({ token: tokenAt(io.now(), { life: 100, user }) });
+  const fetch = scriptedFetch(io, [issued('user-1'), ok(), { status: 503, body: 'busy' }, ok(), { status: 401, body: { error: 'unauthorized' } }]);
+  const { spike } = client(io, fetch, { tokenEndpoint: ENDPOINT });
+  const errors = [];
+  spike.on('error', (err) => errors.push(err));
+  await io.run(spike.get(PATH));
+  await io.advance(50_000);
+  // Busy: the call goes out with user-1's token; the failure is an event; the next refresh is
+  // due after the 250 ms back-off, so getToken() before then asks nobody.
+  assert.deepEqual(await io.run(spike.get(PATH)), { ok: 1 });
+  assert.equal(errors.length, 1);
+  assertSpikeError(errors[0], 'token_provider_failed', 503);
+  assert.equal(spike.tokenInfo().refreshAt, T0 + 50_250);
+  assert.equal(userOf(`Bearer ${await io.run(spike.getToken())}`), 'user-1');
+  assert.equal(fetch.calls.length, 4, 'getToken() inside the back-off fetched nothing');
+  // Signed out: the endpoint's 401 is final though the token has 49 s left.
+  await io.advance(250);
+  const { error } = await outcome(io, spike.get(PATH));
+  assertSpikeError(error, 'token_provider_failed', 401);
+  assert.deepEqual(fetch.calls.map((c) => c.url), [ENDPOINT, URL_, ENDPOINT, URL_, ENDPOINT], 'nothing sent after the 401');
 });
 
 // --- 401 token_expired -------------------------------------------------------------------------

@@ -29,7 +29,7 @@ use super::js;
 use crate::client::attempts::{Next, Request, Requests};
 use crate::client::source::{self, ENDPOINT_HINT, PROVIDER_HINT};
 use crate::client::retry;
-use crate::client::token::{Decision, TokenState};
+use crate::client::token::{Decision, Failure, TokenState};
 use crate::common::error::{ErrorCode, SdkError};
 use crate::common::num;
 use config::Config;
@@ -74,6 +74,10 @@ pub enum RefreshEnd {
     Superseded = 1,
     /// It failed, and the failure stands: its waiters get the error, the next refresh backs off.
     Failed = 2,
+    /// It failed, but it began early (in the refresh leeway) and the current token is still
+    /// alive: its waiters send that token, the failure is only reported (`error` event), and the
+    /// next refresh backs off.
+    Kept = 3,
 }
 
 #[wasm_bindgen(skip_typescript)]
@@ -157,11 +161,17 @@ impl SpikeCore {
         Some(self.state.refused().map_or_else(|| String::from("no-cache"), crate::common::fingerprint::forced_cache_control))
     }
 
-    /// The running refresh failed (the source, or installing what it gave): `Failed`, or
-    /// `Superseded` (its failure is nobody's: the waiters decide again instead of getting it).
+    /// The running refresh failed (the source, or installing what it gave): `Failed`, `Kept`
+    /// (the current token still lives: the waiters use it) or `Superseded` (its failure is
+    /// nobody's: the waiters decide again instead of getting it).
+    /// `status`: the token endpoint's answer, when the failure is one (the error's `status`).
     #[wasm_bindgen(js_name = refreshFailed)]
-    pub fn refresh_failed(&mut self, now_ms: f64) -> RefreshEnd {
-        if self.state.refresh_failed(now_ms) { RefreshEnd::Failed } else { RefreshEnd::Superseded }
+    pub fn refresh_failed(&mut self, now_ms: f64, status: Option<u16>) -> RefreshEnd {
+        match self.state.refresh_failed(now_ms, source::said_no(status)) {
+            Failure::Stands => RefreshEnd::Failed,
+            Failure::TokenLives => RefreshEnd::Kept,
+            Failure::Moot => RefreshEnd::Superseded,
+        }
     }
 
     /// Installs what the `tokenProvider` resolved to (or a token another tab shared).
