@@ -86,12 +86,17 @@ export async function requestRows({ smoke }) {
     const us = (x) => `${x.toFixed(0)} us`;
     // For a missed goal, the row itself says by how much and why (details: bench/README.md).
     // Why the goal itself is out of reach: the peer that only adds what `timeoutMs` needs.
-    // Said only when that peer misses the goal in this run (p99 often does not: it is noisy).
-    const floor = (m, misses) => (misses ? `not reachable: the "raw fetch + timeout signal" peer alone is ${(m.rawTimeout / m.raw).toFixed(2)}x, and no cheaper deadline that still cancels the request was found; ` : '');
+    // The floor: the peer that arms the same deadline and does nothing else; the client does more
+    // (the token, headers, the retry budget). "Not reachable" only when that peer misses the goal
+    // in this run too (p99 often does not: it is noisy).
+    const floor = (m, misses) =>
+      `the "raw fetch + timeout signal" peer, which arms the same deadline and does nothing else, is ${(m.rawTimeout / m.raw).toFixed(2)}x in this run; ` +
+      'the client does more per request than that peer (the token, headers, the retry budget), so at best it comes near it, and no cheaper deadline that still cancels the request was found' +
+      (misses ? ', so not reachable here; ' : '; ');
     const why = (gapUs, m) =>
       `+${gapUs.toFixed(0)} us: the client's own CPU is ~${((mem.sdk - mem.raw) / 1000).toFixed(0)} us (row 2b); ` +
       'the rest is the per-attempt timeout AbortSignal (compare raw fetch + timeout signal) and round-to-round noise; ' +
-      floor(m, m.rawTimeout / m.raw > 1.05) +
+      floor(m, m.rawTimeout / m.raw >= 1.05) +
       'tried: sans-IO client (was ~80 us), plain headers, cached URLs, no closures per attempt, one async frame per call and no Promise.race; one signal shared by many requests costs undici as much (bench/README.md)';
     return [
       {
@@ -101,15 +106,18 @@ export async function requestRows({ smoke }) {
       },
       {
         id: '1b', measure: 'GET latency p99, sequential', unit: 'us', sdk: p99.sdk, peers: peers(p99),
-        show: us, ratio: p99.sdk / p99.raw, ratioOf: 'raw fetch', goal: '<= 1.05x', met: p99.sdk / p99.raw <= 1.05,
-        note: p99.sdk / p99.raw <= 1.05 ? undefined : why(p99.sdk - p99.raw, p99),
+        // Shown beside p50, with no goal: issue 12 sets none for p99, which moves a lot between full
+        // runs on this 2-core VM (ours 0.94-1.29x raw fetch in the last five, while the "raw fetch
+        // + timeout signal" peer, which does more than raw fetch, measured 0.79-0.84x).
+        show: us, ratio: p99.sdk / p99.raw, ratioOf: 'raw fetch', goal: null, met: null,
+        note: 'no goal (issue 12 sets p50 and throughput): the tail is noise-bound on this 2-core VM, where the timeout-signal peer, which does more than raw fetch, often measures below it (bench/README.md, row 1)',
       },
       {
         id: '1c', measure: 'GET throughput, 32 concurrent', unit: 'req/s', sdk: rps.sdk, peers: peers(rps),
         show: (x) => `${x.toFixed(0)} req/s`, ratio: rps.sdk / rps.raw, ratioOf: 'raw fetch', goal: '>= 0.95x', met: rps.sdk / rps.raw >= 0.95,
         note: rps.sdk / rps.raw >= 0.95
           ? undefined
-          : `${((1 - rps.sdk / rps.raw) * 100).toFixed(0)}% fewer: under load the per-attempt timeout AbortSignal (tracked by undici with a FinalizationRegistry) adds GC work (compare raw fetch + timeout signal); ${floor(rps, rps.rawTimeout / rps.raw < 0.95)}tried: as row 1a`,
+          : `${((1 - rps.sdk / rps.raw) * 100).toFixed(0)}% fewer: under load the per-attempt timeout AbortSignal (tracked by undici with a FinalizationRegistry) adds GC work (compare raw fetch + timeout signal); ${floor(rps, rps.rawTimeout / rps.raw <= 0.95)}tried: as row 1a`,
       },
       {
         id: '2a', measure: 'token check, cached token (`getToken()`)', unit: 'us', sdk: hot.sdk / 1000, peers: { 'resolved promise': hot.floor / 1000 },

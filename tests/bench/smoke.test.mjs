@@ -24,9 +24,9 @@ test('npm run bench -- --smoke prints every row and writes its results', () => {
   }
   // The goals missed in the full runs say, in the row, by how much, what was tried and why the
   // rest is out of reach (other rows can miss in a smoke run's tiny counts: no note asked there).
-  for (const row of results.rows.filter((r) => r.met === false && ['1a', '1b', '1c', '3b', '6a', '7a'].includes(r.id))) {
+  for (const row of results.rows.filter((r) => r.met === false && ['1a', '1c', '3b', '6a', '7a'].includes(r.id))) {
     assert.equal(typeof row.note, 'string', `${row.id}: a missed row carries a note`);
-    if (['1a', '1b', '1c', '6a'].includes(row.id)) assert.match(row.note, /tried/, `${row.id}: what was tried`);
+    if (['1a', '1c', '6a'].includes(row.id)) assert.match(row.note, /tried/, `${row.id}: what was tried`);
     if (['3b', '6a', '7a'].includes(row.id)) assert.match(row.note, /not reachable/, `${row.id}: why the rest is out of reach`);
   }
   const storm = Object.fromEntries(results.rows.filter((r) => r.id.startsWith('5')).map((r) => [r.id, r]));
