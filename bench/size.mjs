@@ -39,7 +39,9 @@ export async function sizeRows() {
   // messages and constants alone (its data section) weigh.
   const whyNot = () => {
     const split = entrySplit();
-    const js = total.gzip - split.hexGzip;
+    // Each JS piece gzipped on its own, as a server sends them: the glue around the hex, then the
+    // entry's shared modules.
+    const js = split.jsGzip + report.filter((r) => r.file !== 'total' && r.file !== 'dist/index.mjs').reduce((sum, r) => sum + r.gzip, 0);
     const leftRaw = ((BUDGET_GZIP - js) / split.hexGzip) * (split.hexChars / 2);
     const data = sectionReport().find((r) => r.section === 'data')?.raw ?? 0;
     return `not reachable with the logic in a Rust wasm inlined as hex (zero-config loading): the JS alone is ${kb(js)}, which leaves the wasm ~${kb(leftRaw)} raw at today's ratio, against ${kb(split.hexChars / 2)} today, of which ${kb(data)} is data (messages, tables): cutting it by ${(100 - (100 * leftRaw) / (split.hexChars / 2)).toFixed(0)}% means moving work out of Rust`;

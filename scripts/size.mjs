@@ -59,11 +59,17 @@ export function measure(file) {
 // driver's one-frame hot path (+~270 B; 13.9 -> 9.7 us of CPU per get()). Budget 42,800 B.
 export const BROWSER_BUDGET_GZIP = 42_800;
 
+/** The wasm an entry carries, as the hex text inlined in it. */
+export function wasmHex(file = join(packageDir, 'dist', 'index.mjs')) {
+  const hex = readFileSync(file, 'utf8').match(/(["'])([0-9a-f]{2000,})\1/)?.[2];
+  if (!hex) throw new Error(`${file} holds no wasm as hex`);
+  return hex;
+}
+
 /** `dist/index.mjs` split into the wasm it carries as hex and the JS around it, each gzip -9. */
 export function entrySplit(file = join(packageDir, 'dist', 'index.mjs')) {
   const code = readFileSync(file, 'utf8');
-  const hex = code.match(/(["'])([0-9a-f]{2000,})\1/)?.[2];
-  if (!hex) throw new Error(`${file} holds no wasm as hex`);
+  const hex = wasmHex(file);
   const gzip = (text) => gzipSync(Buffer.from(text), { level: 9 }).length;
   return { hexChars: hex.length, hexGzip: gzip(hex), wasmGzip: gzip(Buffer.from(hex, 'hex')), jsRaw: code.length - hex.length, jsGzip: gzip(code.replace(hex, '')) };
 }

@@ -27,7 +27,9 @@ test('npm run bench -- --smoke prints every row and writes its results', () => {
   for (const row of results.rows.filter((r) => r.met === false && ['1a', '1c', '3b', '6a', '7a'].includes(r.id))) {
     assert.equal(typeof row.note, 'string', `${row.id}: a missed row carries a note`);
     if (['1a', '1c', '6a'].includes(row.id)) assert.match(row.note, /tried/, `${row.id}: what was tried`);
-    if (['3b', '6a', '7a'].includes(row.id)) assert.match(row.note, /not reachable/, `${row.id}: why the rest is out of reach`);
+    // 6a's verdict is computed from the run's split, which a one-round smoke run cannot settle.
+    if (['3b', '7a'].includes(row.id)) assert.match(row.note, /not reachable/, `${row.id}: why the rest is out of reach`);
+    if (row.id === '6a') assert.match(row.note, /leaves .* above an empty ES module; the wasm's own part takes .*reachable/, '6a: the split and what it leaves');
   }
   const storm = Object.fromEntries(results.rows.filter((r) => r.id.startsWith('5')).map((r) => [r.id, r]));
   assert.equal(storm['5a'].sdk, 1, 'one token fetch for concurrent calls at expiry');
