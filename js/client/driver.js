@@ -40,7 +40,10 @@ const realIo = {
 };
 const TIMED_OUT = Symbol('timeout');
 
-/** Bodies that fetch re-reads from scratch on every call; anything else is sent at most once. */
+/**
+ * Bodies that fetch re-reads from scratch on every call; anything else is sent at most once.
+ * Another realm's (an iframe's, a `vm` context's) by brand, after the cheap checks.
+ */
 const isReplayable = (body) =>
   body === undefined ||
   body === null ||
@@ -49,7 +52,9 @@ const isReplayable = (body) =>
   ArrayBuffer.isView(body) ||
   (typeof Blob === 'function' && body instanceof Blob) ||
   (typeof URLSearchParams === 'function' && body instanceof URLSearchParams) ||
-  (typeof FormData === 'function' && body instanceof FormData);
+  (typeof FormData === 'function' && body instanceof FormData) ||
+  REPLAYABLE_BRANDS.has(fetchBodyBrand(body));
+const REPLAYABLE_BRANDS = new Set(['URLSearchParams', 'FormData', 'Blob', 'File', 'ArrayBuffer']);
 
 /** Streamed bodies, which fetch sends only with `duplex: 'half'`. */
 const isStream = (body) =>

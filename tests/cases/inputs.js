@@ -101,6 +101,15 @@ export function inputCases(api, env) {
   }
 
   // Another realm's values (a Node `vm` context's, an iframe's) are what they are in this one.
+  const replayed = [['ArrayBuffer', 'new Uint8Array([104, 105]).buffer', 'hi']];
+  if (inBrowser) replayed.push(['Blob', "new Blob(['frame'])", 'frame'], ['URLSearchParams', "new URLSearchParams({ q: 'f' })", 'q=f']);
+  for (const [what, source, text] of replayed) {
+    add(`body another realm's ${what}: sent again by a retry, as this realm's is`, async () => {
+      const echo = await echoClient().put('/echo?fail=1', env.otherRealm(source));
+      equal(echo.body, text, `${what}: the retry sent the whole body`);
+      equal((await stats()).echoHits, 2, `${what}: a 503, then the retry`);
+    });
+  }
   sends("another realm's plain object", () => env.otherRealm('({ a: 1, b: [2] })'), { contentType: JSON_TYPE, body: '{"a":1,"b":[2]}' });
   sends("another realm's Object.create(null) object", () => env.otherRealm('Object.assign(Object.create(null), { a: 1 })'), { contentType: JSON_TYPE, body: '{"a":1}' });
   refuses("another realm's class instance without toJSON()", () => env.otherRealm('new (class Foreign { a = 1 })()'), 'Foreign');

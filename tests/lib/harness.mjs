@@ -57,10 +57,12 @@ export async function startHarness() {
         return json(res, 200, minted);
       }
       // ANY /echo : what arrived (#19's input table): method, content type, the body as text, a few headers.
+      // ?fail=N: 503 to the first N hits since the last reset (a retry must send the body again).
       if (url.pathname === '/echo') {
         counters.echoHits += 1;
         const chunks = [];
         for await (const chunk of req) chunks.push(chunk);
+        if (counters.echoHits <= Number(url.searchParams.get('fail'))) return json(res, 503, { error: 'unavailable' });
         const body = Buffer.concat(chunks);
         const h = req.headers;
         return json(res, 200, {
