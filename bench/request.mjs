@@ -85,7 +85,6 @@ export async function requestRows({ smoke }) {
 
     const us = (x) => `${x.toFixed(0)} us`;
     // For a missed goal, the row itself says by how much and why (details: bench/README.md).
-    // Why the goal itself is out of reach: the peer that only adds what `timeoutMs` needs.
     // The floor: the peer that arms the same deadline and does nothing else; the client does more
     // (the token, headers, the retry budget). "Not reachable" only when that peer misses the goal
     // in this run too (p99 often does not: it is noisy).

@@ -42,17 +42,13 @@ const TIMED_OUT = Symbol('timeout');
 
 /**
  * Bodies that fetch re-reads from scratch on every call; anything else is sent at most once.
- * Another realm's (an iframe's, a `vm` context's) by brand, after the cheap checks.
+ * Classes by brand (`fetchBodyBrand`), so another realm's (an iframe's, a `vm` context's) count too.
  */
 const isReplayable = (body) =>
   body === undefined ||
   body === null ||
   typeof body !== 'object' ||
-  body instanceof ArrayBuffer ||
   ArrayBuffer.isView(body) ||
-  (typeof Blob === 'function' && body instanceof Blob) ||
-  (typeof URLSearchParams === 'function' && body instanceof URLSearchParams) ||
-  (typeof FormData === 'function' && body instanceof FormData) ||
   REPLAYABLE_BRANDS.has(fetchBodyBrand(body));
 const REPLAYABLE_BRANDS = new Set(['URLSearchParams', 'FormData', 'Blob', 'File', 'ArrayBuffer']);
 
