@@ -240,6 +240,25 @@ test('a stream body is sent once: no transient retry (even with retry: true), no
   assert.equal(io.elapsed, 0);
 });
 
+test('a body fetch reads afresh (Blob, File, URLSearchParams, FormData, ArrayBuffer, typed array) is sent again by a retry', async () => {
+  const bodies = {
+    Blob: new Blob(['b']),
+    File: new File(['f'], 'f.txt'),
+    URLSearchParams: new URLSearchParams({ q: '1' }),
+    FormData: new FormData(),
+    ArrayBuffer: new ArrayBuffer(2),
+    Uint8Array: new Uint8Array([1]),
+  };
+  for (const [what, sent] of Object.entries(bodies)) {
+    const io = fakeIo();
+    const fetch = scriptedFetch(io, [body(1), ok()]);
+    const { spike } = client(io, fetch);
+    assert.deepEqual(await io.run(spike.put(PATH, sent)), { ok: 1 }, what);
+    assert.equal(fetch.calls.length, 2, `${what}: a 503, then the retry`);
+    assert.ok(fetch.calls.every((c) => c.body === sent), `${what}: the same body both times`);
+  }
+});
+
 // --- timeoutMs ---------------------------------------------------------------------------------
 
 test('timeoutMs: a fetch that never answers fails with timeout after exactly timeoutMs', async () => {
