@@ -16,7 +16,7 @@ import { shareTokens } from './tabs.js';
  * both ways, so the two sides cannot drift apart.
  */
 export const STEPS = {
-  TokenStep: ['Use', 'Wait', 'Refresh', 'BackOff'],
+  TokenStep: ['Use', 'Wait', 'Refresh', 'BackOff', 'Expired'],
   AttemptStep: ['Succeeded', 'Failed', 'RetryNow', 'RetryLater'],
   RefreshEnd: ['Installed', 'Superseded', 'Failed', 'Kept'],
 };
@@ -131,7 +131,7 @@ const fetchStreamsAsyncIterables = () => {
 export function defineSpikeClient(core, SpikeError) {
   const { SpikeCore } = core;
   // Every name of STEPS, each handled below (tests/js/boundary.test.mjs checks this list is whole).
-  const { Use: USE, Wait: WAIT, Refresh: REFRESH, BackOff: BACK_OFF } = core.TokenStep;
+  const { Use: USE, Wait: WAIT, Refresh: REFRESH, BackOff: BACK_OFF, Expired: EXPIRED } = core.TokenStep;
   const { Succeeded: SUCCEEDED, Failed: FAILED, RetryNow: RETRY_NOW, RetryLater: RETRY_LATER } = core.AttemptStep;
   const { Installed: INSTALLED, Superseded: SUPERSEDED, Failed: REFRESH_FAILED, Kept: KEPT } = core.RefreshEnd;
   /** A value of a core enum this driver does not know: the two sides were built apart. */
@@ -620,6 +620,7 @@ export function defineSpikeClient(core, SpikeError) {
         // No method: fetch() or request() without init, which send the init as given (none).
         const init = method === undefined ? undefined : withBody(undefined, method, undefined, this.#typeSet);
         req = readInit(init, this.#config.headers, this.#config.fetch);
+        req.mayRetry = this.#core.mayRetry(req.method, req.forceRetry);
         Object.freeze(req.request);
         this.#plain.set(method, Object.freeze(req));
       }
@@ -637,6 +638,8 @@ export function defineSpikeClient(core, SpikeError) {
           await abort.sleep(this.#core.notBefore() - this.#io.now());
           continue;
         }
+        // A static token that expired: nothing can refresh it, nothing is sent.
+        if (step === EXPIRED) throw this.#core.expiredError();
         // Wait: the refresh someone started, whose promise exists exactly while the core has a
         // refresh running (from beginRefresh to the install or refreshFailed that ends it).
         if (step === REFRESH || (step === WAIT && !this.#refreshing)) this.#refresh();
@@ -809,8 +812,9 @@ export function defineSpikeClient(core, SpikeError) {
         if (method !== undefined && !plain) init = withBody(init, method, body, this.#typeSet);
         const url = this.#urls.get(path) ?? this.#resolve(path);
         const req = plain ? this.#plainRequest(method) : readInit(init, this.#config.headers, this.#config.fetch);
-        // The request's retry budget lives in the core until endRequest.
-        const id = this.#core.beginRequest(req.method, req.replayable, req.forceRetry);
+        // The request's retry budget lives in the core until endRequest (a plain request carries
+        // the core's mayRetry answer, read once; no string crosses into wasm per request).
+        const id = this.#core.beginRequest(req.mayRetry ?? this.#core.mayRetry(req.method, req.forceRetry), req.replayable);
         // Listening to the caller's signal starts inside the try, so that `finally` always stops
         // it (a freed client throws above, before any listener is added).
         let abort = this.#unsignalled;
@@ -842,7 +846,8 @@ export function defineSpikeClient(core, SpikeError) {
               const status = response.status;
               const code = status === 401 ? await apiErrorCode(attempt) : undefined;
               const retryAfter = status >= 400 ? (response.headers.get('retry-after') ?? undefined) : undefined;
-              next = this.#core.afterAnswer(id, status, code, retryAfter, this.#io.now(), this.#io.random());
+              // The clock only reads a Retry-After date.
+              next = this.#core.afterAnswer(id, status, code, retryAfter, retryAfter === undefined ? 0 : this.#io.now(), this.#io.random());
               if (next === SUCCEEDED || next === FAILED) {
                 if (consume) text = await attempt.read(response.text());
                 // fetch(): the caller reads the body, still abortable through its signal.

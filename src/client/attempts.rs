@@ -45,8 +45,9 @@ pub enum Next {
 }
 
 impl Request {
-    pub fn new(method: &str, replayable: bool, force_retry: Option<bool>) -> Request {
-        Request { may_retry: retry::may_retry(method, force_retry), replayable, ..Request::default() }
+    /// `may_retry`: `retry::may_retry` of its method and the caller's `retry` option.
+    pub fn new(may_retry: bool, replayable: bool) -> Request {
+        Request { may_retry, replayable, ..Request::default() }
     }
 
     /// Retries so far, whatever their reason (the `retry` event's count).
@@ -151,7 +152,7 @@ mod tests {
     }
 
     fn get() -> Request {
-        Request { generation: 1, ..Request::new("GET", true, None) }
+        Request { generation: 1, ..Request::new(retry::may_retry("GET", None), true) }
     }
 
     #[test]
@@ -195,10 +196,10 @@ mod tests {
         assert_eq!(a.after_failure(2, false, 0.0), Next::Failed, "maxRetries 2 spent");
         assert_eq!(a.retries(), 2);
         assert_eq!(get().after_failure(0, false, 0.0), Next::Failed, "maxRetries 0");
-        let post = Request::new("POST", true, None);
+        let post = Request::new(retry::may_retry("POST", None), true);
         assert_eq!(post.clone().after_failure(2, false, 0.0), Next::Failed, "POST is not replayed by default");
-        assert_eq!(Request::new("POST", true, Some(true)).after_failure(2, false, 0.0), Next::RetryAfter(500.0));
-        assert_eq!(Request::new("GET", true, Some(false)).after_failure(2, false, 0.0), Next::Failed, "retry: false wins");
+        assert_eq!(Request::new(retry::may_retry("POST", Some(true)), true).after_failure(2, false, 0.0), Next::RetryAfter(500.0));
+        assert_eq!(Request::new(retry::may_retry("GET", Some(false)), true).after_failure(2, false, 0.0), Next::Failed, "retry: false wins");
     }
 
     #[test]

@@ -262,6 +262,8 @@ export function clientCases(api, env) {
     const c = client({ token });
     await rejectsWith(c.get('/platform/api/workspaces'), SpikeError, 'token_expired', 'request');
     await rejectsWith(c.fetch('/platform/api/workspaces'), SpikeError, 'token_expired', 'fetch');
+    const err = await rejectsWith(c.getToken(), SpikeError, 'token_expired', 'getToken');
+    equal(err.status, 401, 'the error says 401');
     equal((await stats()).requests, 0, 'nothing sent');
   });
 

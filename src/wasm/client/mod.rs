@@ -46,6 +46,8 @@ pub enum TokenStep {
     Refresh = 2,
     /// A refresh failed recently: sleep until `notBefore()`, then decide again.
     BackOff = 3,
+    /// The static token has expired and nothing can refresh it: throw `expiredError()`, send nothing.
+    Expired = 4,
 }
 
 /// `afterAnswer()` / `afterFailure()`: what the request does next.
@@ -111,21 +113,25 @@ impl SpikeCore {
         requests::resolve_url(&self.config.base_url, path).map(|url| url.as_str().into())
     }
 
-    /// What a caller that needs a token does now. An expired static token throws
-    /// `token_expired`: nothing is sent.
-    pub fn decide(&self, now_ms: f64) -> Result<TokenStep, JsValue> {
-        Ok(match self.state.decide(now_ms, self.config.leeway_secs) {
+    /// What a caller that needs a token does now. A plain number, not a `Result`: this runs on
+    /// every request, and a `Result` crosses through wasm memory (three reads and two calls more).
+    pub fn decide(&self, now_ms: f64) -> TokenStep {
+        match self.state.decide(now_ms, self.config.leeway_secs) {
             Decision::Use(_) => TokenStep::Use,
             Decision::Wait => TokenStep::Wait,
             Decision::Refresh => TokenStep::Refresh,
             Decision::BackOffUntil(_) => TokenStep::BackOff,
-            Decision::Expired => {
-                return Err(to_js(
-                    SdkError::new(ErrorCode::TokenExpired, "The static token has expired; nothing was sent (pass a tokenProvider or tokenEndpoint to refresh)")
-                        .with_status(401),
-                ))
-            }
-        })
+            Decision::Expired => TokenStep::Expired,
+        }
+    }
+
+    /// The error for `TokenStep::Expired`: `token_expired` (401); nothing was sent.
+    #[wasm_bindgen(js_name = expiredError)]
+    pub fn expired_error(&self) -> JsValue {
+        to_js(
+            SdkError::new(ErrorCode::TokenExpired, "The static token has expired; nothing was sent (pass a tokenProvider or tokenEndpoint to refresh)")
+                .with_status(401),
+        )
     }
 
     /// The current token (a JS string), or `undefined` before the first one.
@@ -208,11 +214,20 @@ impl SpikeCore {
         info
     }
 
-    /// Starts a request: its retry budget lives here until `endRequest(request)`. Returns the
-    /// request's number, which the driver passes to the calls below.
+    /// Whether a request with this method may be sent again after a transient failure
+    /// (`force_retry`: the caller's `retry` option). The driver asks once per kind of request it
+    /// reads, and passes the answer to `beginRequest` (no string crosses per request).
+    #[wasm_bindgen(js_name = mayRetry)]
+    pub fn may_retry(&self, method: &str, force_retry: Option<bool>) -> bool {
+        retry::may_retry(method, force_retry)
+    }
+
+    /// Starts a request: its retry budget lives here until `endRequest(request)`. `may_retry`:
+    /// `mayRetry()`'s answer for it. Returns the request's number, which the driver passes to
+    /// the calls below.
     #[wasm_bindgen(js_name = beginRequest)]
-    pub fn begin_request(&mut self, method: &str, replayable: bool, force_retry: Option<bool>) -> u32 {
-        self.requests.begin(Request::new(method, replayable, force_retry))
+    pub fn begin_request(&mut self, may_retry: bool, replayable: bool) -> u32 {
+        self.requests.begin(Request::new(may_retry, replayable))
     }
 
     #[wasm_bindgen(js_name = endRequest)]
