@@ -93,7 +93,8 @@ export async function requestRows({ smoke }) {
     // For a missed goal, the row itself says by how much and why (details: bench/README.md). Two
     // references from the same run: the "raw fetch + timeout signal" peer (the deadline alone) and
     // the floor (the core's calls and that deadline, nothing else). "Not reachable" only when the
-    // floor misses the goal in this run too: then no driver around this core can meet it.
+    // floor misses the goal in this run too: then no driver making the same calls into this core
+    // can meet it.
     const x = (a, b) => `${(a / b).toFixed(2)}x`;
     const tried =
       'tried: sans-IO client (was ~80 us), plain headers, cached URLs, no closures per attempt, one async frame per call, no Promise.race, ' +
@@ -121,8 +122,7 @@ export async function requestRows({ smoke }) {
       {
         id: '1b', measure: 'GET latency p99, sequential', unit: 'us', sdk: p99.sdk, peers: peers(p99),
         // Shown beside p50, with no goal: issue 12 sets none for p99, which moves a lot between full
-        // runs on this 2-core VM (ours 0.94-1.29x raw fetch in the last five, while the "raw fetch
-        // + timeout signal" peer, which does more than raw fetch, measured 0.79-0.84x).
+        // runs on this 2-core VM (bench/README.md, row 1, gives the ranges).
         show: us, ratio: p99.sdk / p99.raw, ratioOf: 'raw fetch', goal: null, met: null,
         note: 'no goal (issue 12 sets p50 and throughput): the tail is noise-bound on this 2-core VM, where the timeout-signal peer, which does more than raw fetch, often measures below it (bench/README.md, row 1)',
       },
