@@ -1,5 +1,7 @@
-// Timing helpers for `npm run bench`: contenders are measured in interleaved rounds (the order
-// alternates each round, so neither side always runs warm or cold) and reported as medians.
+// Timing helpers for `npm run bench`: contenders are measured in interleaved rounds (in pairs of
+// rounds, one order and then its reverse, so no contender always runs warm or cold; each pair in a
+// new shuffled order, so none always follows the same one and pays for its garbage) and reported
+// as medians.
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -47,11 +49,24 @@ export async function nsPerAsyncCall(fn, sliceMs) {
 export async function interleave(contenders, rounds, measure) {
   const names = Object.keys(contenders);
   const results = Object.fromEntries(names.map((n) => [n, []]));
+  let order = names;
   for (let round = 0; round < rounds; round += 1) {
-    const order = round % 2 ? [...names].reverse() : names;
+    order = round % 2 ? [...order].reverse() : shuffled(names, round);
     for (const name of order) results[name].push(await measure(contenders[name], name));
   }
   return results;
+}
+
+/** `names` in an order drawn from `seed` (the same in every run; the first round keeps the given order). */
+function shuffled(names, seed) {
+  const out = [...names];
+  let state = seed * 0x9e3779b1;
+  for (let i = seed === 0 ? 0 : out.length - 1; i > 0; i -= 1) {
+    state = Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) ^ Math.imul(state ^ (state >>> 12), 0x297a2d39);
+    const j = (state >>> 0) % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 /** Interleaved medians of ns/call for synchronous contenders. */
