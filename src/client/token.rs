@@ -264,6 +264,14 @@ mod tests {
         Timing::new(&TimeClaims { iat: Some(0.0), exp: Some(life_s), nbf: None }, None, now)
     }
 
+    /// A state whose first refresh installed `value` (generation 1), living `life_s` from time 0.
+    fn installed(value: &str, life_s: f64) -> TokenState {
+        let mut s = TokenState::default();
+        s.begin_refresh();
+        s.refresh_succeeded(value.into(), "{}".into(), timing(0.0, life_s));
+        s
+    }
+
     #[test]
     fn fresh_client_refreshes_once_and_others_wait() {
         let mut s = TokenState::default();
@@ -278,9 +286,7 @@ mod tests {
 
     #[test]
     fn token_expired_storm_refreshes_once() {
-        let mut s = TokenState::default();
-        s.begin_refresh();
-        s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
+        let mut s = installed("t1", 3600.0);
         // The first rejection retries the same token; the second in a row marks it stale.
         assert_eq!(s.on_token_expired(1), Rejected::Again(1));
         assert_eq!(s.decide(5.0, 60.0), Decision::Use(1));
@@ -298,9 +304,7 @@ mod tests {
 
     #[test]
     fn stray_rejections_between_acceptances_never_replace_the_token() {
-        let mut s = TokenState::default();
-        s.begin_refresh();
-        s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
+        let mut s = installed("t1", 3600.0);
         for _ in 0..50 {
             assert_eq!(s.on_token_expired(1), Rejected::Again(1));
             s.on_accepted(1);
@@ -355,9 +359,7 @@ mod tests {
 
     #[test]
     fn a_live_token_is_used_during_backoff_and_invalidate_forces_refresh() {
-        let mut s = TokenState::default();
-        s.begin_refresh();
-        s.refresh_succeeded("t".into(), "{}".into(), timing(0.0, 100.0));
+        let mut s = installed("t", 100.0);
         // In the refresh window (leeway 60 capped to 50 s) a refresh fails: keep using "t", also
         // for the calls that waited on that refresh.
         assert_eq!(s.decide(60_000.0, 60.0), Decision::Refresh);
@@ -373,9 +375,7 @@ mod tests {
 
     #[test]
     fn a_failed_refresh_falls_back_only_on_a_token_the_api_would_still_take() {
-        let mut s = TokenState::default();
-        s.begin_refresh();
-        s.refresh_succeeded("t".into(), "{}".into(), timing(0.0, 100.0));
+        let mut s = installed("t", 100.0);
         // Early (in the leeway): the live token is the fallback.
         s.begin_refresh();
         assert_eq!(s.refresh_failed(50_000.0, false), Failure::TokenLives);
@@ -420,9 +420,7 @@ mod tests {
 
     #[test]
     fn a_superseded_refresh_that_fails_starts_no_backoff() {
-        let mut s = TokenState::default();
-        s.begin_refresh();
-        s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
+        let mut s = installed("t1", 3600.0);
         s.invalidate();
         assert!(s.begin_refresh());
         s.invalidate();
@@ -435,9 +433,7 @@ mod tests {
 
     #[test]
     fn a_rejection_that_makes_the_token_stale_supersedes_an_unforced_refresh() {
-        let mut s = TokenState::default();
-        s.begin_refresh();
-        s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 100.0));
+        let mut s = installed("t1", 100.0);
         // In the refresh window: an unforced refresh starts (a caching source may answer "t1").
         assert_eq!(s.decide(60_000.0, 60.0), Decision::Refresh);
         assert!(!s.begin_refresh());
@@ -455,9 +451,7 @@ mod tests {
 
     #[test]
     fn a_rejection_during_a_forced_refresh_does_not_supersede_it() {
-        let mut s = TokenState::default();
-        s.begin_refresh();
-        s.refresh_succeeded("t1".into(), "{}".into(), timing(0.0, 3600.0));
+        let mut s = installed("t1", 3600.0);
         s.on_token_expired(1);
         s.on_token_expired(1);
         assert!(s.begin_refresh());
