@@ -60,8 +60,9 @@ export async function interleave(contenders, rounds, measure) {
 /** `names` in an order drawn from `seed` (the same in every run; the first round keeps the given order). */
 function shuffled(names, seed) {
   const out = [...names];
+  if (seed === 0) return out;
   let state = seed * 0x9e3779b1;
-  for (let i = seed === 0 ? 0 : out.length - 1; i > 0; i -= 1) {
+  for (let i = out.length - 1; i > 0; i -= 1) {
     state = Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) ^ Math.imul(state ^ (state >>> 12), 0x297a2d39);
     const j = (state >>> 0) % (i + 1);
     [out[i], out[j]] = [out[j], out[i]];
