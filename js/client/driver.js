@@ -619,11 +619,17 @@ export function defineSpikeClient(core, SpikeError) {
       if (req === undefined) {
         // No method: fetch() or request() without init, which send the init as given (none).
         const init = method === undefined ? undefined : withBody(undefined, method, undefined, this.#typeSet);
-        req = readInit(init, this.#config.headers, this.#config.fetch);
-        req.mayRetry = this.#core.mayRetry(req.method, req.forceRetry);
+        req = this.#readRequest(init);
         Object.freeze(req.request);
         this.#plain.set(method, Object.freeze(req));
       }
+      return req;
+    }
+
+    /** `readInit` for this client, with the core's `mayRetry` answer for the request (see `#send`). */
+    #readRequest(init) {
+      const req = readInit(init, this.#config.headers, this.#config.fetch);
+      req.mayRetry = this.#core.mayRetry(req.method, req.forceRetry);
       return req;
     }
 
@@ -811,10 +817,10 @@ export function defineSpikeClient(core, SpikeError) {
         const plain = (init === undefined || init === null) && body === undefined;
         if (method !== undefined && !plain) init = withBody(init, method, body, this.#typeSet);
         const url = this.#urls.get(path) ?? this.#resolve(path);
-        const req = plain ? this.#plainRequest(method) : readInit(init, this.#config.headers, this.#config.fetch);
-        // The request's retry budget lives in the core until endRequest (a plain request carries
-        // the core's mayRetry answer, read once; no string crosses into wasm per request).
-        const id = this.#core.beginRequest(req.mayRetry ?? this.#core.mayRetry(req.method, req.forceRetry), req.replayable);
+        const req = plain ? this.#plainRequest(method) : this.#readRequest(init);
+        // The request's retry budget lives in the core until endRequest (a plain request's
+        // mayRetry was read once, with the request: no string crosses into wasm per request).
+        const id = this.#core.beginRequest(req.mayRetry, req.replayable);
         // Listening to the caller's signal starts inside the try, so that `finally` always stops
         // it (a freed client throws above, before any listener is added).
         let abort = this.#unsignalled;
@@ -846,8 +852,9 @@ export function defineSpikeClient(core, SpikeError) {
               const status = response.status;
               const code = status === 401 ? await apiErrorCode(attempt) : undefined;
               const retryAfter = status >= 400 ? (response.headers.get('retry-after') ?? undefined) : undefined;
-              // The clock only reads a Retry-After date.
-              next = this.#core.afterAnswer(id, status, code, retryAfter, retryAfter === undefined ? 0 : this.#io.now(), this.#io.random());
+              // The clock only reads a Retry-After date, and randomness only jitters the delay of a
+              // retry, which only a 4xx/5xx can lead to.
+              next = this.#core.afterAnswer(id, status, code, retryAfter, retryAfter === undefined ? 0 : this.#io.now(), status >= 400 ? this.#io.random() : 0);
               if (next === SUCCEEDED || next === FAILED) {
                 if (consume) text = await attempt.read(response.text());
                 // fetch(): the caller reads the body, still abortable through its signal.
