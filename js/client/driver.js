@@ -363,11 +363,17 @@ export function defineSpikeClient(core, SpikeError) {
   const timeUp = (attempt) => attempt.abort(TIMED_OUT);
 
   /**
-   * One attempt's deadline (see `#attempt`). A class rather than closures made per attempt: the
+   * One attempt's deadline (see `#begin`). A class rather than closures made per attempt: the
    * hot path allocates less.
    */
   class Attempt {
     response = null;
+    // Set by the caller before `answer()`, for `judge` (see there): the core's request, and
+    // whether its final answer's body is read at once (then `text`); `next` is what the core decided.
+    id = 0;
+    consume = false;
+    next;
+    text;
     #controller = new AbortController();
     #abort;
     #ms;
@@ -382,11 +388,13 @@ export function defineSpikeClient(core, SpikeError) {
     #cutRead = null;
 
     #io;
+    #fetch;
 
-    constructor(abort, ms, io) {
+    constructor(abort, ms, io, fetch) {
       this.#abort = abort;
       this.#ms = ms;
       this.#io = io;
+      this.#fetch = fetch;
       this.#timer = io.setTimeout(timeUp, ms, this);
       if (abort.listening) abort.current = this;
     }
@@ -403,9 +411,12 @@ export function defineSpikeClient(core, SpikeError) {
     /**
      * Calls `fetch(url, init)` with this attempt's signal. Resolves to this attempt once the answer
      * came (`response`, checked by `checkResponse`); else settles it and rejects with its failure.
-     * A promise made by hand rather than an async function: one frame less in flight per request.
+     * With `judge` (the client's, see `#judge`), the answer is judged as soon as it comes: `judge`
+     * sets `next`, and when it returns true the body is read too (`text`), under this deadline,
+     * before this resolves: one promise for the answer and its body, the usual request's whole
+     * attempt. A promise made by hand rather than an async function: one frame less in flight.
      */
-    answer(fetch, url, init) {
+    answer(url, init, judge) {
       return new Promise((resolve, reject) => {
         this.#cutRead = (cause) => {
           this.settle();
@@ -419,20 +430,33 @@ export function defineSpikeClient(core, SpikeError) {
         let reading;
         try {
           init.signal = this.#controller.signal;
-          reading = fetch(url, init);
+          reading = this.#fetch(url, init);
         } catch (cause) {
           this.#cutRead(cause);
           return;
         }
         Promise.resolve(reading).then((response) => {
+          // Cut meanwhile (a fetch that ignores its signal): this attempt has already failed.
+          if (this.#cut) return;
+          let body;
           try {
             checkResponse(response);
+            this.response = response;
+            if (!judge?.(this)) {
+              resolve(this);
+              return;
+            }
+            body = response.text();
           } catch (err) {
-            this.#cutRead(err);
+            // Not a failure of the exchange (a fetch mock's answer, or the core): as it is.
+            this.settle();
+            reject(err);
             return;
           }
-          this.response = response;
-          resolve(this);
+          Promise.resolve(body).then((text) => {
+            this.text = text;
+            resolve(this);
+          }, this.#cutRead);
         }, this.#cutRead);
       });
     }
@@ -748,10 +772,11 @@ export function defineSpikeClient(core, SpikeError) {
       let attempt;
       let text;
       try {
-        attempt = await this.#attempt(url, { method, headers, credentials, body });
+        attempt = this.#begin();
+        await attempt.answer(url, { method, headers, credentials, body });
         text = await attempt.read(attempt.response.text());
       } catch (cause) {
-        throw providerFailed(attempt ? 'the token endpoint did not send its whole answer' : 'the token endpoint could not be reached', cause);
+        throw providerFailed(attempt?.response ? 'the token endpoint did not send its whole answer' : 'the token endpoint could not be reached', cause);
       } finally {
         attempt?.settle();
       }
@@ -773,18 +798,36 @@ export function defineSpikeClient(core, SpikeError) {
     }
 
     /**
-     * One fetch under `timeoutMs`, which runs until `settle()`: it covers reading the answer's body
-     * too (`read()`), so a server that sends headers and then stalls cannot hang the call. The
-     * caller's `abort` aborts it. Throws `aborted` (or `invalid_options`: no fetch) before it
-     * starts; else resolves to the Attempt, or rejects with `aborted`, `timeout` or
-     * `network_error`. `init` is this attempt's own (fetch mocks record what each attempt sent);
-     * only its signal is set here.
+     * A new attempt: one fetch under `timeoutMs` (`answer()`), which runs until `settle()`: it
+     * covers reading the answer's body too (`read()`, or `answer()`'s judge), so a server that
+     * sends headers and then stalls cannot hang the call. The caller's `abort` aborts it. Throws
+     * `aborted` (or `invalid_options`: no fetch) before it starts; else `answer()` resolves to the
+     * Attempt, or rejects with `aborted`, `timeout` or `network_error`. The init given to `answer()`
+     * is this attempt's own (fetch mocks record what each attempt sent); only its signal is set there.
      */
-    #attempt(url, init, abort = this.#unsignalled) {
+    #begin(abort = this.#unsignalled) {
       abort.check();
       const fetch = this.#config.fetch ?? globalThis.fetch;
       if (typeof fetch !== 'function') throw invalid('no fetch available: pass the fetch option (this runtime has no global fetch)');
-      return new Attempt(abort, this.#config.timeoutMs, this.#io).answer(fetch, url, init);
+      return new Attempt(abort, this.#config.timeoutMs, this.#io, fetch);
+    }
+
+    /**
+     * What the core makes of an attempt's answer, asked as soon as it comes (Attempt.answer's
+     * judge): whether to read its body at once (a final answer of a call that consumes it). A 401
+     * waits for its body's error code (is it an expired token?), which #send reads first.
+     */
+    #judge = (attempt) => attempt.response.status !== 401 && this.#afterAnswer(attempt);
+
+    /** Asks the core what an answer (with the API error `code` of a 401) means (`attempt.next`); true: read its body now. */
+    #afterAnswer(attempt, code) {
+      const { status, headers } = attempt.response;
+      const retryAfter = status >= 400 ? (headers.get('retry-after') ?? undefined) : undefined;
+      // The clock only reads a Retry-After date, and randomness only jitters the delay of a retry,
+      // which only a 4xx/5xx can lead to.
+      const next = this.#core.afterAnswer(attempt.id, status, code, retryAfter, retryAfter === undefined ? 0 : this.#io.now(), status >= 400 ? this.#io.random() : 0);
+      attempt.next = next;
+      return attempt.consume && (next === SUCCEEDED || next === FAILED);
     }
 
     /** `Bearer <token>`, made once per token (not a new 700-character string per attempt). */
@@ -834,7 +877,7 @@ export function defineSpikeClient(core, SpikeError) {
             // The token: at once when the current one is good (the hot path), else after a refresh.
             const step = this.#core.decide(this.#io.now());
             if (step !== USE) await this.#ensureToken(step, abort);
-            // This attempt's own headers, with its token (see #attempt).
+            // This attempt's own headers, with its token (see #begin).
             const authorization = this.#bearer(this.#core.tokenFor(id));
             let headers;
             if (req.headers instanceof Headers) {
@@ -847,16 +890,18 @@ export function defineSpikeClient(core, SpikeError) {
             let failure;
             let next;
             try {
-              attempt = await this.#attempt(url, { ...req.request, headers }, abort);
+              attempt = this.#begin(abort);
+              attempt.id = id;
+              attempt.consume = consume;
+              // The usual answer is judged, and its body read, inside the attempt (see #judge).
+              await attempt.answer(url, { ...req.request, headers, signal: undefined }, this.#judge);
               const { response } = attempt;
-              const status = response.status;
-              const code = status === 401 ? await apiErrorCode(attempt) : undefined;
-              const retryAfter = status >= 400 ? (response.headers.get('retry-after') ?? undefined) : undefined;
-              // The clock only reads a Retry-After date, and randomness only jitters the delay of a
-              // retry, which only a 4xx/5xx can lead to.
-              next = this.#core.afterAnswer(id, status, code, retryAfter, retryAfter === undefined ? 0 : this.#io.now(), status >= 400 ? this.#io.random() : 0);
+              if (attempt.next === undefined && this.#afterAnswer(attempt, await apiErrorCode(attempt))) {
+                attempt.text = await attempt.read(response.text());
+              }
+              next = attempt.next;
               if (next === SUCCEEDED || next === FAILED) {
-                if (consume) text = await attempt.read(response.text());
+                text = attempt.text;
                 // fetch(): the caller reads the body, still abortable through its signal.
                 keepListening = !consume;
                 answer = response;
@@ -867,7 +912,8 @@ export function defineSpikeClient(core, SpikeError) {
             } catch (err) {
               if (err.code !== 'timeout' && err.code !== 'network_error') throw err;
               failure = err;
-              if (attempt) discard(attempt.response);
+              // An answer whose body failed to come (nothing to discard when fetch itself failed).
+              if (attempt?.response) discard(attempt.response);
               next = this.#core.afterFailure(id, failure.code === 'timeout', this.#io.random());
               if (next === FAILED) throw failure;
             } finally {
