@@ -1,10 +1,13 @@
 // Rows 1 and 2: what a request through the client costs over a hand-written fetch with the same
 // header, against the emulator (its own process) on 127.0.0.1; and the token check on the hot path.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import ky from 'ky';
 import { SpikeClient } from '../build/package/dist/index.mjs';
 import { mintToken } from '../build/package/dist/server.node.mjs';
 import { startEmulatorProcess } from './lib/emulator-process.mjs';
 import { floorClient } from './lib/floor-client.mjs';
+import { inMemory } from './lib/in-memory.mjs';
 import { compareAsync, interleave, median, percentile } from './lib/measure.mjs';
 
 const PATH = '/platform/api/workspaces';
@@ -80,13 +83,22 @@ export async function requestRows({ smoke }) {
       { sdk: () => client.getToken(), floor: () => Promise.resolve(token) },
       { rounds: smoke ? 2 : 10, sliceMs: smoke ? 20 : 200 },
     );
-    // The whole client overhead per request, network excluded: the same in-memory Response
-    // through client.fetch and through the stub fetch directly.
-    const stub = () => Promise.resolve(new Response(null, { status: 204 }));
-    const memClient = new SpikeClient({ baseUrl: 'http://127.0.0.1:9', token, fetch: stub });
-    const mem = await compareAsync(
-      { sdk: () => memClient.fetch(PATH), raw: () => stub(`http://127.0.0.1:9${PATH}`, { headers: { authorization } }) },
-      { rounds: smoke ? 2 : 10, sliceMs: smoke ? 20 : 200 },
+    // The whole client overhead per request, network excluded: the same in-memory answer through
+    // client.get, through the floor and through the stub fetch directly (bench/lib/in-memory.mjs).
+    const m = inMemory(token);
+    const memClient = new SpikeClient({ baseUrl: m.base, token, fetch: m.stub });
+    const memContenders = {
+      sdk: () => memClient.get(m.path),
+      raw: () => m.read(`${m.base}${m.path}`),
+      floor: floorClient(m.base, `${m.base}${m.path}`, token, { fetchWith: m.stub }),
+    };
+    const mem = await compareAsync(memContenders, { rounds: smoke ? 2 : 10, sliceMs: smoke ? 20 : 200 });
+    // Row 2c: what each of them allocates per request, in its own process (bench/lib/allocations.mjs).
+    const allocated = JSON.parse(
+      execFileSync(process.execPath, ['--min-semi-space-size=64', '--max-semi-space-size=64', fileURLToPath(new URL('./lib/allocations.mjs', import.meta.url))], {
+        env: { ...process.env, SPIKE_BENCH_TOKEN: token },
+        encoding: 'utf8',
+      }),
     );
 
     const us = (x) => `${x.toFixed(0)} us`;
@@ -109,8 +121,8 @@ export async function requestRows({ smoke }) {
       (floorMisses
         ? ', so not reachable here with a deadline that cancels the request and the decisions in the core'
         : ': the floor meets the goal in this run, so what is left is the driver and noise') +
-      `; the driver adds ${(m.sdk - m.floor).toFixed(0)} us above the floor (reading the call, a cut for reads whose fetch ignores its signal, events; ` +
-      `the whole client, deadline included, takes ~${((mem.sdk - mem.raw) / 1000).toFixed(0)} us of CPU per request in memory, row 2b); ${tried}`;
+      `; the driver adds ${(m.sdk - m.floor).toFixed(0)} us above the floor here (reading the call, a cut for reads whose fetch ignores its signal, events), ` +
+      `against ${((mem.sdk - mem.floor) / 1000).toFixed(1)} us and ${(allocated.sdk - allocated.floor).toFixed(0)} B per request in memory (rows 2b, 2c); ${tried}`;
     const rpsNote = (m, floorMisses) =>
       `${((1 - m.sdk / m.raw) * 100).toFixed(0)}% fewer: the deadline alone (raw fetch + timeout signal) is ${times(m.rawTimeout, m.raw)} under load (undici tracks each signal with a FinalizationRegistry: GC work), ` +
       `the floor ${times(m.floor, m.raw)}` +
@@ -139,9 +151,18 @@ export async function requestRows({ smoke }) {
         show: (x) => `${x.toFixed(2)} us`, goal: '<= 2 us', met: hot.sdk / 1000 <= 2,
       },
       {
-        id: '2b', measure: 'client overhead per request, in-memory fetch', unit: 'us', sdk: mem.sdk / 1000, peers: { 'the stub fetch alone': mem.raw / 1000 },
+        id: '2b', measure: 'client overhead per request, in-memory fetch (`get()`)', unit: 'us', sdk: mem.sdk / 1000,
+        peers: { 'the stub fetch alone': mem.raw / 1000, 'floor: the core + timeout signal': mem.floor / 1000 },
         show: (x) => `${x.toFixed(2)} us`, goal: null, met: null,
-        note: `${((mem.sdk - mem.raw) / 1000).toFixed(2)} us added per request (headers, AbortController, timer, token)`,
+        note: `${((mem.sdk - mem.raw) / 1000).toFixed(2)} us added per request (headers, AbortController, timer, token), ` +
+          `of which the floor's calls and deadline ${((mem.floor - mem.raw) / 1000).toFixed(2)}: the driver's own ${((mem.sdk - mem.floor) / 1000).toFixed(2)} us`,
+      },
+      {
+        id: '2c', measure: 'bytes allocated per request, in-memory fetch (`get()`)', unit: 'B', sdk: allocated.sdk,
+        peers: { 'the stub fetch alone': allocated.raw, 'floor: the core + timeout signal': allocated.floor },
+        show: (x) => `${x.toFixed(0)} B`, goal: null, met: null,
+        note: `the same in every run (no collection inside a round; bench/lib/allocations.mjs): the driver's own ${(allocated.sdk - allocated.floor).toFixed(0)} B above the floor, ` +
+          'the cut for reads whose fetch ignores its signal and the attempt\'s bookkeeping',
       },
     ];
   } finally {

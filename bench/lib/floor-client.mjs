@@ -14,8 +14,11 @@ glue.initSync({ module: readFileSync(join(packageDir, 'dist', 'client.wasm')) })
 
 const abortIt = (controller) => controller.abort();
 
-/** A GET of `url` with a static `token` (a client whose base URL is `baseUrl`), as lean as the core allows. */
-export function floorClient(baseUrl, url, token, timeoutMs = 30_000) {
+/**
+ * A GET of `url` with a static `token` (a client whose base URL is `baseUrl`), as lean as the core
+ * allows, through `fetchWith` (the global fetch, or row 2's in-memory stub).
+ */
+export function floorClient(baseUrl, url, token, { timeoutMs = 30_000, fetchWith = globalThis.fetch } = {}) {
   const core = new glue.SpikeCore({ baseUrl, token }, {});
   const { Use } = glue.TokenStep;
   const { Succeeded } = glue.AttemptStep;
@@ -33,12 +36,13 @@ export function floorClient(baseUrl, url, token, timeoutMs = 30_000) {
       const controller = new AbortController();
       const timer = setTimeout(abortIt, timeoutMs, controller);
       try {
-        const response = await fetch(url, { headers: { authorization: bearer }, signal: controller.signal });
+        const response = await fetchWith(url, { headers: { authorization: bearer }, signal: controller.signal });
         // No Retry-After to date and no retry to jitter: no clock, no randomness.
         const next = core.afterAnswer(id, response.status, undefined, undefined, 0, 0);
         const text = await response.text();
         if (next !== Succeeded) throw new Error(`the floor client got ${response.status}`);
-        return JSON.parse(text);
+        // An empty body is null, as the SDK has it (row 2's stub answers none).
+        return text ? JSON.parse(text) : null;
       } finally {
         clearTimeout(timer);
       }

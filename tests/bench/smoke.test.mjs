@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { root } from '../../scripts/lib/paths.mjs';
 
-const ROWS = ['1a', '1b', '1c', '2a', '2b', '3', '3b', '4a', '4b', '5a', '5b', '6a', '6b', '7a', '7b'];
+const ROWS = ['1a', '1b', '1c', '2a', '2b', '2c', '3', '3b', '4a', '4b', '5a', '5b', '6a', '6b', '7a', '7b'];
 
 test('npm run bench -- --smoke prints every row and writes its results', () => {
   const table = execFileSync(process.execPath, [join(root, 'bench', 'run.mjs'), '--smoke'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -21,6 +21,9 @@ test('npm run bench -- --smoke prints every row and writes its results', () => {
   }
   for (const row of results.rows.filter((r) => ['1a', '1b', '1c'].includes(r.id))) {
     assert.deepEqual(Object.keys(row.peers), ['raw fetch', 'raw fetch + timeout signal', 'ky', 'floor: the core + timeout signal'], `${row.id}: its peers, from the same run`);
+  }
+  for (const row of results.rows.filter((r) => ['2b', '2c'].includes(r.id))) {
+    assert.deepEqual(Object.keys(row.peers), ['the stub fetch alone', 'floor: the core + timeout signal'], `${row.id}: the stub and the floor, in memory`);
   }
   // The goals missed in the full runs say, in the row, by how much, what was tried and why the
   // rest is out of reach (other rows can miss in a smoke run's tiny counts: no note asked there).
