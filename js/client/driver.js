@@ -430,7 +430,9 @@ export function defineSpikeClient(core, SpikeError) {
         let reading;
         try {
           init.signal = this.#controller.signal;
-          reading = this.#fetch(url, init);
+          // Called as a plain function: a browser's fetch refuses any other `this` (Illegal invocation).
+          const fetch = this.#fetch;
+          reading = fetch(url, init);
         } catch (cause) {
           this.#cutRead(cause);
           return;

@@ -92,3 +92,18 @@ test("a caller's abort just after the answer ends the body read even where queue
     globalThis.queueMicrotask = real;
   }
 });
+
+test('fetch is called as a plain function, as a browser requires (its fetch throws Illegal invocation for any other this)', async () => {
+  const receivers = [];
+  const client = new SpikeClient({
+    baseUrl: 'https://api.test',
+    tokenEndpoint: 'https://app.test/token',
+    fetch(url, init) {
+      receivers.push(this);
+      if (this !== undefined && this !== globalThis) throw new TypeError('Illegal invocation');
+      return Promise.resolve(String(url).startsWith('https://app.test/') ? Response.json({ token: token(1) }) : Response.json({ workspaces: [] }));
+    },
+  });
+  assert.deepEqual(await client.get('/platform/api/workspaces'), { workspaces: [] });
+  assert.equal(receivers.length, 2, 'the token endpoint, then the API');
+});
