@@ -95,7 +95,7 @@ export async function requestRows({ smoke }) {
     const mem = await compareAsync(memContenders, { rounds: smoke ? 2 : 10, sliceMs: smoke ? 20 : 200 });
     // Row 2c: what each of them allocates per request, in its own process (bench/lib/allocations.mjs).
     const allocated = JSON.parse(
-      execFileSync(process.execPath, ['--min-semi-space-size=64', '--max-semi-space-size=64', fileURLToPath(new URL('./lib/allocations.mjs', import.meta.url))], {
+      execFileSync(process.execPath, ['--single-threaded', '--min-semi-space-size=64', '--max-semi-space-size=64', fileURLToPath(new URL('./lib/allocations.mjs', import.meta.url))], {
         env: { ...process.env, SPIKE_BENCH_TOKEN: token },
         encoding: 'utf8',
       }),

@@ -1,7 +1,9 @@
 // Row 2c: the bytes one request allocates in memory (the same stub fetch as row 2b), for the SDK,
 // the floor and the stub alone. Run as its own process with a young generation large enough that
-// no garbage collection falls inside a round (bench/request.mjs passes the flags), so the growth
-// of the heap over a round is what the round allocated: the same figure in every run, unlike time.
+// no garbage collection falls inside a round, and with no background compiler or collector
+// threads (their allocations land in the heap at random and moved the figures by ~70-170 B between
+// runs; bench/request.mjs passes the flags), so the growth of the heap over a round is what the
+// round allocated: the same figure in every run, unlike time.
 // Prints one JSON object: bytes per request, per contender.
 import v8 from 'node:v8';
 import { SpikeClient } from '../../build/package/dist/index.mjs';
