@@ -438,8 +438,14 @@ export function defineSpikeClient(core, SpikeError) {
           return;
         }
         Promise.resolve(reading).then((response) => {
-          // Cut meanwhile (a fetch that ignores its signal): this attempt has already failed.
-          if (this.#cut) return;
+          // Cut meanwhile (a fetch that ignores its signal): this attempt has already failed, and
+          // nobody will read this answer (freed, if it is one, so it does not hold a connection).
+          if (this.#cut) {
+            try {
+              discard(response);
+            } catch {}
+            return;
+          }
           let body;
           try {
             checkResponse(response);

@@ -107,3 +107,24 @@ test('fetch is called as a plain function, as a browser requires (its fetch thro
   assert.deepEqual(await client.get('/platform/api/workspaces'), { workspaces: [] });
   assert.equal(receivers.length, 2, 'the token endpoint, then the API');
 });
+
+test('a fetch that ignores its signal and answers after the timeout: that late answer is freed (its body cancelled), not left holding a connection', async () => {
+  let answer;
+  let cancelled;
+  const freed = new Promise((resolve) => (cancelled = resolve));
+  const client = new SpikeClient({
+    baseUrl: 'https://api.test',
+    token: token(1),
+    timeoutMs: 30,
+    fetch: () => new Promise((resolve) => (answer = resolve)), // never looks at init.signal
+  });
+  const err = await client.get('/platform/api/workspaces').catch((e) => e);
+  assert.equal(err.code, 'timeout');
+  answer(new Response(new ReadableStream({ pull() {}, cancel: () => cancelled('cancelled') })));
+  const outcome = await Promise.race([freed, new Promise((resolve) => setTimeout(resolve, 2000, 'still open after 2 s'))]);
+  assert.equal(outcome, 'cancelled');
+  // A late answer that is not a Response at all is dropped quietly (no unhandled rejection).
+  const quiet = new SpikeClient({ baseUrl: 'https://api.test', token: token(1), timeoutMs: 30, fetch: () => new Promise((resolve) => (answer = resolve)) });
+  assert.equal((await quiet.get('/p').catch((e) => e)).code, 'timeout');
+  answer(null);
+});
