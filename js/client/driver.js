@@ -354,9 +354,16 @@ export function defineSpikeClient(core, SpikeError) {
     if (response.bodyUsed === true) throw invalid('fetch resolved to a Response whose body was already read (a fetch mock must return a new Response for every call)');
   };
 
-  /** Frees an answer nobody will read (its body would otherwise hold the connection). */
+  /**
+   * Frees an answer nobody will read (its body would otherwise hold the connection). Never throws:
+   * a late answer of a fetch mock may be anything.
+   */
   const discard = (response) => {
-    response.body?.cancel().catch(() => {});
+    try {
+      response.body?.cancel().catch(() => {});
+    } catch {
+      // Not a Response: nothing to free.
+    }
   };
 
   /** An attempt's timer: aborts it with the timeout reason. */
@@ -368,10 +375,10 @@ export function defineSpikeClient(core, SpikeError) {
    */
   class Attempt {
     response = null;
-    // Set by the caller before `answer()`, for `judge` (see there): the core's request, and
-    // whether its final answer's body is read at once (then `text`); `next` is what the core decided.
-    id = 0;
-    consume = false;
+    // For `judge` (see `answer()`): the core's request (`id`), and whether its final answer's body
+    // is read at once (`consume`, then `text`); `next` is what the core decided.
+    id;
+    consume;
     next;
     text;
     #controller = new AbortController();
@@ -390,7 +397,9 @@ export function defineSpikeClient(core, SpikeError) {
     #io;
     #fetch;
 
-    constructor(abort, ms, io, fetch) {
+    constructor(abort, ms, io, fetch, id, consume) {
+      this.id = id;
+      this.consume = consume;
       this.#abort = abort;
       this.#ms = ms;
       this.#io = io;
@@ -441,9 +450,7 @@ export function defineSpikeClient(core, SpikeError) {
           // Cut meanwhile (a fetch that ignores its signal): this attempt has already failed, and
           // nobody will read this answer (freed, if it is one, so it does not hold a connection).
           if (this.#cut) {
-            try {
-              discard(response);
-            } catch {}
+            discard(response);
             return;
           }
           let body;
@@ -812,12 +819,13 @@ export function defineSpikeClient(core, SpikeError) {
      * `aborted` (or `invalid_options`: no fetch) before it starts; else `answer()` resolves to the
      * Attempt, or rejects with `aborted`, `timeout` or `network_error`. The init given to `answer()`
      * is this attempt's own (fetch mocks record what each attempt sent); only its signal is set there.
+     * `id` and `consume` (a call of #send): its request in the core, and whether it reads the body.
      */
-    #begin(abort = this.#unsignalled) {
+    #begin(abort = this.#unsignalled, id = 0, consume = false) {
       abort.check();
       const fetch = this.#config.fetch ?? globalThis.fetch;
       if (typeof fetch !== 'function') throw invalid('no fetch available: pass the fetch option (this runtime has no global fetch)');
-      return new Attempt(abort, this.#config.timeoutMs, this.#io, fetch);
+      return new Attempt(abort, this.#config.timeoutMs, this.#io, fetch, id, consume);
     }
 
     /**
@@ -898,9 +906,7 @@ export function defineSpikeClient(core, SpikeError) {
             let failure;
             let next;
             try {
-              attempt = this.#begin(abort);
-              attempt.id = id;
-              attempt.consume = consume;
+              attempt = this.#begin(abort, id, consume);
               // The usual answer is judged, and its body read, inside the attempt (see #judge).
               await attempt.answer(url, { ...req.request, headers, signal: undefined }, this.#judge);
               const { response } = attempt;
