@@ -7,7 +7,7 @@ import { SpikeClient } from '../build/package/dist/index.mjs';
 import { mintToken } from '../build/package/dist/server.node.mjs';
 import { startEmulatorProcess } from './lib/emulator-process.mjs';
 import { floorClient } from './lib/floor-client.mjs';
-import { inMemory } from './lib/in-memory.mjs';
+import { inMemoryContenders } from './lib/in-memory.mjs';
 import { compareAsync, interleave, median, percentile } from './lib/measure.mjs';
 
 const PATH = '/platform/api/workspaces';
@@ -85,14 +85,7 @@ export async function requestRows({ smoke }) {
     );
     // The whole client overhead per request, network excluded: the same in-memory answer through
     // client.get, through the floor and through the stub fetch directly (bench/lib/in-memory.mjs).
-    const m = inMemory(token);
-    const memClient = new SpikeClient({ baseUrl: m.base, token, fetch: m.stub });
-    const memContenders = {
-      sdk: () => memClient.get(m.path),
-      raw: () => m.read(`${m.base}${m.path}`),
-      floor: floorClient(m.base, `${m.base}${m.path}`, token, { fetchWith: m.stub }),
-    };
-    const mem = await compareAsync(memContenders, { rounds: smoke ? 2 : 10, sliceMs: smoke ? 20 : 200 });
+    const mem = await compareAsync(inMemoryContenders(token), { rounds: smoke ? 2 : 10, sliceMs: smoke ? 20 : 200 });
     // Row 2c: what each of them allocates per request, in its own process (bench/lib/allocations.mjs).
     const allocated = JSON.parse(
       execFileSync(process.execPath, ['--single-threaded', '--min-semi-space-size=64', '--max-semi-space-size=64', fileURLToPath(new URL('./lib/allocations.mjs', import.meta.url))], {

@@ -6,17 +6,9 @@
 // round allocated: the same figure in every run, unlike time.
 // Prints one JSON object: bytes per request, per contender.
 import v8 from 'node:v8';
-import { SpikeClient } from '../../build/package/dist/index.mjs';
-import { floorClient } from './floor-client.mjs';
-import { inMemory } from './in-memory.mjs';
+import { inMemoryContenders } from './in-memory.mjs';
 
-const { base, path, token, stub, read } = inMemory(process.env.SPIKE_BENCH_TOKEN);
-const client = new SpikeClient({ baseUrl: base, token, fetch: stub });
-const contenders = {
-  sdk: () => client.get(path),
-  raw: () => read(`${base}${path}`),
-  floor: floorClient(base, `${base}${path}`, token, { fetchWith: stub }),
-};
+const contenders = inMemoryContenders(process.env.SPIKE_BENCH_TOKEN);
 const perRound = 300;
 const out = {};
 for (const [name, fn] of Object.entries(contenders)) {
