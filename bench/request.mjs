@@ -114,7 +114,9 @@ export async function requestRows({ smoke }) {
       (floorMisses
         ? ', so not reachable here with a deadline that cancels the request and the decisions in the core'
         : ': the floor meets the goal in this run, so what is left is the driver and noise') +
-      `; the driver adds ${(m.sdk - m.floor).toFixed(0)} us above the floor here (reading the call, a cut for reads whose fetch ignores its signal, events), ` +
+      (m.sdk >= m.floor
+        ? `; the driver adds ${(m.sdk - m.floor).toFixed(0)} us above the floor here (reading the call, a cut for reads whose fetch ignores its signal, events), `
+        : `; the SDK measured ${(m.floor - m.sdk).toFixed(0)} us below the floor here (this run's noise: it makes the same calls and more), `) +
       `against ${((mem.sdk - mem.floor) / 1000).toFixed(1)} us and ${(allocated.sdk - allocated.floor).toFixed(0)} B per request in memory (rows 2b, 2c); ${tried}`;
     const rpsNote = (m, floorMisses) =>
       `${((1 - m.sdk / m.raw) * 100).toFixed(0)}% fewer: the deadline alone (raw fetch + timeout signal) is ${times(m.rawTimeout, m.raw)} under load (undici tracks each signal with a FinalizationRegistry: GC work), ` +
