@@ -90,15 +90,25 @@ export function shareTokens(option, core, config, invalid, installed, io) {
     return Boolean(mine);
   };
 
+  // Every token this client has held (bounded: an old one also fails the expiry check below). A
+  // tab that has not yet heard may still offer one this client replaced (refused by the API, or
+  // invalidated), and one minted within the second before its replacement passes that check.
+  const had = new Set();
+  const remember = () => {
+    if (had.size > 31) had.clear();
+    had.add(core.token());
+  };
+
   /**
    * Installs a token from another tab through the core's provider path (a JWT, its lifetime), if
-   * it is newer: never the current token (the one the API just refused, or the one invalidated),
-   * never one that expires before it. Returns whether it did.
+   * it is newer: never one this client has held (the current one, one the API refused, one
+   * invalidated), never one that expires before the current one. Returns whether it did.
    */
   const take = (data, passive) => {
     const now = io.now();
     const life = data.expires_in;
-    if (typeof data.token !== 'string' || data.token === core.token() || (life !== undefined && !(life > 0))) return false;
+    remember();
+    if (typeof data.token !== 'string' || had.has(data.token) || (life !== undefined && !(life > 0))) return false;
     const current = core.tokenInfo(now)?.expiresAt;
     if (current != null && (life === undefined || now + life * 1000 < current - 1000)) return false;
     try {
@@ -172,6 +182,7 @@ export function shareTokens(option, core, config, invalid, installed, io) {
           }
           if (wait !== self) return;
           fetching = true;
+          remember();
           try {
             const installedHere = await fetch();
             offerMine(); // before the lock is released
