@@ -1,7 +1,9 @@
 // `npm run bench [-- --smoke] [-- --only 3,4]`: every benchmark of BENCHMARKS.md in one run, the
 // SDK beside its peers (interleaved rounds, medians). Prints a markdown table and writes
-// bench/results.json and BENCHMARKS.md; `--smoke` runs tiny counts (for `npm test`) and writes
-// tests/artifacts/bench-smoke.json instead, so the recorded figures are only from full runs.
+// bench/results.json and BENCHMARKS.md, with the commit measured; `--smoke` runs tiny counts (for
+// `npm test`) and `--only` some sections, and each writes tests/artifacts/ instead, so the recorded
+// figures are only ever from one full run.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -30,10 +32,21 @@ function table(rows) {
   const lines = ['| # | measure | @spike/sdk | peers, same run | ratio | goal | |', '|---|---|---:|---|---:|---|---|'];
   for (const r of rows) {
     const peers = Object.entries(r.peers).map(([k, v]) => `${k}: ${r.show(v)}`).join('<br>');
-    const ratio = r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x ${r.ratioOf}`;
+    const ratio = r.ratio === undefined ? '' : `${r.ratio.toFixed(r.digits ?? 2)}x ${r.ratioOf}`;
     lines.push(`| ${r.id} | ${r.measure}${r.note ? `<br><sub>${r.note}</sub>` : ''} | ${r.show(r.sdk)} | ${peers} | ${ratio} | ${r.goal ?? ''} | ${verdict(r)} |`);
   }
   return lines.join('\n');
+}
+
+/** The commit measured, and whether the tree differed from it (the recorded figures themselves aside). */
+function commit() {
+  try {
+    const git = (...a) => execFileSync('git', a, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const changed = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!BENCHMARKS.md', ':!bench/results.json');
+    return { commit: git('rev-parse', '--short=12', 'HEAD'), dirty: changed !== '' };
+  } catch {
+    return { commit: null, dirty: null }; // not a git checkout
+  }
 }
 
 function machine() {
@@ -55,18 +68,19 @@ console.log(md);
 const results = {
   date: new Date().toISOString(),
   machine: machine(),
+  ...commit(),
   smoke,
+  only,
   rows: rows.map(({ show, ...r }) => r),
 };
-if (smoke) {
+if (smoke || only) {
   mkdirSync(join(root, 'tests', 'artifacts'), { recursive: true });
-  writeFileSync(join(root, 'tests', 'artifacts', 'bench-smoke.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(root, 'tests', 'artifacts', smoke ? 'bench-smoke.json' : 'bench-only.json'), `${JSON.stringify(results, null, 2)}\n`);
 } else {
   writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  if (!only) {
-    const doc = `# Benchmarks\n\nThe latest full \`npm run bench\` (${results.date.slice(0, 10)}), on ${results.machine}.\n` +
-      `Regenerate with \`npm run bench\`; raw figures in \`bench/results.json\`. How each row is measured, and\n` +
-      `the story behind each missed goal: see [bench/README.md](bench/README.md).\n\n${md}\n`;
-    writeFileSync(join(root, 'BENCHMARKS.md'), doc);
-  }
+  const at = results.commit ? ` at commit ${results.commit}${results.dirty ? ' with uncommitted changes' : ''}` : '';
+  const doc = `# Benchmarks\n\nThe latest full \`npm run bench\` (${results.date.slice(0, 10)})${at}, on ${results.machine}.\n` +
+    `Regenerate with \`npm run bench\`; raw figures in \`bench/results.json\`. How each row is measured, and\n` +
+    `the story behind each missed goal: see [bench/README.md](bench/README.md).\n\n${md}\n`;
+  writeFileSync(join(root, 'BENCHMARKS.md'), doc);
 }
