@@ -1,8 +1,9 @@
 // `npm run size`: raw, gzip -9 and brotli bytes of every file a browser loads for
 // `import ... from '@spike/sdk'` (the entry, with the wasm inlined as hex, and the shared modules
 // it imports; each file compressed on its own, as a server sends them), then where the client
-// wasm's bytes go: per section, and its biggest functions (by name, from a copy built with the
-// same passes but names kept), so a regression shows what grew.
+// wasm's bytes go: per section, per group of what it exports (each alone), and its biggest
+// functions (by name, from a copy built with the same passes but names kept), so a regression
+// shows what grew.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -129,6 +130,45 @@ export function sectionReport(file = join(packageDir, 'dist', 'client.wasm')) {
   }));
 }
 
+/**
+ * The client wasm by what it serves: each group of its public exports alone, the others removed,
+ * then what nothing reaches any more dropped and the rest optimised again at -Oz (binaryen.js,
+ * the build's own wasm-opt as a library), gzip -9 as a binary. `runtime` keeps no public export:
+ * what every group shares (allocator, error class, the glue's helpers). Re-optimising everything
+ * this way lands within ~0.5% of the shipped wasm.
+ */
+export async function exportGroups(file = join(packageDir, 'dist', 'client.wasm')) {
+  const { default: binaryen } = await import('binaryen');
+  const renamed = new Map(JSON.parse(readFileSync(join(buildDir, 'client', 'names.json'), 'utf8')).exports);
+  const bytes = readFileSync(file);
+  const publicNames = [...renamed.keys()].filter((n) => n !== 'memory' && (!n.startsWith('__') || n === '__wbg_spikecore_free'));
+  const groups = {
+    everything: publicNames,
+    'SpikeCore (the client)': publicNames.filter((n) => n.startsWith('spikecore_') || n === '__wbg_spikecore_free'),
+    'decodeToken + isTokenExpired': ['decodeToken', 'isTokenExpired'],
+    parseIntegrationRedirect: ['parseIntegrationRedirect'],
+    runtime: [],
+  };
+  const covered = new Set(Object.values(groups).slice(1).flat());
+  const missing = publicNames.filter((n) => !covered.has(n));
+  if (missing.length) throw new Error(`exportGroups: no group for ${missing.join(', ')}`);
+  binaryen.setOptimizeLevel(2);
+  binaryen.setShrinkLevel(2);
+  return Object.entries(groups).map(([group, keep]) => {
+    const module = binaryen.readBinary(bytes);
+    try {
+      module.setFeatures(binaryen.Features.All);
+      for (const name of publicNames) if (!keep.includes(name)) module.removeExport(renamed.get(name));
+      module.runPasses(['remove-unused-module-elements']);
+      module.optimize();
+      const out = module.emitBinary();
+      return { group, raw: out.length, gzip: gzipSync(out, { level: 9 }).length };
+    } finally {
+      module.dispose();
+    }
+  });
+}
+
 /** The client wasm's biggest functions: the cargo output through wasm-bindgen and the same
  * wasm-opt passes as the build, with names kept (-g), so sizes match the shipped wasm's to a
  * few bytes. */
@@ -162,6 +202,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`dist/index.mjs: the wasm as hex ${split.hexGzip} B gzip (${split.wasmGzip} B as a binary), the JS around it ${split.jsGzip} B gzip (${split.jsRaw} B raw).`);
   console.log('\n| client wasm section | raw | gzip -9 (alone) |\n|---|---:|---:|');
   for (const r of sectionReport()) console.log(`| ${r.section} | ${r.raw} | ${r.gzip} |`);
+  console.log('\n| client wasm, one group of exports alone (re-optimised) | raw | gzip -9 |\n|---|---:|---:|');
+  for (const g of await exportGroups()) console.log(`| ${g.group} | ${g.raw} | ${g.gzip} |`);
   console.log(`\n| biggest of ${functions.count} functions (${functions.total} B of code) | bytes |\n|---|---:|`);
   for (const f of functions.top) console.log(`| ${f.name.replaceAll('|', '\\|').slice(0, 110)} | ${f.size} |`);
 }
