@@ -42,6 +42,18 @@ const events = (pages) => all(pages, () => window.tab.events.splice(0));
 /** The channel name of `shareAcrossTabs: name` (js/client/tabs.js). */
 const channelName = (name) => `spike-sdk-tabs:${JSON.stringify(['name', name])}`;
 
+/** Sends `messages` on channel `name` from `page`, as another tab would, and gives them 300 ms to land. */
+const postAs = (page, name, messages) =>
+  page.evaluate(
+    async ({ name, messages }) => {
+      const channel = new BroadcastChannel(name);
+      for (const message of messages) channel.postMessage(message);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      channel.close();
+    },
+    { name, messages },
+  );
+
 async function assertNoStorage(pages) {
   for (const page of pages) {
     const seen = await page.evaluate(async () => ({
@@ -309,43 +321,19 @@ test('a token from another tab passes the same checks as one from the source', a
       { type: 'token', token: (await (await fetch(`${harness.url}/token?user=mallory`)).json()).token, expires_in: -5 },
       { type: 'token', token: (await (await fetch(`${harness.url}/token?user=mallory&ttl=60`)).json()).token, expires_in: 60 },
     ];
-    await page.evaluate(
-      async ({ name, bad }) => {
-        const channel = new BroadcastChannel(name);
-        for (const message of bad) channel.postMessage(message);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        channel.close();
-      },
-      { name, bad },
-    );
+    await postAs(page, name, bad);
     assert.equal(await page.evaluate(() => window.tab.token()), before, 'no bad token was installed');
     assert.deepEqual((await events([page])).flat(), [{ fromTab: false, user: 'erin' }]);
     // The same channel with a good, newer token: installed (so the bad ones reached the client).
     const good = (await (await fetch(`${harness.url}/token?user=erin&ttl=7200`)).json()).token;
-    await page.evaluate(
-      async ({ name, good }) => {
-        const channel = new BroadcastChannel(name);
-        channel.postMessage({ type: 'token', token: good, expires_in: 7000 });
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        channel.close();
-      },
-      { name, good },
-    );
+    await postAs(page, name, [{ type: 'token', token: good, expires_in: 7000 }]);
     assert.equal(await page.evaluate(() => window.tab.token()), good);
     assert.deepEqual((await events([page])).flat(), [{ fromTab: true, user: 'erin' }]);
     assert.ok(info.expiresAt < Date.now() + 3600_000 + 5000);
     // The token it replaced, offered again by a tab that has not heard (as in a token_expired
     // storm, where a refused token and its replacement can be minted within the same second), with
     // a lifetime that would pass the expiry check: never taken back.
-    await page.evaluate(
-      async ({ name, before }) => {
-        const channel = new BroadcastChannel(name);
-        channel.postMessage({ type: 'token', token: before, expires_in: 7100 });
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        channel.close();
-      },
-      { name, before },
-    );
+    await postAs(page, name, [{ type: 'token', token: before, expires_in: 7100 }]);
     assert.equal(await page.evaluate(() => window.tab.token()), good, 'a token this tab held before was not taken back');
     assert.deepEqual((await events([page])).flat(), []);
   } finally {
