@@ -58,9 +58,15 @@ export function measure(file) {
 // (+375 B; decodeToken 13.6 -> 8.0 us), the cold-start bindings (results through a stack slot
 // instead of multi-value returns, shared import signatures: +292 B; compile 5.5 -> 2.7 ms) and the
 // driver's one-frame hot path (+~270 B; 13.9 -> 9.7 us of CPU per get()). Budget 42,800 B.
-// Kept there since: the leeway-refresh fallback, row 1's fourth and fifth passes and the tabs fix
-// (a tab never takes back a token it held, +28 B) fit inside it: 42,778 B, 22 B left.
-export const BROWSER_BUDGET_GZIP = 42_800;
+// Kept there since: the leeway-refresh fallback and row 1's fourth and fifth passes fit inside it
+// (42,750 B). Raised on purpose on 2026-11-30 to 43,600 B (measured 43,087 B, +337 B): a tab never
+// takes back a token its client held (another tab that has not yet had its own token_expired still
+// offers the refused token, and a token_expired storm in the Chromium test failed a call that
+// way). The check is the core's (TokenState::takes_shared, with a ring of the last 8 replaced
+// tokens' hashes) rather than a set of raw tokens in tabs.js (+28 B, measured first), so that
+// deciding which token to use stays in Rust and no old bearer token is kept in the JS heap;
+// the token acceptance that tabs.js did moved with it.
+export const BROWSER_BUDGET_GZIP = 43_600;
 
 /** The wasm an entry carries, as the hex text inlined in it. */
 export function wasmHex(file = join(packageDir, 'dist', 'index.mjs')) {
@@ -135,7 +141,8 @@ export function sectionReport(file = join(packageDir, 'dist', 'client.wasm')) {
  * then what nothing reaches any more dropped and the rest optimised again at -Oz (binaryen.js,
  * the build's own wasm-opt as a library), gzip -9 as a binary. `runtime` keeps no public export:
  * what every group shares (allocator, error class, the glue's helpers). Re-optimising everything
- * this way lands within ~0.5% of the shipped wasm.
+ * this way lands within ~0.5% of the shipped wasm. binaryen keeps active data segments whole, so
+ * every group carries all the wasm's data (messages, tables): `code` is the code section alone.
  */
 export async function exportGroups(file = join(packageDir, 'dist', 'client.wasm')) {
   const { default: binaryen } = await import('binaryen');
@@ -162,7 +169,8 @@ export async function exportGroups(file = join(packageDir, 'dist', 'client.wasm'
       module.runPasses(['remove-unused-module-elements']);
       module.optimize();
       const out = module.emitBinary();
-      return { group, raw: out.length, gzip: gzipSync(out, { level: 9 }).length };
+      const code = wasmSections(out).find((section) => section.name === 'code');
+      return { group, raw: out.length, gzip: gzipSync(out, { level: 9 }).length, code: code ? code.end - code.start : 0 };
     } finally {
       module.dispose();
     }
@@ -202,8 +210,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`dist/index.mjs: the wasm as hex ${split.hexGzip} B gzip (${split.wasmGzip} B as a binary), the JS around it ${split.jsGzip} B gzip (${split.jsRaw} B raw).`);
   console.log('\n| client wasm section | raw | gzip -9 (alone) |\n|---|---:|---:|');
   for (const r of sectionReport()) console.log(`| ${r.section} | ${r.raw} | ${r.gzip} |`);
-  console.log('\n| client wasm, one group of exports alone (re-optimised) | raw | gzip -9 |\n|---|---:|---:|');
-  for (const g of await exportGroups()) console.log(`| ${g.group} | ${g.raw} | ${g.gzip} |`);
+  console.log('\n| client wasm, one group of exports alone (re-optimised; each keeps all the data) | raw | gzip -9 | code, raw |\n|---|---:|---:|---:|');
+  for (const g of await exportGroups()) console.log(`| ${g.group} | ${g.raw} | ${g.gzip} | ${g.code} |`);
   console.log(`\n| biggest of ${functions.count} functions (${functions.total} B of code) | bytes |\n|---|---:|`);
   for (const f of functions.top) console.log(`| ${f.name.replaceAll('|', '\\|').slice(0, 110)} | ${f.size} |`);
 }

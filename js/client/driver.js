@@ -534,7 +534,7 @@ export function defineSpikeClient(core, SpikeError) {
           usable: (now) => wasm.decide(now) === USE,
           token: () => wasm.currentToken(),
           tokenInfo: (now) => wasm.tokenInfo(now),
-          install: (data, now) => wasm.installFromProvider(data, now) === INSTALLED,
+          install: (data, now) => wasm.installFromProvider(data, now, true) === INSTALLED,
           invalidate: () => wasm.invalidate(),
           refreshFailed: (now) => wasm.refreshFailed(now),
         };
@@ -751,7 +751,7 @@ export function defineSpikeClient(core, SpikeError) {
           throw providerFailed('tokenProvider rejected', cause);
         });
       });
-      return this.#core.installFromProvider(given, this.#io.now()) === INSTALLED;
+      return this.#core.installFromProvider(given, this.#io.now(), false) === INSTALLED;
     }
 
     /**

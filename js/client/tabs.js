@@ -39,8 +39,8 @@ function bodyKey(body, invalid) {
 /**
  * `option`: `shareAcrossTabs` (true or a name; checked here). `core`: what the driver lets this
  * file ask of the client's SpikeCore (`usable(now)`, `token()`, `tokenInfo(now)`, `install(data,
- * now)`, `invalidate()`, `refreshFailed(now)`), whose install path checks every token that comes
- * from another tab like one from the source. `installed(passive)`: a token from another tab is
+ * now)`, `invalidate()`, `refreshFailed(now)`); its `install` is the core's install from a tab, which
+ * checks every token that comes from another tab like one from the source, and more. `installed(passive)`: a token from another tab is
  * now the client's (`passive`: outside a refresh of this client, which announces it itself).
  * `io`: the driver's clock and timers.
  */
@@ -90,30 +90,15 @@ export function shareTokens(option, core, config, invalid, installed, io) {
     return Boolean(mine);
   };
 
-  // Every token this client has held (bounded: an old one also fails the expiry check below). A
-  // tab that has not yet heard may still offer one this client replaced (refused by the API, or
-  // invalidated), and one minted within the second before its replacement passes that check.
-  const had = new Set();
-  const remember = () => {
-    if (had.size > 31) had.clear();
-    had.add(core.token());
-  };
-
   /**
-   * Installs a token from another tab through the core's provider path (a JWT, its lifetime), if
-   * it is newer: never one this client has held (the current one, one the API refused, one
-   * invalidated), never one that expires before the current one. Returns whether it did.
+   * Installs a token from another tab, if the core takes it (`install`: never one this client
+   * holds or held, never one that expires before the current one; `TokenState::takes_shared`).
+   * Returns whether it did.
    */
   const take = (data, passive) => {
-    const now = io.now();
-    const life = data.expires_in;
-    remember();
-    if (typeof data.token !== 'string' || had.has(data.token) || (life !== undefined && !(life > 0))) return false;
-    const current = core.tokenInfo(now)?.expiresAt;
-    if (current != null && (life === undefined || now + life * 1000 < current - 1000)) return false;
     try {
-      // Not installed: superseded (invalidated meanwhile), dropped.
-      if (!core.install(data, now)) return false;
+      // Not installed: held before, older, or superseded (invalidated meanwhile): dropped.
+      if (!core.install(data, io.now())) return false;
     } catch {
       return false; // not a token: ignored, as if never sent
     }
@@ -182,7 +167,6 @@ export function shareTokens(option, core, config, invalid, installed, io) {
           }
           if (wait !== self) return;
           fetching = true;
-          remember();
           try {
             const installedHere = await fetch();
             offerMine(); // before the lock is released

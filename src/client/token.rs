@@ -95,7 +95,13 @@ pub struct TokenState {
     refresh_epoch: u64,
     /// A static token: never refreshed.
     fixed: bool,
+    /// The hashes of the last tokens this client replaced (a ring; see `has_held`).
+    replaced: [u64; REMEMBERED],
+    replaced_next: usize,
 }
+
+/// How many replaced tokens a client remembers (as hashes), so another tab cannot hand one back.
+pub const REMEMBERED: usize = 8;
 
 impl TokenState {
     /// The state of a client with a static token: that token, for good.
@@ -195,6 +201,9 @@ impl TokenState {
         self.supersede();
         self.refresh_epoch = self.epoch;
         self.generation += 1;
+        if let Some(old) = self.current.take() {
+            self.remember(&old.value);
+        }
         self.current = Some(Token { value, claims_json, timing, generation: self.generation });
         self.stale = false;
         self.refreshing = false;
@@ -202,6 +211,34 @@ impl TokenState {
         self.failures = 0;
         self.not_before_ms = 0.0;
         Some(self.generation)
+    }
+
+    fn remember(&mut self, value: &str) {
+        if let Some(slot) = self.replaced.get_mut(self.replaced_next % REMEMBERED) {
+            *slot = crate::common::fingerprint::hash(value);
+        }
+        self.replaced_next = self.replaced_next.wrapping_add(1);
+    }
+
+    /// Whether this client holds `value`, or held it before (one of the last `REMEMBERED` tokens
+    /// it replaced: refused by the API, invalidated, or outlived).
+    pub fn has_held(&self, value: &str) -> bool {
+        self.current.as_ref().is_some_and(|t| t.value == value) || self.replaced.contains(&crate::common::fingerprint::hash(value))
+    }
+
+    /// Whether to install `value`, which another tab shares with `expires_in_secs` left, at
+    /// `now_ms`: never a token this client holds or held (a tab that has not yet had its own
+    /// `token_expired` still offers the token the API just refused, and its replacement may have
+    /// been minted within the same second, so its expiry alone cannot tell them apart); never one
+    /// whose lifetime is over, or that expires over a second before the current one.
+    pub fn takes_shared(&self, value: &str, expires_in_secs: Option<f64>, now_ms: f64) -> bool {
+        if self.has_held(value) || expires_in_secs.is_some_and(|life| life.is_nan() || life <= 0.0) {
+            return false;
+        }
+        match self.current.as_ref().map(|t| t.timing.expires_at_ms).filter(|at| at.is_finite()) {
+            None => true,
+            Some(current) => expires_in_secs.is_some_and(|life| now_ms + life * 1000.0 >= current - 1000.0),
+        }
     }
 
     /// The running refresh failed: whether the failure counts, and for whom (see [`Failure`]).
@@ -282,6 +319,42 @@ mod tests {
         assert_eq!(g, Some(1));
         assert_eq!(s.decide(10.0, 60.0), Decision::Use(1));
         assert_eq!(s.decide(3_540_000.0, 60.0), Decision::Refresh);
+    }
+
+    /// Installs `value` as a refresh would (begin, then succeed), living `life_s` from `now`.
+    fn refresh_to(s: &mut TokenState, value: &str, now: f64, life_s: f64) {
+        s.begin_refresh();
+        assert!(s.refresh_succeeded(value.into(), "{}".into(), timing(now, life_s)).is_some());
+    }
+
+    #[test]
+    fn a_shared_token_this_client_held_is_never_taken_back() {
+        let mut s = installed("t1", 10.0);
+        assert!(!s.takes_shared("t1", Some(10.0), 0.0), "the current token");
+        assert!(s.takes_shared("t2", Some(10.0), 500.0), "a newer one");
+        refresh_to(&mut s, "t2", 500.0, 10.0);
+        // t1 was minted within the same second as t2: its expiry alone would pass.
+        assert!(!s.takes_shared("t1", Some(10.0), 600.0), "the token it replaced");
+        // The last REMEMBERED replaced tokens are remembered (t2 ..= t9 after these eight
+        // refreshes, t10 is current); the oldest is evicted first (t1), one at a time.
+        for i in 3..(3 + REMEMBERED) {
+            refresh_to(&mut s, &alloc::format!("t{i}"), 600.0, 10.0);
+        }
+        assert!(s.has_held(&alloc::format!("t{}", 2 + REMEMBERED)), "the current token");
+        assert!(s.has_held(&alloc::format!("t{}", 1 + REMEMBERED)), "the token just replaced");
+        assert!(s.has_held("t2"), "the oldest still remembered");
+        assert!(!s.has_held("t1"), "evicted, oldest first");
+    }
+
+    #[test]
+    fn a_shared_token_must_live_and_not_expire_before_the_current_one() {
+        let s = installed("t1", 10.0); // expires at 10,000 ms
+        assert!(!s.takes_shared("t2", Some(0.0), 0.0), "a lifetime that is over");
+        assert!(!s.takes_shared("t2", Some(-5.0), 0.0));
+        assert!(!s.takes_shared("t2", None, 0.0), "no lifetime, against a current token that has one");
+        assert!(!s.takes_shared("t2", Some(8.9), 0.0), "over a second before the current one");
+        assert!(s.takes_shared("t2", Some(9.0), 0.0), "within a second of it");
+        assert!(TokenState::default().takes_shared("t2", None, 0.0), "no current token");
     }
 
     #[test]

@@ -180,10 +180,14 @@ impl SpikeCore {
         }
     }
 
-    /// Installs what the `tokenProvider` resolved to (or a token another tab shared).
+    /// Installs what the `tokenProvider` resolved to, or (`from_tab`) a token another tab shared,
+    /// if `TokenState::takes_shared` takes it (else `Superseded`: not installed).
     #[wasm_bindgen(js_name = installFromProvider)]
-    pub fn install_from_provider(&mut self, value: &JsValue, now_ms: f64) -> Result<RefreshEnd, JsValue> {
+    pub fn install_from_provider(&mut self, value: &JsValue, now_ms: f64, from_tab: bool) -> Result<RefreshEnd, JsValue> {
         let found = tokens::token_from(value, "tokenProvider", None)?;
+        if from_tab && !self.state.takes_shared(&found.token, found.expires_in, now_ms) {
+            return Ok(RefreshEnd::Superseded);
+        }
         Ok(installed(source::install(&mut self.state, found, now_ms, None, PROVIDER_HINT).map_err(to_js)?))
     }
 
