@@ -164,7 +164,10 @@ export async function exportGroups(file = join(packageDir, 'dist', 'client.wasm'
   return Object.entries(groups).map(([group, keep]) => {
     const module = binaryen.readBinary(bytes);
     try {
-      module.setFeatures(binaryen.Features.All);
+      // The build's features (WASM_FEATURES; binaryen splits bulk memory in two and counts
+      // call_indirect's long form apart): with all of them, the output would not load in Node 20.
+      const F = binaryen.Features;
+      module.setFeatures(F.BulkMemory | F.BulkMemoryOpt | F.MutableGlobals | F.NontrappingFPToInt | F.SignExt | F.ReferenceTypes | F.CallIndirectOverlong);
       for (const name of publicNames) if (!keep.includes(name)) module.removeExport(renamed.get(name));
       module.runPasses(['remove-unused-module-elements']);
       module.optimize();
