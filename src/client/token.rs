@@ -201,7 +201,7 @@ impl TokenState {
         self.supersede();
         self.refresh_epoch = self.epoch;
         self.generation += 1;
-        if let Some(old) = self.current.take() {
+        if let Some(old) = self.current.take().filter(|old| old.value != value) {
             self.remember(&old.value);
         }
         self.current = Some(Token { value, claims_json, timing, generation: self.generation });
@@ -230,12 +230,14 @@ impl TokenState {
     /// `now_ms`: never a token this client holds or held (a tab that has not yet had its own
     /// `token_expired` still offers the token the API just refused, and its replacement may have
     /// been minted within the same second, so its expiry alone cannot tell them apart); never one
-    /// whose lifetime is over, or that expires over a second before the current one.
+    /// whose lifetime is over, or that expires over a second before the current one while that
+    /// one is good (a refused or invalidated one is never sent again: any other living token is
+    /// better, even a shorter-lived one).
     pub fn takes_shared(&self, value: &str, expires_in_secs: Option<f64>, now_ms: f64) -> bool {
         if self.has_held(value) || expires_in_secs.is_some_and(|life| life.is_nan() || life <= 0.0) {
             return false;
         }
-        match self.current.as_ref().map(|t| t.timing.expires_at_ms).filter(|at| at.is_finite()) {
+        match self.current.as_ref().filter(|_| !self.stale).map(|t| t.timing.expires_at_ms).filter(|at| at.is_finite()) {
             None => true,
             Some(current) => expires_in_secs.is_some_and(|life| now_ms + life * 1000.0 >= current - 1000.0),
         }
@@ -355,6 +357,22 @@ mod tests {
         assert!(!s.takes_shared("t2", Some(8.9), 0.0), "over a second before the current one");
         assert!(s.takes_shared("t2", Some(9.0), 0.0), "within a second of it");
         assert!(TokenState::default().takes_shared("t2", None, 0.0), "no current token");
+        // Once the current token is refused (or invalidated), a shorter-lived one is better than it.
+        let mut refused = installed("t1", 3600.0);
+        refused.invalidate();
+        assert!(refused.takes_shared("t2", Some(300.0), 0.0), "a shorter-lived token after the current one was invalidated");
+        assert!(!refused.takes_shared("t1", Some(7200.0), 0.0), "never the invalidated one itself");
+    }
+
+    #[test]
+    fn the_same_token_installed_again_takes_no_slot_of_the_ring() {
+        let mut s = installed("t1", 10.0);
+        refresh_to(&mut s, "t2", 0.0, 10.0);
+        // A caching source hands t2 back at every refresh: t1 stays remembered.
+        for _ in 0..(2 * REMEMBERED) {
+            refresh_to(&mut s, "t2", 0.0, 10.0);
+        }
+        assert!(s.has_held("t1"), "t1 was not evicted by t2 replacing itself");
     }
 
     #[test]
