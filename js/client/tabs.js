@@ -39,9 +39,10 @@ function bodyKey(body, invalid) {
 /**
  * `option`: `shareAcrossTabs` (true or a name; checked here). `core`: what the driver lets this
  * file ask of the client's SpikeCore (`usable(now)`, `token()`, `tokenInfo(now)`, `install(data,
- * now)`, `invalidate()`, `refreshFailed(now)`); its `install` is the core's install from a tab, which
- * checks every token that comes from another tab like one from the source, and more. `installed(passive)`: a token from another tab is
- * now the client's (`passive`: outside a refresh of this client, which announces it itself).
+ * now)`, `invalidate()`, `refreshFailed(now)`); its `install` is the core's install from a tab,
+ * which checks every token that comes from another tab like one from the source, and more.
+ * `installed(passive)`: a token from another tab is now the client's (`passive`: outside a
+ * refresh of this client, which announces it itself).
  * `io`: the driver's clock and timers.
  */
 export function shareTokens(option, core, config, invalid, installed, io) {
@@ -92,8 +93,8 @@ export function shareTokens(option, core, config, invalid, installed, io) {
 
   /**
    * Installs a token from another tab, if the core takes it (`install`: never one this client
-   * holds or held, never one that expires before the current one; `TokenState::takes_shared`).
-   * Returns whether it did.
+   * holds or held, never one that expires before the current one while that one is good;
+   * `TokenState::takes_shared`). Returns whether it did.
    */
   const take = (data, passive) => {
     try {
