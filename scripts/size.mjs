@@ -159,15 +159,23 @@ export async function exportGroups(file = join(packageDir, 'dist', 'client.wasm'
   const covered = new Set(Object.values(groups).slice(1).flat());
   const missing = publicNames.filter((n) => !covered.has(n));
   if (missing.length) throw new Error(`exportGroups: no group for ${missing.join(', ')}`);
+  // The build's own features (WASM_FEATURES, wasm-opt's flags), as binaryen.js's flags: it splits
+  // bulk memory in two and counts call_indirect's long form apart. With every feature on, the
+  // output would not load in Node 20.
+  const { WASM_FEATURES } = await import('./build.mjs');
+  const F = binaryen.Features;
+  const asFlags = { 'bulk-memory': F.BulkMemory | F.BulkMemoryOpt, 'mutable-globals': F.MutableGlobals, 'nontrapping-float-to-int': F.NontrappingFPToInt, 'sign-ext': F.SignExt, 'reference-types': F.ReferenceTypes | F.CallIndirectOverlong };
+  const features = WASM_FEATURES.reduce((all, flag) => {
+    const bits = asFlags[flag.replace('--enable-', '')];
+    if (bits === undefined) throw new Error(`exportGroups: no binaryen.js flag for ${flag}`);
+    return all | bits;
+  }, F.MVP);
   binaryen.setOptimizeLevel(2);
   binaryen.setShrinkLevel(2);
   return Object.entries(groups).map(([group, keep]) => {
     const module = binaryen.readBinary(bytes);
     try {
-      // The build's features (WASM_FEATURES; binaryen splits bulk memory in two and counts
-      // call_indirect's long form apart): with all of them, the output would not load in Node 20.
-      const F = binaryen.Features;
-      module.setFeatures(F.BulkMemory | F.BulkMemoryOpt | F.MutableGlobals | F.NontrappingFPToInt | F.SignExt | F.ReferenceTypes | F.CallIndirectOverlong);
+      module.setFeatures(features);
       for (const name of publicNames) if (!keep.includes(name)) module.removeExport(renamed.get(name));
       module.runPasses(['remove-unused-module-elements']);
       module.optimize();
