@@ -39,6 +39,17 @@ const realIo = {
   clearTimeout: (timer) => clearTimeout(timer),
 };
 const TIMED_OUT = Symbol('timeout');
+/** A direct attempt's timer (see SpikeClient.#direct): aborts its controller with the timeout reason. */
+const timeOut = (controller) => controller.abort(TIMED_OUT);
+
+/**
+ * The runtime's own fetch, as it was when this module loaded. Every runtime's fetch (Node's undici,
+ * browsers, Deno, Bun, workerd) rejects the request and the read of its body once its signal
+ * aborts, so a call through it can rely on that signal alone (SpikeClient.#direct). Any other
+ * fetch (the `fetch` option, or a global fetch replaced later, as a test tool's mock) may ignore
+ * its signal: its attempts also cut the read themselves (Attempt).
+ */
+const runtimeFetch = typeof fetch === 'function' ? fetch : undefined;
 
 /**
  * Bodies that fetch re-reads from scratch on every call; anything else is sent at most once.
@@ -333,14 +344,34 @@ export function defineSpikeClient(core, SpikeError) {
   }
 
   /** The `error` field of a 401's JSON body, read from a clone (under the attempt's deadline) so the caller still gets the body. */
-  const apiErrorCode = async (attempt) => {
-    const text = await attempt.read(attempt.response.clone().text());
+  const apiErrorCode = async (attempt) => errorCode(await attempt.read(attempt.response.clone().text()));
+
+  /** The `error` field of an API answer's JSON `text`, if it has one. */
+  const errorCode = (text) => {
     try {
       const body = JSON.parse(text);
       return typeof body?.error === 'string' ? body.error : undefined;
     } catch {
       return undefined;
     }
+  };
+
+  /**
+   * What an attempt whose fetch or body read threw (`cause`) failed with: `timeout` when its timer
+   * aborted it (`timedOut`, after `ms`), else `network_error`; a SpikeError stays as it is.
+   */
+  const exchangeFailure = (timedOut, ms, cause) => {
+    if (timedOut) return new SpikeError('timeout', `No complete answer within ${Math.round(ms)} ms`);
+    if (cause instanceof SpikeError) return cause;
+    return new SpikeError('network_error', 'The request failed before a complete HTTP answer (connection refused, reset or DNS)', { cause });
+  };
+
+  /** The headers an attempt sends: the request's (a Headers, or a plain object) and its token's. */
+  const withToken = (headers, authorization) => {
+    if (!(headers instanceof Headers)) return { ...headers, authorization };
+    const copy = new Headers(headers);
+    copy.set('authorization', authorization);
+    return copy;
   };
 
   /**
@@ -498,9 +529,7 @@ export function defineSpikeClient(core, SpikeError) {
 
     failure(cause) {
       if (this.#abort.aborted) return this.#abort.error();
-      if (this.#controller.signal.reason === TIMED_OUT) return new SpikeError('timeout', `No complete answer within ${Math.round(this.#ms)} ms`);
-      if (cause instanceof SpikeError) return cause;
-      return new SpikeError('network_error', 'The request failed before a complete HTTP answer (connection refused, reset or DNS)', { cause });
+      return exchangeFailure(this.#controller.signal.reason === TIMED_OUT, this.#ms, cause);
     }
   }
 
@@ -575,31 +604,31 @@ export function defineSpikeClient(core, SpikeError) {
     }
 
     fetch(path, init) {
-      return this.#send(path, init, false);
+      return this.#call(path, init, false);
     }
 
     request(path, init) {
-      return this.#send(path, init, true);
+      return this.#call(path, init, true);
     }
 
     get(path, init) {
-      return this.#send(path, init, true, 'GET');
+      return this.#call(path, init, true, 'GET');
     }
 
     post(path, body, init) {
-      return this.#send(path, init, true, 'POST', body);
+      return this.#call(path, init, true, 'POST', body);
     }
 
     put(path, body, init) {
-      return this.#send(path, init, true, 'PUT', body);
+      return this.#call(path, init, true, 'PUT', body);
     }
 
     patch(path, body, init) {
-      return this.#send(path, init, true, 'PATCH', body);
+      return this.#call(path, init, true, 'PATCH', body);
     }
 
     delete(path, init) {
-      return this.#send(path, init, true, 'DELETE');
+      return this.#call(path, init, true, 'DELETE');
     }
 
     getToken() {
@@ -837,13 +866,18 @@ export function defineSpikeClient(core, SpikeError) {
 
     /** Asks the core what an answer (with the API error `code` of a 401) means (`attempt.next`); true: read its body now. */
     #afterAnswer(attempt, code) {
-      const { status, headers } = attempt.response;
+      const next = this.#next(attempt.id, attempt.response, code);
+      attempt.next = next;
+      return attempt.consume && (next === SUCCEEDED || next === FAILED);
+    }
+
+    /** What the core makes of request `id`'s answer `response` (with the API error `code` of a 401): one of the core's attempt steps. */
+    #next(id, response, code) {
+      const { status, headers } = response;
       const retryAfter = status >= 400 ? (headers.get('retry-after') ?? undefined) : undefined;
       // The clock only reads a Retry-After date, and randomness only jitters the delay of a retry,
       // which only a 4xx/5xx can lead to.
-      const next = this.#core.afterAnswer(attempt.id, status, code, retryAfter, retryAfter === undefined ? 0 : this.#io.now(), status >= 400 ? this.#io.random() : 0);
-      attempt.next = next;
-      return attempt.consume && (next === SUCCEEDED || next === FAILED);
+      return this.#core.afterAnswer(id, status, code, retryAfter, retryAfter === undefined ? 0 : this.#io.now(), status >= 400 ? this.#io.random() : 0);
     }
 
     /** `Bearer <token>`, made once per token (not a new 700-character string per attempt). */
@@ -863,14 +897,82 @@ export function defineSpikeClient(core, SpikeError) {
     }
 
     /**
+     * A call of fetch(), request() or a verb: a plain one (no init, no body) through the runtime's
+     * own fetch goes straight to its attempt (#direct); any other to #send.
+     */
+    #call(path, init, consume, method, body) {
+      const plain = (init === undefined || init === null) && body === undefined;
+      if (plain && runtimeFetch !== undefined && (this.#config.fetch ?? globalThis.fetch) === runtimeFetch) return this.#direct(path, consume, method);
+      return this.#send(path, init, consume, method, body);
+    }
+
+    /**
+     * A plain call through the runtime's fetch (see #call): its first attempt, made with no more
+     * than the floor of bench/README.md row 1 (the core's calls, one AbortController and timer)
+     * when its token is good. That fetch rejects the request and its body's read once the
+     * attempt's signal aborts (`runtimeFetch`), so `timeoutMs` needs no cut of its own (Attempt's)
+     * and the answer no shape check (checkResponse). An answer the core retries, or a failure it
+     * retries, goes on in #send as the same request of the core (`resume`): its retry event,
+     * wait and next attempts are #send's. A token that is not good yet: #send from the start.
+     */
+    async #direct(path, consume, method) {
+      // Not good yet (or a freed client): #send, which waits for a token (or throws).
+      if (this.#wasm?.decide(this.#io.now()) !== USE) return this.#send(path, undefined, consume, method);
+      let id;
+      let resume;
+      try {
+        const url = this.#urls.get(path) ?? this.#resolve(path);
+        const req = this.#plainRequest(method);
+        id = this.#core.beginRequest(req.mayRetry, req.replayable);
+        const ms = this.#config.timeoutMs;
+        const controller = new AbortController();
+        const timer = this.#io.setTimeout(timeOut, ms, controller);
+        let response;
+        let text;
+        let next;
+        try {
+          const headers = withToken(req.headers, this.#bearer(this.#core.tokenFor(id)));
+          response = await runtimeFetch(url, { ...req.request, headers, signal: controller.signal });
+          // A 401 waits for its body's error code (is it an expired token?), read from a clone.
+          next = this.#next(id, response, response.status === 401 ? errorCode(await response.clone().text()) : undefined);
+          if (consume && (next === SUCCEEDED || next === FAILED)) text = await response.text();
+        } catch (cause) {
+          // The core's own errors as they are; else the exchange failed.
+          if (cause instanceof SpikeError) throw cause;
+          const failure = exchangeFailure(controller.signal.reason === TIMED_OUT, ms, cause);
+          if (response) discard(response);
+          next = this.#core.afterFailure(id, failure.code === 'timeout', this.#io.random());
+          if (next === FAILED) throw failure;
+          resume = { id, next, failure };
+        } finally {
+          this.#io.clearTimeout(timer);
+        }
+        if (resume === undefined) {
+          if (next === SUCCEEDED || next === FAILED) return this.#result(consume, response, text, next === SUCCEEDED, req.method, url);
+          discard(response);
+          resume = { id, next, status: response.status };
+        }
+      } catch (err) {
+        this.#emit('error', err);
+        throw err;
+      } finally {
+        // Ended here unless #send goes on with it (the core may have been freed meanwhile).
+        if (id !== undefined && resume === undefined) this.#wasm?.endRequest(id);
+      }
+      return this.#send(path, undefined, consume, method, undefined, resume);
+    }
+
+    /**
      * A whole call of fetch(), request() or a verb (`method` given: then `init` and `body` go
      * through `withBody` first): token, attempts, and the retries the core asks for. `consume`:
      * read the final answer's body inside the attempt, under its deadline, and resolve to its JSON
      * (or text), or throw the core's error for a non-2xx answer; else resolve to the Response. A
      * failure is also emitted as `error` (as `#reporting` does). One async frame for all of it:
      * this is the hot path, and every frame in flight is more for the GC to keep and copy.
+     * `resume`: a plain call's first attempt, already made by #direct (its request `id` in the
+     * core, and what the core made of it, `next`, with its `failure` or answer `status`).
      */
-    async #send(path, init, consume, method, body) {
+    async #send(path, init, consume, method, body, resume) {
       try {
         // A call without init or body (a plain GET): its request is read once (see #plainRequest).
         const plain = (init === undefined || init === null) && body === undefined;
@@ -879,7 +981,7 @@ export function defineSpikeClient(core, SpikeError) {
         const req = plain ? this.#plainRequest(method) : this.#readRequest(init);
         // The request's retry budget lives in the core until endRequest (a plain request's
         // mayRetry was read once, with the request: no string crosses into wasm per request).
-        const id = this.#core.beginRequest(req.mayRetry, req.replayable);
+        const id = resume ? resume.id : this.#core.beginRequest(req.mayRetry, req.replayable);
         // Listening to the caller's signal starts inside the try, so that `finally` always stops
         // it (a freed client throws above, before any listener is added).
         let abort = this.#unsignalled;
@@ -890,48 +992,48 @@ export function defineSpikeClient(core, SpikeError) {
         try {
           if (req.signal !== undefined) abort = new Abort(req.signal, this.#io);
           for (;;) {
-            // The token: at once when the current one is good (the hot path), else after a refresh.
-            const step = this.#core.decide(this.#io.now());
-            if (step !== USE) await this.#ensureToken(step, abort);
-            // This attempt's own headers, with its token (see #begin).
-            const authorization = this.#bearer(this.#core.tokenFor(id));
-            let headers;
-            if (req.headers instanceof Headers) {
-              headers = new Headers(req.headers);
-              headers.set('authorization', authorization);
-            } else {
-              headers = { ...req.headers, authorization };
-            }
-            let attempt;
             let failure;
             let next;
-            try {
-              attempt = this.#begin(abort, id, consume);
-              // The usual answer is judged, and its body read, inside the attempt (see #judge).
-              await attempt.answer(url, { ...req.request, headers, signal: undefined }, this.#judge);
-              const { response } = attempt;
-              if (attempt.next === undefined && this.#afterAnswer(attempt, await apiErrorCode(attempt))) {
-                attempt.text = await attempt.read(response.text());
+            let status;
+            if (resume) {
+              ({ next, failure, status } = resume);
+              resume = undefined;
+            } else {
+              // The token: at once when the current one is good (the hot path), else after a refresh.
+              const step = this.#core.decide(this.#io.now());
+              if (step !== USE) await this.#ensureToken(step, abort);
+              // This attempt's own headers, with its token (see #begin).
+              const headers = withToken(req.headers, this.#bearer(this.#core.tokenFor(id)));
+              let attempt;
+              try {
+                attempt = this.#begin(abort, id, consume);
+                // The usual answer is judged, and its body read, inside the attempt (see #judge).
+                await attempt.answer(url, { ...req.request, headers, signal: undefined }, this.#judge);
+                const { response } = attempt;
+                if (attempt.next === undefined && this.#afterAnswer(attempt, await apiErrorCode(attempt))) {
+                  attempt.text = await attempt.read(response.text());
+                }
+                next = attempt.next;
+                if (next === SUCCEEDED || next === FAILED) {
+                  text = attempt.text;
+                  // fetch(): the caller reads the body, still abortable through its signal.
+                  keepListening = !consume;
+                  answer = response;
+                  succeeded = next === SUCCEEDED;
+                  break;
+                }
+                status = response.status;
+                discard(response);
+              } catch (err) {
+                if (err.code !== 'timeout' && err.code !== 'network_error') throw err;
+                failure = err;
+                // An answer whose body failed to come (nothing to discard when fetch itself failed).
+                if (attempt?.response) discard(attempt.response);
+                next = this.#core.afterFailure(id, failure.code === 'timeout', this.#io.random());
+                if (next === FAILED) throw failure;
+              } finally {
+                attempt?.settle();
               }
-              next = attempt.next;
-              if (next === SUCCEEDED || next === FAILED) {
-                text = attempt.text;
-                // fetch(): the caller reads the body, still abortable through its signal.
-                keepListening = !consume;
-                answer = response;
-                succeeded = next === SUCCEEDED;
-                break;
-              }
-              discard(response);
-            } catch (err) {
-              if (err.code !== 'timeout' && err.code !== 'network_error') throw err;
-              failure = err;
-              // An answer whose body failed to come (nothing to discard when fetch itself failed).
-              if (attempt?.response) discard(attempt.response);
-              next = this.#core.afterFailure(id, failure.code === 'timeout', this.#io.random());
-              if (next === FAILED) throw failure;
-            } finally {
-              attempt?.settle();
             }
             // One count for every retry of this request, whatever its reason.
             const retry = this.#core.retries(id);
@@ -941,8 +1043,7 @@ export function defineSpikeClient(core, SpikeError) {
             }
             if (next !== RETRY_LATER) throw unknownStep('AttemptStep', next);
             const delay = this.#core.retryDelay(id);
-            const status = failure ? {} : { status: attempt.response.status };
-            this.#emit('retry', { attempt: retry, reason: failure ? failure.code : 'status', ...status, delayMs: Math.round(delay), method: req.method, url });
+            this.#emit('retry', { attempt: retry, reason: failure ? failure.code : 'status', ...(failure ? {} : { status }), delayMs: Math.round(delay), method: req.method, url });
             await abort.sleep(delay);
           }
         } finally {
@@ -950,21 +1051,30 @@ export function defineSpikeClient(core, SpikeError) {
           this.#wasm?.endRequest(id);
           if (!keepListening) abort.done();
         }
-        if (!consume) return answer;
-        let parsed = null;
-        if (text) {
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            parsed = text;
-          }
-        }
-        if (succeeded) return parsed;
-        throw this.#core.answerError(answer.status, req.method, url, parsed);
+        return this.#result(consume, answer, text, succeeded, req.method, url);
       } catch (err) {
         this.#emit('error', err);
         throw err;
       }
+    }
+
+    /**
+     * What a call resolves to once its final answer came (`response`, with its body's `text` when
+     * `consume`): the Response (fetch()), or the body's JSON (or text) if it `succeeded`; else
+     * the core's error for the answer.
+     */
+    #result(consume, response, text, succeeded, method, url) {
+      if (!consume) return response;
+      let parsed = null;
+      if (text) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = text;
+        }
+      }
+      if (succeeded) return parsed;
+      throw this.#core.answerError(response.status, method, url, parsed);
     }
   };
   Object.defineProperty(SpikeClient, 'name', { value: 'SpikeClient' });
