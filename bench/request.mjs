@@ -7,7 +7,6 @@ import { SpikeClient } from '../build/package/dist/index.mjs';
 import { mintToken } from '../build/package/dist/server.node.mjs';
 import { startEmulatorProcess } from './lib/emulator-process.mjs';
 import { floorClient } from './lib/floor-client.mjs';
-import { inMemoryContenders } from './lib/in-memory.mjs';
 import { compareAsync, interleave, median, percentile } from './lib/measure.mjs';
 
 const PATH = '/platform/api/workspaces';
@@ -84,17 +83,26 @@ export async function requestRows({ smoke }) {
       { rounds: smoke ? 2 : 10, sliceMs: smoke ? 20 : 200 },
     );
     // The whole client overhead per request, network excluded: the same in-memory answer through
-    // client.get, through the floor and through the stub fetch directly (bench/lib/in-memory.mjs).
-    const mem = await compareAsync(inMemoryContenders(token), { rounds: smoke ? 2 : 10, sliceMs: smoke ? 20 : 200 });
-    // Row 2c: what each of them allocates per request, in its own process (bench/lib/allocations.mjs).
-    const allocated = JSON.parse(
-      execFileSync(process.execPath, ['--single-threaded', '--min-semi-space-size=64', '--max-semi-space-size=64', fileURLToPath(new URL('./lib/allocations.mjs', import.meta.url))], {
-        env: { ...process.env, SPIKE_BENCH_TOKEN: token },
-        encoding: 'utf8',
-      }),
-    );
+    // client.get, through the floor and through the stub fetch directly (bench/lib/in-memory.mjs),
+    // each measured in a process of its own, where the stub is the runtime's fetch.
+    const child = (file, flags = []) =>
+      JSON.parse(
+        execFileSync(process.execPath, [...flags, fileURLToPath(new URL(file, import.meta.url))], {
+          env: { ...process.env, SPIKE_BENCH_TOKEN: token, SPIKE_BENCH_SMOKE: smoke ? '1' : '0' },
+          encoding: 'utf8',
+        }),
+      );
+    // Row 2b: time (bench/lib/in-memory-time.mjs).
+    const mem = child('./lib/in-memory-time.mjs');
+    // Row 2c: what each of them allocates per request (bench/lib/allocations.mjs).
+    const allocated = child('./lib/allocations.mjs', ['--single-threaded', '--min-semi-space-size=64', '--max-semi-space-size=64']);
 
     const us = (x) => `${x.toFixed(0)} us`;
+    // A difference with `digits` decimals, never "-0" (a driver that allocates what the floor does).
+    const diff = (x, digits) => {
+      const text = x.toFixed(digits);
+      return Number(text) === 0 ? (0).toFixed(digits) : text;
+    };
     // For a missed goal, the row itself says by how much and why (details: bench/README.md). Two
     // references from the same run: the "raw fetch + timeout signal" peer (the deadline alone) and
     // the floor (the core's calls and that deadline, nothing else). "Not reachable" only when the
@@ -106,6 +114,7 @@ export async function requestRows({ smoke }) {
     const rpsMet = (v) => v / rps.raw >= 0.95;
     const tried =
       'tried: sans-IO client (was ~80 us), plain headers, cached URLs, no closures per attempt, one async frame per call, no Promise.race, ' +
+      'a plain call through the runtime\'s fetch made like the floor (its signal alone ends it: no cut, no answer check, same bytes allocated, row 2c), ' +
       'no string or Result crossing into wasm per request; no cheaper deadline that still cancels the request: one signal shared by many requests, ' +
       'or reused for up to 16, costs undici as much, and a timer shared by attempts saved nothing measurable (bench/README.md)';
     const why = (gapUs, m, floorMisses) =>
@@ -115,9 +124,9 @@ export async function requestRows({ smoke }) {
         ? ', so no client making the core\'s calls under a deadline that cancels the request meets it in this run (the floor\'s own ratio moves by several % between runs: bench/README.md, row 1)'
         : ': the floor meets the goal in this run, so what is left is the driver and noise') +
       (m.sdk >= m.floor
-        ? `; the driver adds ${(m.sdk - m.floor).toFixed(0)} us above the floor here (reading the call, a cut for reads whose fetch ignores its signal, events), `
+        ? `; the SDK measured ${(m.sdk - m.floor).toFixed(0)} us above the floor here (its plain GET makes the floor's calls, and reads the call, from caches), `
         : `; the SDK measured ${(m.floor - m.sdk).toFixed(0)} us below the floor here (this run's noise: it makes the same calls and more), `) +
-      `against ${((mem.sdk - mem.floor) / 1000).toFixed(1)} us and ${(allocated.sdk - allocated.floor).toFixed(0)} B per request in memory (rows 2b, 2c); ${tried}`;
+      `against ${diff((mem.sdk - mem.floor) / 1000, 1)} us and ${diff(allocated.sdk - allocated.floor, 0)} B per request in memory (rows 2b, 2c); ${tried}`;
     const rpsNote = (m, floorMisses) =>
       `${((1 - m.sdk / m.raw) * 100).toFixed(0)}% fewer: the deadline alone (raw fetch + timeout signal) is ${times(m.rawTimeout, m.raw)} under load (undici tracks each signal with a FinalizationRegistry: GC work), ` +
       `the floor ${times(m.floor, m.raw)}` +
@@ -147,17 +156,18 @@ export async function requestRows({ smoke }) {
       },
       {
         id: '2b', measure: 'client overhead per request, in-memory fetch (`get()`)', unit: 'us', sdk: mem.sdk / 1000,
-        peers: { 'the stub fetch alone': mem.raw / 1000, 'floor: the core + timeout signal': mem.floor / 1000 },
+        peers: { 'the stub fetch alone': mem.raw / 1000, 'floor: the core + timeout signal': mem.floor / 1000, 'the SDK, stub as the fetch option': mem['sdk, fetch option'] / 1000 },
         show: (x) => `${x.toFixed(2)} us`, goal: null, met: null,
         note: `${((mem.sdk - mem.raw) / 1000).toFixed(2)} us added per request (headers, AbortController, timer, token), ` +
-          `of which the floor's calls and deadline ${((mem.floor - mem.raw) / 1000).toFixed(2)}: the driver's own ${((mem.sdk - mem.floor) / 1000).toFixed(2)} us`,
+          `of which the floor's calls and deadline ${((mem.floor - mem.raw) / 1000).toFixed(2)}: the driver's own ${diff((mem.sdk - mem.floor) / 1000, 2)} us ` +
+          `through the runtime's fetch, ${diff((mem['sdk, fetch option'] - mem.floor) / 1000, 2)} us through a fetch option (which may ignore its signal: each attempt also cuts the read itself)`,
       },
       {
         id: '2c', measure: 'bytes allocated per request, in-memory fetch (`get()`)', unit: 'B', sdk: allocated.sdk,
-        peers: { 'the stub fetch alone': allocated.raw, 'floor: the core + timeout signal': allocated.floor },
+        peers: { 'the stub fetch alone': allocated.raw, 'floor: the core + timeout signal': allocated.floor, 'the SDK, stub as the fetch option': allocated['sdk, fetch option'] },
         show: (x) => `${x.toFixed(0)} B`, goal: null, met: null,
-        note: `the same in every run (no collection inside a round; bench/lib/allocations.mjs): the driver's own ${(allocated.sdk - allocated.floor).toFixed(0)} B above the floor, ` +
-          'the cut for reads whose fetch ignores its signal and the attempt\'s bookkeeping',
+        note: `the same in every run (no collection inside a round; bench/lib/allocations.mjs): the driver's own ${diff(allocated.sdk - allocated.floor, 0)} B above the floor ` +
+          `through the runtime's fetch, ${diff(allocated['sdk, fetch option'] - allocated.floor, 0)} B through a fetch option (the cut for reads whose fetch ignores its signal, and the attempt's bookkeeping)`,
       },
     ];
   } finally {
