@@ -2,6 +2,7 @@
 // fixture that installs that tarball (no workspace links, as a user's project would), start an
 // emulator on 127.0.0.1, and read the results a fixture reports. Used by tests/ecosystem/*.
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -103,17 +104,57 @@ export function expectedFigures() {
 }
 
 /**
+ * A server on 127.0.0.1 that never finishes an answer, for the timeout case: `/body` gets a 200's
+ * headers and then no body, any other path nothing at all. CORS is open (a page of another origin
+ * calls it with an Authorization header: its preflight gets a 204).
+ */
+async function startStallServer() {
+  const sockets = new Set();
+  const server = createServer((req, res) => {
+    const cors = {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET',
+      'access-control-allow-headers': req.headers['access-control-request-headers'] ?? 'authorization',
+    };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, cors).end();
+    } else if (req.url.startsWith('/body')) {
+      res.writeHead(200, { ...cors, 'content-type': 'application/json' });
+      res.flushHeaders();
+    }
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+/**
  * Starts an emulator from the built package (self-reference through its own `exports`), with two
- * `token_expired` answers queued for the client case. Returns { emulator, env } where env is what
+ * `token_expired` answers queued for the client case, and the stall server of the timeout case
+ * (`expect.stallUrl`; `emulator.close()` closes both). Returns { emulator, env } where env is what
  * the cases take and `processEnv` is the same as variables for a child process.
  */
 export async function startFixtureEmulator() {
   // SPIKE_PACKAGE_DIR: an unpacked copy of the tarball under test (when build/package is in flux).
   const require = createRequire(join(process.env.SPIKE_PACKAGE_DIR ?? packageDir, 'package.json'));
   const { startEmulator } = require('@spike/sdk/testing');
-  const emulator = await startEmulator({ port: 0 });
+  const [emulator, stall] = await Promise.all([startEmulator({ port: 0 }), startStallServer()]);
+  const closeEmulator = emulator.close.bind(emulator);
+  emulator.close = async () => {
+    stall.close();
+    return closeEmulator();
+  };
   emulator.inject({ tokenExpired: 2 });
-  const env = { apiUrl: emulator.url, apiKey: emulator.apiKey, expect: expectedFigures() };
+  const env = { apiUrl: emulator.url, apiKey: emulator.apiKey, expect: { ...expectedFigures(), stallUrl: stall.url } };
   const processEnv = { SPIKE_API_URL: env.apiUrl, SPIKE_API_KEY: env.apiKey, SPIKE_EXPECT: JSON.stringify(env.expect) };
   return { emulator, env, processEnv };
 }
@@ -135,7 +176,7 @@ export function assertResults(results, where, { min = 1 } = {}) {
 }
 
 /** Number of cases each list has, so fixtures can be held to running all of them. */
-export const CLIENT_CASES = 4;
+export const CLIENT_CASES = 5;
 export const SERVER_CASES = 4;
 
 export function ensureDir(path) {

@@ -3,7 +3,8 @@
 // imports the SDK its own way, and reports `await runCases(...)` (see ../README.md).
 //
 // `env`: { apiUrl, apiKey, expect: { userId, hmacKey, userSignature, webhookKey, webhookBody,
-// webhookSignature } }: the emulator to call and figures node:crypto computed in the harness.
+// webhookSignature, stallUrl } }: the emulator to call, figures node:crypto computed in the
+// harness, and a server that never finishes an answer (`/body`: headers, then no body).
 // The harness injects two `token_expired` answers before the fixture starts, so the first API
 // call a fixture makes (the client case) must see them and refresh.
 
@@ -55,6 +56,21 @@ export function clientCases(sdk, env) {
       }
       check(caught instanceof SpikeError && caught instanceof Error, `not a SpikeError: ${caught}`);
       check(caught.code === 'invalid_token', `code: ${caught?.code}`);
+    }],
+    ['client: timeoutMs ends a call whose answer stalls, before its headers or in its body, through this runtime\'s fetch', async () => {
+      const client = new SpikeClient({ baseUrl: env.expect.stallUrl, tokenProvider: () => mintRaw(env, env.expect.userId, 600), timeoutMs: 300, maxRetries: 0 });
+      await client.getToken(); // the token first: only the stalled call is timed
+      for (const path of ['/headers', '/body']) {
+        const started = Date.now();
+        let caught;
+        try {
+          await client.get(path);
+        } catch (err) {
+          caught = err;
+        }
+        check(caught instanceof SpikeError && caught.code === 'timeout', `${path}: expected a timeout, got ${caught?.code ?? caught}`);
+        check(Date.now() - started < 5000, `${path}: took ${Date.now() - started} ms`);
+      }
     }],
     ['client: an HTTP error is a SpikeError with code and status', async () => {
       const client = new SpikeClient({ baseUrl: env.apiUrl, tokenProvider: () => mintRaw(env, env.expect.userId, 600) });
