@@ -206,7 +206,7 @@ export interface SpikeClientCommonOptions {
   /** Refresh when less than this many seconds remain (capped at half the token's lifetime). Default 60. */
   refreshLeewaySeconds?: number | undefined;
   /**
-   * Per attempt, default 30000: from sending until the answer's body is read for `request()` and
+   * Per attempt, default 30000, at most 2147483647 (the longest delay a timer keeps): from sending until the answer's body is read for `request()` and
    * the verbs, until the headers for `fetch()` (whose body you read; bound it with your `signal`).
    * Also bounds a `tokenProvider` call and the `tokenEndpoint` answer.
    */

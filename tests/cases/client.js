@@ -43,6 +43,9 @@ export function clientCases(api, env) {
     throwsSpikeError(() => new SpikeClient({ tokenProvider: () => 'x', tokenEndpoint: '/t' }), SpikeError, 'invalid_options', 'two');
     throwsSpikeError(() => new SpikeClient({ tokenProvider: 'nope' }), SpikeError, 'invalid_options', 'provider type');
     throwsSpikeError(() => new SpikeClient({ tokenProvider: () => 'x', timeoutMs: 0 }), SpikeError, 'invalid_options', 'timeoutMs');
+    // Past the longest delay a timer keeps, runtimes fire at once: every attempt would time out.
+    throwsSpikeError(() => new SpikeClient({ tokenProvider: () => 'x', timeoutMs: 2 ** 31 }), SpikeError, 'invalid_options', 'timeoutMs past 2^31 - 1');
+    new SpikeClient({ tokenProvider: () => 'x', timeoutMs: 2 ** 31 - 1 }).free();
     throwsSpikeError(() => new SpikeClient({ tokenProvider: () => 'x', maxRetries: 1.5 }), SpikeError, 'invalid_options', 'maxRetries');
     throwsSpikeError(() => new SpikeClient({ tokenProvider: () => 'x', refreshLeewaySeconds: -1 }), SpikeError, 'invalid_options', 'leeway');
     throwsSpikeError(() => new SpikeClient({ tokenProvider: () => 'x', headers: { a: 1 } }), SpikeError, 'invalid_options', 'headers');

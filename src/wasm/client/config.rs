@@ -14,6 +14,10 @@ use crate::wasm::options::{self, invalid};
 use crate::wasm::js;
 
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+/// The longest delay `setTimeout` keeps (2^31 - 1 ms, ~24.8 days): Node, browsers and other
+/// runtimes fire a longer one at once (Node after 1 ms), which would time out every attempt.
+pub const MAX_TIMEOUT_MS: f64 = 2_147_483_647.0;
+const TIMEOUT_RANGE: &str = "timeoutMs must be a number > 0 and <= 2147483647 (a timer's longest delay)";
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 
 pub enum Source {
@@ -208,9 +212,9 @@ impl Config {
         };
         let leeway_secs = options::non_negative_seconds(&js::get(opts, "refreshLeewaySeconds"), "refreshLeewaySeconds must be a finite number >= 0")?
             .unwrap_or(DEFAULT_LEEWAY_SECS);
-        let timeout_ms = match options::number(opts, "timeoutMs", "timeoutMs must be a number > 0")? {
-            Some(t) if t > 0.0 => t,
-            Some(_) => return Err(invalid("timeoutMs must be a number > 0")),
+        let timeout_ms = match options::number(opts, "timeoutMs", TIMEOUT_RANGE)? {
+            Some(t) if t > 0.0 && t <= MAX_TIMEOUT_MS => t,
+            Some(_) => return Err(invalid(TIMEOUT_RANGE)),
             None => DEFAULT_TIMEOUT_MS,
         };
         let max_retries = match options::number(opts, "maxRetries", "maxRetries must be an integer 0..10")? {
