@@ -381,8 +381,10 @@ export function defineSpikeClient(core, SpikeError) {
    */
   const checkResponse = (response) => {
     const shaped = response !== null && typeof response === 'object' && typeof response.status === 'number' && typeof response.headers?.get === 'function' && typeof response.text === 'function';
-    if (!shaped) throw invalid('fetch must resolve to a Response (status, headers.get(), text()); the fetch option gave something else');
+    if (!shaped) throw invalid('fetch must resolve to a Response (status, headers.get(), text()); it gave something else');
     if (response.bodyUsed === true) throw invalid('fetch resolved to a Response whose body was already read (a fetch mock must return a new Response for every call)');
+    // A 401's error code is read from a copy, so the caller still gets the body.
+    if (response.status === 401 && typeof response.clone !== 'function') throw invalid('fetch resolved to a 401 without clone() (a fetch mock must return a real Response)');
   };
 
   /**
@@ -933,6 +935,9 @@ export function defineSpikeClient(core, SpikeError) {
         try {
           const headers = withToken(req.headers, this.#bearer(this.#core.tokenFor(id)));
           response = await runtimeFetch(url, { ...req.request, headers, signal: controller.signal });
+          // A real Response from a real fetch; a mock installed as the global fetch before the SDK
+          // loaded may answer anything, which is refused by name as on the general path.
+          checkResponse(response);
           // A 401 waits for its body's error code (is it an expired token?), read from a clone.
           next = this.#next(id, response, response.status === 401 ? errorCode(await response.clone().text()) : undefined);
           if (consume && (next === SUCCEEDED || next === FAILED)) text = await response.text();

@@ -93,6 +93,18 @@ test("a caller's abort just after the answer ends the body read even where queue
   }
 });
 
+test('a fetch option answering a 401 without clone() is refused by name (its error code is read from a copy)', async () => {
+  const client = new SpikeClient({
+    baseUrl: 'https://api.test',
+    token: token(1),
+    fetch: async () => ({ status: 401, headers: new Headers(), text: async () => '{"error":"token_expired"}' }),
+  });
+  const err = await client.get('/platform/api/workspaces').catch((e) => e);
+  assert.ok(err instanceof SpikeError, `${err}`);
+  assert.equal(err.code, 'invalid_options');
+  assert.match(err.message, /401 without clone\(\)/);
+});
+
 test('fetch is called as a plain function, as a browser requires (its fetch throws Illegal invocation for any other this)', async () => {
   const receivers = [];
   const client = new SpikeClient({

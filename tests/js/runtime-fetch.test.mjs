@@ -147,6 +147,30 @@ test('timeoutMs aborts the signal: a fetch that honours it ends in timeout, wait
   assert.notEqual(calls[0].init.signal, calls[1].init.signal);
 });
 
+test('a mock installed as the global fetch before the SDK loaded is checked like any fetch: a non-Response, a Response handed out twice, a 401 without clone() are refused by name, not retried', async () => {
+  fresh();
+  const client = new SpikeClient({ baseUrl: 'https://api.test', token: token(1), maxRetries: 2 });
+  const events = [];
+  client.on('retry', (e) => events.push(`retry ${e.reason}`));
+  client.on('error', (e) => events.push(`error ${e.code}`));
+  const shared = Response.json({ workspaces: [] });
+  await shared.text();
+  for (const [what, given, message] of [
+    ['a plain object', () => ({ ok: true, status: 200, json: async () => ({}) }), /must resolve to a Response/],
+    ['a Response whose body was read', () => shared, /body was already read/],
+    ['a 401 without clone()', () => ({ status: 401, headers: new Headers(), text: async () => '{"error":"token_expired"}' }), /401 without clone\(\)/],
+  ]) {
+    calls.length = 0;
+    events.length = 0;
+    answer = given;
+    const err = await client.get('/x').catch((e) => e);
+    assert.equal(err.code, 'invalid_options', what);
+    assert.match(err.message, message, what);
+    assert.equal(calls.length, 1, `${what}: not retried`);
+    assert.deepEqual(events, ['error invalid_options'], `${what}: one error event, no retry`);
+  }
+});
+
 test('a freed client fails a plain call with invalid_options, sending nothing', async () => {
   fresh();
   const client = new SpikeClient({ baseUrl: 'https://api.test', token: token(1) });
