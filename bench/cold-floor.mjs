@@ -7,17 +7,21 @@
 //   wasm+imports   + the client wasm's function imports (count and signatures read from
 //                  build/package/dist/client.wasm), each a JS function of matching arity
 //   wasm+imports/1 the same number of imports, all of one signature
-// beside jwt-decode and @spike/sdk (build/package/dist/index.mjs). Interleaved rounds, medians
+// beside jwt-decode and @spike/sdk (build/package/dist/index.mjs), and @spike/sdk with a wasm cut
+// down to `decodeToken` and `isTokenExpired` (the shipped wasm with every other public export
+// removed and re-optimised, as `npm run size` makes its groups: scripts/size.mjs), the same entry
+// otherwise: what the decode path alone would cost. Interleaved rounds, medians
 // of wall time and of process CPU (all threads: V8 compiles wrappers in the background) from just
 // before `import()` to just after the first call.
 //   node bench/cold-floor.mjs [rounds=21]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageDir, root } from '../scripts/lib/paths.mjs';
 import { wasmFunctionTypes } from '../scripts/lib/wasm-types.mjs';
+import { exportGroupBinaries, wasmHex } from '../scripts/size.mjs';
 import { interleave, median } from './lib/measure.mjs';
 
 const rounds = Number(process.argv[2] ?? 21);
@@ -99,6 +103,15 @@ for (const [label, source] of Object.entries(files)) {
   contenders[label] = [pathToFileURL(file).href, 'decode'];
 }
 contenders['@spike/sdk'] = [pathToFileURL(join(packageDir, 'dist', 'index.mjs')).href, 'decodeToken'];
+// The same package with the decode group's wasm in its entry instead of the whole client wasm.
+const decodeOnly = (await exportGroupBinaries()).find(({ group }) => group === 'decodeToken + isTokenExpired').binary;
+const cut = join(dir, 'decode-only');
+rmSync(cut, { recursive: true, force: true });
+cpSync(join(packageDir, 'dist'), cut, { recursive: true });
+const entryFile = join(cut, 'index.mjs');
+const shipped = wasmHex(entryFile);
+writeFileSync(entryFile, readFileSync(entryFile, 'utf8').replace(shipped, decodeOnly.toString('hex')));
+contenders['@spike/sdk, decode wasm only'] = [pathToFileURL(entryFile).href, 'decodeToken'];
 
 function coldStart([url, fn]) {
   const script = `const c0 = process.cpuUsage(); const t0 = performance.now(); const m = await import(${JSON.stringify(url)}); m.${fn}(${JSON.stringify(TOKEN)}); const t = performance.now() - t0; const c = process.cpuUsage(c0); console.log(JSON.stringify([t, (c.user + c.system) / 1000]));`;

@@ -147,6 +147,14 @@ export function sectionReport(file = join(packageDir, 'dist', 'client.wasm')) {
  * every group carries all the wasm's data (messages, tables): `code` is the code section alone.
  */
 export async function exportGroups(file = join(packageDir, 'dist', 'client.wasm')) {
+  return (await exportGroupBinaries(file)).map(({ group, binary }) => {
+    const code = wasmSections(binary).find((section) => section.name === 'code');
+    return { group, raw: binary.length, gzip: gzipSync(binary, { level: 9 }).length, code: code ? code.end - code.start : 0 };
+  });
+}
+
+/** The wasm of each group of `exportGroups`, as `{ group, binary }` (bench/cold-floor.mjs loads the decode group's). */
+export async function exportGroupBinaries(file = join(packageDir, 'dist', 'client.wasm')) {
   const { default: binaryen } = await import('binaryen');
   const renamed = new Map(JSON.parse(readFileSync(join(buildDir, 'client', 'names.json'), 'utf8')).exports);
   const bytes = readFileSync(file);
@@ -181,9 +189,7 @@ export async function exportGroups(file = join(packageDir, 'dist', 'client.wasm'
       for (const name of publicNames) if (!keep.includes(name)) module.removeExport(renamed.get(name));
       module.runPasses(['remove-unused-module-elements']);
       module.optimize();
-      const out = module.emitBinary();
-      const code = wasmSections(out).find((section) => section.name === 'code');
-      return { group, raw: out.length, gzip: gzipSync(out, { level: 9 }).length, code: code ? code.end - code.start : 0 };
+      return { group, binary: Buffer.from(module.emitBinary()) };
     } finally {
       module.dispose();
     }
