@@ -114,7 +114,7 @@ export async function requestRows({ smoke }) {
     const rpsMet = (v) => v / rps.raw >= 0.95;
     const tried =
       'tried: sans-IO client (was ~80 us), plain headers, cached URLs, no closures per attempt, one async frame per call, no Promise.race, ' +
-      'a plain call through the runtime\'s fetch made like the floor (its signal alone ends it: no cut, no answer check, same bytes allocated, row 2c), ' +
+      'a plain call through the platform\'s own fetch made like the floor (its signal alone ends it: no cut; within a few dozen bytes of the floor\'s allocations, row 2c), ' +
       'no string or Result crossing into wasm per request; no cheaper deadline that still cancels the request: one signal shared by many requests, ' +
       'or reused for up to 16, costs undici as much, and a timer shared by attempts saved nothing measurable (bench/README.md)';
     const why = (gapUs, m, floorMisses) =>

@@ -69,8 +69,12 @@ export function measure(file) {
 // Kept there through row 1's sixth pass (43,490 B, +387 B): a plain call through the runtime's
 // fetch makes its own first attempt, as lean as the bench floor (js/client/driver.js, #direct);
 // and its review (43,577 B, +87 B: that path's answer check, the 401 clone() check, timeoutMs's
-// upper bound). 23 B left: the next addition must find its bytes or raise this on purpose.
-export const BROWSER_BUDGET_GZIP = 43_600;
+// upper bound). Raised on purpose on 2026-11-30 to 44,200 B (measured 43,734 B, +157 B) after
+// the second review: only the platform's own fetch (native code, or Node's wrapper of its undici)
+// counts as the runtime's, so a test setup file's mock that ignores its signal still times out,
+// errors while an answer is judged are not retried as network errors, and the driver's test hook
+// can stand in a stub for the runtime's fetch (tests/js/runtime-fetch.test.mjs, bench rows 2b/2c).
+export const BROWSER_BUDGET_GZIP = 44_200;
 
 /** The wasm an entry carries, as the hex text inlined in it. */
 export function wasmHex(file = join(packageDir, 'dist', 'index.mjs')) {

@@ -8,7 +8,7 @@
 import v8 from 'node:v8';
 import { inMemoryContenders } from './in-memory.mjs';
 
-const contenders = await inMemoryContenders(process.env.SPIKE_BENCH_TOKEN);
+const contenders = inMemoryContenders(process.env.SPIKE_BENCH_TOKEN);
 const perRound = 300;
 const out = {};
 for (const [name, fn] of Object.entries(contenders)) {

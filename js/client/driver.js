@@ -29,7 +29,9 @@ const JSON_TYPE = Object.freeze({ 'content-type': 'application/json' });
  * The driver's clock, timers and randomness: the real ones, looked up at each call (so a test
  * runner's fake timers apply too). The SDK's own tests hand a client a fake one under this symbol
  * key (`new SpikeClient({ ..., [IO]: io })`, not part of the public API; `fetch` is an option
- * already) to run retry, back-off and Retry-After cases without waiting.
+ * already) to run retry, back-off and Retry-After cases without waiting. `io.runtimeFetch`, when
+ * set, stands for the runtime's own fetch (see `runtimeFetch`): the client calls it and trusts
+ * its signal as it would the real one (tests/js/runtime-fetch.test.mjs, bench rows 2b and 2c).
  */
 export const IO = Symbol.for('@spike/sdk.io');
 const realIo = {
@@ -43,13 +45,26 @@ const TIMED_OUT = Symbol('timeout');
 const timeOut = (controller) => controller.abort(TIMED_OUT);
 
 /**
- * The runtime's own fetch, as it was when this module loaded. Every runtime's fetch (Node's undici,
- * browsers, Deno, Bun, workerd) rejects the request and the read of its body once its signal
- * aborts, so a call through it can rely on that signal alone (SpikeClient.#direct). Any other
- * fetch (the `fetch` option, or a global fetch replaced later, as a test tool's mock) may ignore
- * its signal: its attempts also cut the read themselves (Attempt).
+ * The runtime's own fetch, when the global fetch is still it as this module loads: a platform
+ * function (`function fetch() { [native code] }`: browsers, Bun, workerd; not a bound function or
+ * a Proxy, which print no name) or Node's own (its lazy wrapper around the undici it bundles).
+ * The platform's fetch rejects the request and the read of its body once its signal aborts, so a
+ * call through it can rely on that signal alone (SpikeClient.#direct). Any other fetch (the
+ * `fetch` option, a mock or polyfill installed as the global fetch before or after the SDK loads,
+ * a runtime not recognised here) may ignore its signal: its attempts also cut the read themselves
+ * (Attempt), which only costs a little more.
  */
-const runtimeFetch = typeof fetch === 'function' ? fetch : undefined;
+export const runtimeFetch = (() => {
+  if (typeof fetch !== 'function') return undefined;
+  let source;
+  try {
+    source = Function.prototype.toString.call(fetch);
+  } catch {
+    return undefined;
+  }
+  const platform = /^function fetch\(\) \{\s*\[native code\]\s*\}$/.test(source) || source.includes("require('internal/deps/undici/undici')");
+  return platform ? fetch : undefined;
+})();
 
 /**
  * Bodies that fetch re-reads from scratch on every call; anything else is sent at most once.
@@ -854,7 +869,7 @@ export function defineSpikeClient(core, SpikeError) {
      */
     #begin(abort = this.#unsignalled, id = 0, consume = false) {
       abort.check();
-      const fetch = this.#config.fetch ?? globalThis.fetch;
+      const fetch = this.#config.fetch ?? this.#io.runtimeFetch ?? globalThis.fetch;
       if (typeof fetch !== 'function') throw invalid('no fetch available: pass the fetch option (this runtime has no global fetch)');
       return new Attempt(abort, this.#config.timeoutMs, this.#io, fetch, id, consume);
     }
@@ -904,20 +919,28 @@ export function defineSpikeClient(core, SpikeError) {
      */
     #call(path, init, consume, method, body) {
       const plain = (init === undefined || init === null) && body === undefined;
-      if (plain && runtimeFetch !== undefined && (this.#config.fetch ?? globalThis.fetch) === runtimeFetch) return this.#direct(path, consume, method);
+      const fetch = plain ? this.#runtimeFetch() : undefined;
+      if (fetch !== undefined) return this.#direct(fetch, path, consume, method);
       return this.#send(path, init, consume, method, body);
     }
 
+    /** The fetch this client calls, if it is the runtime's own (see `runtimeFetch`; a test's `io.runtimeFetch`). */
+    #runtimeFetch() {
+      const own = this.#io.runtimeFetch ?? runtimeFetch;
+      return own !== undefined && (this.#config.fetch ?? this.#io.runtimeFetch ?? globalThis.fetch) === own ? own : undefined;
+    }
+
     /**
-     * A plain call through the runtime's fetch (see #call): its first attempt, made with no more
-     * than the floor of bench/README.md row 1 (the core's calls, one AbortController and timer)
+     * A plain call through `fetch`, the runtime's own (see #call): its first attempt, made with
+     * the floor's steps of bench/README.md row 1 (the core's calls, one AbortController and timer)
      * when its token is good. That fetch rejects the request and its body's read once the
-     * attempt's signal aborts (`runtimeFetch`), so `timeoutMs` needs no cut of its own (Attempt's)
-     * and the answer no shape check (checkResponse). An answer the core retries, or a failure it
-     * retries, goes on in #send as the same request of the core (`resume`): its retry event,
-     * wait and next attempts are #send's. A token that is not good yet: #send from the start.
+     * attempt's signal aborts (`runtimeFetch`), so `timeoutMs` needs no cut of its own (Attempt's);
+     * the answer is checked as on the general path (checkResponse). An answer the core retries,
+     * or a failure it retries, goes on in #send as the same request of the core (`resume`): its
+     * retry event, wait and next attempts are #send's. A token that is not good yet: #send from
+     * the start.
      */
-    async #direct(path, consume, method) {
+    async #direct(fetch, path, consume, method) {
       // Not good yet (or a freed client): #send, which waits for a token (or throws).
       if (this.#wasm?.decide(this.#io.now()) !== USE) return this.#send(path, undefined, consume, method);
       let id;
@@ -932,18 +955,21 @@ export function defineSpikeClient(core, SpikeError) {
         let response;
         let text;
         let next;
+        let judging = false;
         try {
           const headers = withToken(req.headers, this.#bearer(this.#core.tokenFor(id)));
-          response = await runtimeFetch(url, { ...req.request, headers, signal: controller.signal });
-          // A real Response from a real fetch; a mock installed as the global fetch before the SDK
-          // loaded may answer anything, which is refused by name as on the general path.
-          checkResponse(response);
+          // Called as a plain function: a browser's fetch refuses any other `this`.
+          response = await fetch(url, { ...req.request, headers, signal: controller.signal });
+          checkResponse(response); // a SpikeError: as it is (below)
           // A 401 waits for its body's error code (is it an expired token?), read from a clone.
-          next = this.#next(id, response, response.status === 401 ? errorCode(await response.clone().text()) : undefined);
+          const code = response.status === 401 ? errorCode(await response.clone().text()) : undefined;
+          judging = true;
+          next = this.#next(id, response, code);
+          judging = false;
           if (consume && (next === SUCCEEDED || next === FAILED)) text = await response.text();
         } catch (cause) {
-          // The core's own errors as they are; else the exchange failed.
-          if (cause instanceof SpikeError) throw cause;
+          // Judging the answer is not the exchange (as in Attempt.answer): its errors as they are.
+          if (judging || cause instanceof SpikeError) throw cause;
           const failure = exchangeFailure(controller.signal.reason === TIMED_OUT, ms, cause);
           if (response) discard(response);
           next = this.#core.afterFailure(id, failure.code === 'timeout', this.#io.random());

@@ -1,11 +1,14 @@
-// A plain call (no init, no body) through the runtime's own fetch, the global fetch as it was when
-// the SDK loaded: its first attempt relies on that fetch's signal alone (SpikeClient.#direct in
-// js/client/driver.js), and hands anything the core retries over to the general path. Here the
-// "runtime's fetch" is a recording stub installed as the global fetch before the SDK is imported
-// (node --test runs each file in a process of its own), so every case below takes that path; the
-// last one replaces the global fetch afterwards, which the SDK must then race like any other.
+// A plain call (no init, no body) through the runtime's own fetch (the platform's, as the global
+// fetch when the SDK loaded): its first attempt relies on that fetch's signal alone
+// (SpikeClient.#direct in js/client/driver.js), and hands anything the core retries over to the
+// general path. Here a recording stub stands for the runtime's fetch through the driver's test
+// hook (`[IO]: { runtimeFetch }`), so the cases below take that path. The last ones check which
+// fetch counts as the runtime's: Node's own does; a mock installed as the global fetch, before
+// (in a fresh process) or after the SDK loads, does not, and is raced like any other.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { makeToken } from '../cases/tokens.js';
 
 const calls = [];
@@ -15,8 +18,15 @@ const runtimeFetch = (url, init) => {
   calls.push({ url, init });
   return answer(init, calls.length);
 };
-globalThis.fetch = runtimeFetch;
-const { SpikeClient, SpikeError } = await import('../../build/package/dist/index.mjs');
+const nodeFetch = globalThis.fetch;
+const { SpikeClient: Client, SpikeError } = await import('../../build/package/dist/index.mjs');
+const driver = await import('../../build/package/dist/driver.mjs');
+/** SpikeClient, with the recording stub as the runtime's fetch. */
+class SpikeClient extends Client {
+  constructor(options) {
+    super({ ...options, [driver.IO]: { runtimeFetch } });
+  }
+}
 
 const now = () => Math.floor(Date.now() / 1000);
 const token = (n) => makeToken({ sub: 't:u', user_id: `u${n}`, iat: now(), exp: now() + 3600 });
@@ -147,7 +157,7 @@ test('timeoutMs aborts the signal: a fetch that honours it ends in timeout, wait
   assert.notEqual(calls[0].init.signal, calls[1].init.signal);
 });
 
-test('a mock installed as the global fetch before the SDK loaded is checked like any fetch: a non-Response, a Response handed out twice, a 401 without clone() are refused by name, not retried', async () => {
+test('the answer is checked as on the general path: a non-Response, a Response handed out twice, a 401 without clone() are refused by name, not retried', async () => {
   fresh();
   const client = new SpikeClient({ baseUrl: 'https://api.test', token: token(1), maxRetries: 2 });
   const events = [];
@@ -171,6 +181,22 @@ test('a mock installed as the global fetch before the SDK loaded is checked like
   }
 });
 
+test('an error while the answer is judged (a mock whose headers.get throws) is thrown as it is, not retried as a network error', async () => {
+  fresh();
+  const client = new SpikeClient({ baseUrl: 'https://api.test', token: token(1), maxRetries: 2 });
+  const retries = [];
+  client.on('retry', (e) => retries.push(e.reason));
+  const boom = new TypeError('boom from headers.get');
+  answer = () => {
+    const response = new Response('busy', { status: 503 });
+    Object.defineProperty(response, 'headers', { value: { get: () => { throw boom; } } });
+    return response;
+  };
+  assert.equal(await client.get('/x').catch((e) => e), boom);
+  assert.equal(calls.length, 1);
+  assert.deepEqual(retries, []);
+});
+
 test('a freed client fails a plain call with invalid_options, sending nothing', async () => {
   fresh();
   const client = new SpikeClient({ baseUrl: 'https://api.test', token: token(1) });
@@ -180,9 +206,33 @@ test('a freed client fails a plain call with invalid_options, sending nothing', 
   assert.equal(calls.length, 0);
 });
 
+test('Node\'s own fetch is recognised as the runtime\'s', () => {
+  assert.equal(driver.runtimeFetch, nodeFetch);
+  assert.equal(globalThis.fetch, nodeFetch);
+});
+
+test('a mock installed as the global fetch before the SDK loads (a setup file) is not the runtime\'s: one that ignores its signal still times out', () => {
+  const entry = fileURLToPath(new URL('../../build/package/dist/index.mjs', import.meta.url));
+  const script = `
+    globalThis.fetch = () => new Promise(() => {}); // never answers, never looks at its signal
+    const { SpikeClient } = await import(${JSON.stringify(entry)});
+    const { runtimeFetch } = await import(${JSON.stringify(entry.replace(/index\.mjs$/, 'driver.mjs'))});
+    const client = new SpikeClient({ baseUrl: 'https://api.test', token: ${JSON.stringify(token(1))}, timeoutMs: 50, maxRetries: 0 });
+    const started = Date.now();
+    const outcome = await Promise.race([client.get('/x').then(() => 'resolved', (e) => e.code), new Promise((r) => setTimeout(r, 2000, 'still pending after 2 s'))]);
+    console.log(JSON.stringify({ outcome, ms: Date.now() - started, runtimeFetch: runtimeFetch === undefined ? 'none' : 'set' }));
+    process.exit(0);
+  `;
+  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  assert.equal(out.runtimeFetch, 'none', 'the mock is not taken for the runtime\'s fetch');
+  assert.equal(out.outcome, 'timeout');
+  assert.ok(out.ms < 1500, `${out.ms} ms`);
+});
+
 test('a global fetch replaced after the SDK loaded is not the runtime\'s: one that ignores its signal still times out, and a non-Response is refused by name', async () => {
   fresh();
-  const client = new SpikeClient({ baseUrl: 'https://api.test', token: token(1), timeoutMs: 50, maxRetries: 0 });
+  // No test hook here: this client's fetch is the global one.
+  const client = new Client({ baseUrl: 'https://api.test', token: token(1), timeoutMs: 50, maxRetries: 0 });
   try {
     globalThis.fetch = () => new Promise(() => {}); // never answers, never looks at its signal
     const started = Date.now();
@@ -195,8 +245,7 @@ test('a global fetch replaced after the SDK loaded is not the runtime\'s: one th
     assert.equal(shaped.code, 'invalid_options');
     assert.match(shaped.message, /fetch must resolve to a Response/);
   } finally {
-    globalThis.fetch = runtimeFetch;
+    globalThis.fetch = nodeFetch;
   }
-  assert.equal(calls.length, 0, 'the runtime fetch was not called meanwhile');
-  assert.deepEqual(await client.get('/x'), { workspaces: [] }, 'and it is used again once it is back');
+  assert.equal(calls.length, 0, 'the stub was not called');
 });
