@@ -62,7 +62,10 @@ export const runtimeFetch = (() => {
   } catch {
     return undefined;
   }
-  const platform = /^function fetch\(\) \{\s*\[native code\]\s*\}$/.test(source) || source.includes("require('internal/deps/undici/undici')");
+  // Node's whole wrapper, from its signature to its last line (Node 20, 22 and 24). Code that
+  // patches Function.prototype.toString to pass a mock off as native defeats this; nothing else here.
+  const node = /^function fetch\(input, init = undefined\) \{[^]*require\('internal\/deps\/undici\/undici'\)[^]*return fetchImpl\(input, init\);\s*\}$/;
+  const platform = /^function fetch\(\) \{\s*\[native code\]\s*\}$/.test(source) || node.test(source);
   return platform ? fetch : undefined;
 })();
 

@@ -211,10 +211,14 @@ test('Node\'s own fetch is recognised as the runtime\'s', () => {
   assert.equal(globalThis.fetch, nodeFetch);
 });
 
-test('a mock installed as the global fetch before the SDK loads (a setup file) is not the runtime\'s: one that ignores its signal still times out', () => {
+for (const [kind, mock] of [
+  ['an arrow function', '() => new Promise(() => {})'],
+  // Its source names Node's undici, as Node's own wrapper does, but it is not that wrapper.
+  ['a function that mentions Node\'s undici', "function fetch(input, init = undefined) { /* require('internal/deps/undici/undici') */ return new Promise(() => {}); }"],
+]) test(`a mock installed as the global fetch before the SDK loads (a setup file: ${kind}) is not the runtime's: one that ignores its signal still times out`, () => {
   const entry = fileURLToPath(new URL('../../build/package/dist/index.mjs', import.meta.url));
   const script = `
-    globalThis.fetch = () => new Promise(() => {}); // never answers, never looks at its signal
+    globalThis.fetch = ${mock}; // never answers, never looks at its signal
     const { SpikeClient } = await import(${JSON.stringify(entry)});
     const { runtimeFetch } = await import(${JSON.stringify(entry.replace(/index\.mjs$/, 'driver.mjs'))});
     const client = new SpikeClient({ baseUrl: 'https://api.test', token: ${JSON.stringify(token(1))}, timeoutMs: 50, maxRetries: 0 });
