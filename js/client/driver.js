@@ -872,7 +872,7 @@ export function defineSpikeClient(core, SpikeError) {
      */
     #begin(abort = this.#unsignalled, id = 0, consume = false) {
       abort.check();
-      const fetch = this.#config.fetch ?? this.#io.runtimeFetch ?? globalThis.fetch;
+      const fetch = this.#clientFetch();
       if (typeof fetch !== 'function') throw invalid('no fetch available: pass the fetch option (this runtime has no global fetch)');
       return new Attempt(abort, this.#config.timeoutMs, this.#io, fetch, id, consume);
     }
@@ -927,10 +927,27 @@ export function defineSpikeClient(core, SpikeError) {
       return this.#send(path, init, consume, method, body);
     }
 
+    /** The fetch this client calls: the `fetch` option, else a test's `io.runtimeFetch`, else the global one. */
+    #clientFetch() {
+      return this.#config.fetch ?? this.#io.runtimeFetch ?? globalThis.fetch;
+    }
+
     /** The fetch this client calls, if it is the runtime's own (see `runtimeFetch`; a test's `io.runtimeFetch`). */
     #runtimeFetch() {
-      const own = this.#io.runtimeFetch ?? runtimeFetch;
-      return own !== undefined && (this.#config.fetch ?? this.#io.runtimeFetch ?? globalThis.fetch) === own ? own : undefined;
+      const fetch = this.#clientFetch();
+      return fetch !== undefined && fetch === (this.#io.runtimeFetch ?? runtimeFetch) ? fetch : undefined;
+    }
+
+    /**
+     * What the core makes of request `id`'s attempt that failed with `failure` (`timeout` or
+     * `network_error`): the next step, or `failure` thrown when there is none. An answer whose
+     * body failed to come (`response`) is freed first.
+     */
+    #afterFailure(id, failure, response) {
+      if (response) discard(response);
+      const next = this.#core.afterFailure(id, failure.code === 'timeout', this.#io.random());
+      if (next === FAILED) throw failure;
+      return next;
     }
 
     /**
@@ -974,10 +991,7 @@ export function defineSpikeClient(core, SpikeError) {
           // Judging the answer is not the exchange (as in Attempt.answer): its errors as they are.
           if (judging || cause instanceof SpikeError) throw cause;
           const failure = exchangeFailure(controller.signal.reason === TIMED_OUT, ms, cause);
-          if (response) discard(response);
-          next = this.#core.afterFailure(id, failure.code === 'timeout', this.#io.random());
-          if (next === FAILED) throw failure;
-          resume = { id, next, failure };
+          resume = { id, next: this.#afterFailure(id, failure, response), failure };
         } finally {
           this.#io.clearTimeout(timer);
         }
@@ -1061,10 +1075,8 @@ export function defineSpikeClient(core, SpikeError) {
               } catch (err) {
                 if (err.code !== 'timeout' && err.code !== 'network_error') throw err;
                 failure = err;
-                // An answer whose body failed to come (nothing to discard when fetch itself failed).
-                if (attempt?.response) discard(attempt.response);
-                next = this.#core.afterFailure(id, failure.code === 'timeout', this.#io.random());
-                if (next === FAILED) throw failure;
+                // An answer whose body failed to come (none when fetch itself failed).
+                next = this.#afterFailure(id, failure, attempt?.response);
               } finally {
                 attempt?.settle();
               }
