@@ -2,10 +2,10 @@
 //! by `tests/fuzz_corpus.rs`, which replays the committed corpus in `cargo test` on stable Rust.
 //! Every check must hold for any input: no panic, and the stated invariant.
 
-use spike_sdk::common::error::ErrorCode;
-use spike_sdk::server::{allowed, signature, template, webhook};
 use spike_sdk::client::{integration, retry};
+use spike_sdk::common::error::ErrorCode;
 use spike_sdk::jwt::{self, json};
+use spike_sdk::server::{allowed, signature, template, webhook};
 
 pub type Check = fn(&[u8]);
 
@@ -96,7 +96,8 @@ pub fn redirect_check(data: &[u8]) {
     let parsed = url::Url::parse(url).expect("an allowed URL parses");
     assert!(parsed.username().is_empty() && parsed.password().is_none(), "userinfo in {url}");
     // The authority starts only at a `//` right after `scheme:`.
-    let authority = url.split_once(':').and_then(|(_, rest)| rest.strip_prefix("//")).map_or("", |a| a.split(['/', '?', '#']).next().unwrap_or(""));
+    let authority =
+        url.split_once(':').and_then(|(_, rest)| rest.strip_prefix("//")).map_or("", |a| a.split(['/', '?', '#']).next().unwrap_or(""));
     assert!(!authority.contains('@') && !authority.contains('%'), "{url}");
     if matches!(parsed.scheme(), "http" | "https") {
         let host = parsed.host_str().unwrap_or("").to_ascii_lowercase();

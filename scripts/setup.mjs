@@ -20,6 +20,15 @@ export function ensureRustWasmTarget() {
   run('rustup', ['target', 'add', 'wasm32-unknown-unknown']);
 }
 
+/** clippy and rustfmt, which `npm test` runs before anything else (a minimal rustup profile lacks them). */
+export function ensureRustLintComponents() {
+  const installed = (capture('rustup', ['component', 'list', '--installed']) ?? '').split('\n').map((line) => line.split('-')[0]);
+  const missing = ['clippy', 'rustfmt'].filter((name) => !installed.includes(name));
+  if (!missing.length) return;
+  step(`Adding the Rust components ${missing.join(' and ')}`);
+  run('rustup', ['component', 'add', ...missing]);
+}
+
 export function ensureWasmBindgenCli() {
   const version = capture('wasm-bindgen', ['--version']);
   if (version === `wasm-bindgen ${wasmBindgenVersion}`) return;
@@ -46,5 +55,6 @@ export function ensureBuildTools() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureBuildTools();
+  ensureRustLintComponents();
   ensureChromium();
 }

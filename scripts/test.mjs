@@ -4,16 +4,21 @@
 import { join } from 'node:path';
 import { run, step } from './lib/run.mjs';
 import { root } from './lib/paths.mjs';
-import { ensureBuildTools, ensureChromium } from './setup.mjs';
+import { ensureBuildTools, ensureChromium, ensureRustLintComponents } from './setup.mjs';
 import { build } from './build.mjs';
 
 ensureBuildTools();
+ensureRustLintComponents();
 ensureChromium();
 
 // The SDK defaults baseUrl/apiKey to these in Node; a shell that ran `eval "$(npx spike-emulator
 // --detach)"` must not change what the suite tests (each test sets them where it means to).
 delete process.env.SPIKE_API_URL;
 delete process.env.SPIKE_API_KEY;
+
+step('Rust: rustfmt (rustfmt.toml) on the crate and the fuzz crate');
+run('cargo', ['fmt', '--check'], { cwd: root });
+run('cargo', ['fmt', '--check'], { cwd: join(root, 'fuzz') });
 
 step('Rust: clippy (no unwrap/expect/panic/indexing in library code), native and wasm');
 run('cargo', ['clippy', '--all-targets', '--all-features', '--', '-D', 'warnings'], { cwd: root });

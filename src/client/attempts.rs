@@ -58,12 +58,25 @@ impl Request {
     /// After an HTTP answer. `error_code`: the `error` field of a 401's JSON body (the API says
     /// `token_expired` there). `retry_after_ms`: the parsed `Retry-After` header. `random` in
     /// [0, 1) jitters the backoff. A retry is counted.
-    pub fn after_answer(&mut self, state: &mut TokenState, max_retries: u32, status: u16, error_code: Option<&str>, retry_after_ms: Option<f64>, random: f64) -> Next {
+    pub fn after_answer(
+        &mut self,
+        state: &mut TokenState,
+        max_retries: u32,
+        status: u16,
+        error_code: Option<&str>,
+        retry_after_ms: Option<f64>,
+        random: f64,
+    ) -> Next {
         if (200..300).contains(&status) {
             state.on_accepted(self.generation);
             return Next::Succeeded;
         }
-        if status == 401 && error_code == Some("token_expired") && state.is_refreshable() && self.replayable && self.token_retries < MAX_TOKEN_RETRIES {
+        if status == 401
+            && error_code == Some("token_expired")
+            && state.is_refreshable()
+            && self.replayable
+            && self.token_retries < MAX_TOKEN_RETRIES
+        {
             // The outcome (same token, a newer one, or a refresh) shows in the next `decide`.
             let _ = state.on_token_expired(self.generation);
             self.token_retries += 1;
@@ -199,7 +212,11 @@ mod tests {
         let post = Request::new(retry::may_retry("POST", None), true);
         assert_eq!(post.clone().after_failure(2, false, 0.0), Next::Failed, "POST is not replayed by default");
         assert_eq!(Request::new(retry::may_retry("POST", Some(true)), true).after_failure(2, false, 0.0), Next::RetryAfter(500.0));
-        assert_eq!(Request::new(retry::may_retry("GET", Some(false)), true).after_failure(2, false, 0.0), Next::Failed, "retry: false wins");
+        assert_eq!(
+            Request::new(retry::may_retry("GET", Some(false)), true).after_failure(2, false, 0.0),
+            Next::Failed,
+            "retry: false wins"
+        );
     }
 
     #[test]

@@ -34,11 +34,7 @@ impl Timing {
             (None, None, Some(exp)) => (exp * 1000.0 - now_ms).max(0.0),
             (None, None, None) => f64::INFINITY,
         };
-        Timing {
-            received_at_ms: now_ms,
-            expires_at_ms: now_ms + remaining_ms,
-            lifetime_ms: issued_life.unwrap_or(remaining_ms),
-        }
+        Timing { received_at_ms: now_ms, expires_at_ms: now_ms + remaining_ms, lifetime_ms: issued_life.unwrap_or(remaining_ms) }
     }
 
     /// The leeway actually used: at most half the lifetime, so a 30-second token is not

@@ -2,10 +2,10 @@
 //! provider: `user_id`, `provider_slug`, and `error` on failure. Works on the raw URL text, so it
 //! needs no URL parser in the browser build.
 
-use alloc::string::String;
-use alloc::vec::Vec;
 use crate::common::error::SdkError;
 use crate::common::text::{split, split_once};
+use alloc::string::String;
+use alloc::vec::Vec;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IntegrationRedirect {
@@ -71,7 +71,8 @@ pub fn parse_integration_redirect(url: &str) -> Result<IntegrationRedirect, SdkE
 }
 
 fn strict(value: &str) -> Result<String, SdkError> {
-    decode_strict(value).ok_or_else(|| SdkError::invalid_options("integration redirect has a user_id or provider_slug that is not UTF-8 once decoded"))
+    decode_strict(value)
+        .ok_or_else(|| SdkError::invalid_options("integration redirect has a user_id or provider_slug that is not UTF-8 once decoded"))
 }
 
 #[cfg(test)]
@@ -91,7 +92,9 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_redirect() {
-        for bad in ["", "https://app.example.com/", "?provider_slug=x", "?user_id=%C3", "?user_id=u&provider_slug=%FF", "?error=x&user_id=%E2%82"] {
+        for bad in
+            ["", "https://app.example.com/", "?provider_slug=x", "?user_id=%C3", "?user_id=u&provider_slug=%FF", "?error=x&user_id=%E2%82"]
+        {
             assert_eq!(parse_integration_redirect(bad).unwrap_err().code, crate::common::error::ErrorCode::InvalidOptions, "{bad}");
         }
     }
@@ -99,8 +102,20 @@ mod tests {
     #[test]
     fn a_stray_percent_is_kept_as_url_search_params_does() {
         let r = parse_integration_redirect("https://app.example.com/done?user_id=u1&provider_slug=garmin&error=quota%20at%20100%").unwrap();
-        assert_eq!(r, IntegrationRedirect { user_id: Some("u1".into()), provider_slug: Some("garmin".into()), error: Some("quota at 100%".into()) });
-        for (query, error) in [("%zz", "%zz"), ("%", "%"), ("%2", "%2"), ("100%25", "100%"), ("%%41", "%A"), ("%E2%82", "\u{fffd}"), ("a%2", "a%2"), ("%g0+x", "%g0 x")] {
+        assert_eq!(
+            r,
+            IntegrationRedirect { user_id: Some("u1".into()), provider_slug: Some("garmin".into()), error: Some("quota at 100%".into()) }
+        );
+        for (query, error) in [
+            ("%zz", "%zz"),
+            ("%", "%"),
+            ("%2", "%2"),
+            ("100%25", "100%"),
+            ("%%41", "%A"),
+            ("%E2%82", "\u{fffd}"),
+            ("a%2", "a%2"),
+            ("%g0+x", "%g0 x"),
+        ] {
             let r = parse_integration_redirect(&format!("?error={query}")).unwrap();
             assert_eq!(r.error.as_deref(), Some(error), "{query}");
         }

@@ -19,12 +19,10 @@ pub fn token_source(has_token: bool, has_provider: bool, has_endpoint: bool) -> 
         (true, false, false) => Ok(TokenSourceKind::Static),
         (false, true, false) => Ok(TokenSourceKind::Provider),
         (false, false, true) => Ok(TokenSourceKind::Endpoint),
-        (false, false, false) => Err(SdkError::invalid_options(
-            "SpikeClient needs one token source: token, tokenProvider or tokenEndpoint",
-        )),
-        _ => Err(SdkError::invalid_options(
-            "SpikeClient takes exactly one of token, tokenProvider and tokenEndpoint",
-        )),
+        (false, false, false) => {
+            Err(SdkError::invalid_options("SpikeClient needs one token source: token, tokenProvider or tokenEndpoint"))
+        }
+        _ => Err(SdkError::invalid_options("SpikeClient takes exactly one of token, tokenProvider and tokenEndpoint")),
     }
 }
 
@@ -50,8 +48,18 @@ pub fn endpoint_credentials(value: Option<&str>) -> Result<&'static str, SdkErro
 }
 
 /// The option names of `SpikeClient`.
-pub const CLIENT_OPTIONS: &[&str] =
-    &["baseUrl", "token", "tokenProvider", "tokenEndpoint", "refreshLeewaySeconds", "timeoutMs", "maxRetries", "fetch", "headers", "shareAcrossTabs"];
+pub const CLIENT_OPTIONS: &[&str] = &[
+    "baseUrl",
+    "token",
+    "tokenProvider",
+    "tokenEndpoint",
+    "refreshLeewaySeconds",
+    "timeoutMs",
+    "maxRetries",
+    "fetch",
+    "headers",
+    "shareAcrossTabs",
+];
 /// The keys of a `tokenEndpoint` object.
 pub const ENDPOINT_OPTIONS: &[&str] = &["url", "method", "headers", "credentials", "body"];
 

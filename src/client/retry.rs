@@ -159,7 +159,9 @@ mod tests {
     #[test]
     fn retry_policy_per_method_and_status() {
         for method in ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"] {
-            for failure in [Failure::Network, Failure::Timeout, Failure::Status(429), Failure::Status(502), Failure::Status(503), Failure::Status(504)] {
+            for failure in
+                [Failure::Network, Failure::Timeout, Failure::Status(429), Failure::Status(502), Failure::Status(503), Failure::Status(504)]
+            {
                 assert!(is_retryable(method, failure, None), "{method} {failure:?}");
             }
             for status in [400, 401, 403, 404, 409, 500, 501] {
@@ -202,7 +204,14 @@ mod tests {
         assert_eq!(parse_retry_after("Mon, 23 Nov 2026 15:00:00 GMT", 0.0), Some(1_795_446_000_000.0));
         assert_eq!(parse_retry_after("Thu, 29 Feb 2024 00:00:00 GMT", 0.0), Some(1_709_164_800_000.0));
         // Dates that do not exist, or name the wrong weekday, do not round-trip: ignored.
-        for bad in ["Tue, 31 Feb 2099 00:00:00 GMT", "Sat, 31 Apr 2099 00:00:00 GMT", "Thu, 29 Feb 2100 00:00:00 GMT", "Mon, 01 Jan 2099 00:00:00 GMT", "Mon, 06 Nov 1994 08:49:37 GMT", "Thu, 00 Jan 2099 00:00:00 GMT"] {
+        for bad in [
+            "Tue, 31 Feb 2099 00:00:00 GMT",
+            "Sat, 31 Apr 2099 00:00:00 GMT",
+            "Thu, 29 Feb 2100 00:00:00 GMT",
+            "Mon, 01 Jan 2099 00:00:00 GMT",
+            "Mon, 06 Nov 1994 08:49:37 GMT",
+            "Thu, 00 Jan 2099 00:00:00 GMT",
+        ] {
             assert_eq!(parse_retry_after(bad, 0.0), None, "{bad:?}");
         }
         assert_eq!(parse_retry_after("Tue, 29 Feb 2000 00:00:00 GMT", 0.0), Some(951_782_400_000.0));
@@ -241,7 +250,19 @@ mod tests {
         ] {
             assert_eq!(parse_retry_after(bad, 0.0), None, "{bad:?}");
         }
-        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06-Nov-94 08:49:37 GMT", "Sunday, 06 Nov 1994 08:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT"] {
+        for bad in [
+            "",
+            "-1",
+            "1.5",
+            "soon",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06-Nov-94 08:49:37 GMT",
+            "Sunday, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+        ] {
             assert_eq!(parse_retry_after(bad, 0.0), None, "{bad:?}");
         }
     }

@@ -12,7 +12,8 @@ use crate::jwt;
 
 /// How to fix a source that answered a forced refresh with the refused token.
 pub const PROVIDER_HINT: &str = "the tokenProvider ignored { forceRefresh: true }: pass forceRefresh to your backend (send the cacheControl it gets as Cache-Control) so it mints a new token";
-pub const ENDPOINT_HINT: &str = "the token endpoint must mint a new token when asked with Cache-Control: no-cache (createTokenHandler does)";
+pub const ENDPOINT_HINT: &str =
+    "the token endpoint must mint a new token when asked with Cache-Control: no-cache (createTokenHandler does)";
 
 /// What a source produced: the token, `expires_in` (seconds left) and `expires_at` (ms epoch).
 pub struct Found {
@@ -61,9 +62,13 @@ pub fn endpoint_not_json(text: &str, status: u16) -> SdkError {
 /// `status`: the token endpoint's, for its errors (`None` for a provider).
 pub fn install(state: &mut TokenState, found: Found, now_ms: f64, status: Option<u16>, source_hint: &str) -> Result<Option<u64>, SdkError> {
     if !state.refresh_superseded() && state.refused() == Some(found.token.as_str()) {
-        return Err(failed(&cat(&["the token source answered a forced refresh with the very token that was just refused; ", source_hint]), status));
+        return Err(failed(
+            &cat(&["the token source answered a forced refresh with the very token that was just refused; ", source_hint]),
+            status,
+        ));
     }
-    let decoded = jwt::decode(&found.token).map_err(|e| failed(&cat(&["the token source returned something that is not a JWT (", &e.message, ")"]), status))?;
+    let decoded = jwt::decode(&found.token)
+        .map_err(|e| failed(&cat(&["the token source returned something that is not a JWT (", &e.message, ")"]), status))?;
     let mut times = decoded.times;
     if let Some(at) = found.expires_at_ms.map(|ms| ms / 1000.0).filter(|at| times.iat.is_none_or(|iat| *at > iat)) {
         times.exp = Some(times.exp.map_or(at, |exp| exp.min(at)));

@@ -17,8 +17,8 @@
 //! A static token (`token` option) goes through the same state: installed at construction as
 //! generation 1 and fixed (never refreshed; past its `exp` it is `Expired`).
 
-use alloc::string::String;
 use crate::client::expiry::Timing;
+use alloc::string::String;
 
 pub const REFRESH_BACKOFF_BASE_MS: f64 = 250.0;
 pub const REFRESH_BACKOFF_MAX_MS: f64 = 4_000.0;
@@ -106,7 +106,12 @@ pub const REMEMBERED: usize = 8;
 impl TokenState {
     /// The state of a client with a static token: that token, for good.
     pub fn fixed(value: String, claims_json: String, timing: Timing) -> TokenState {
-        TokenState { current: Some(Token { value, claims_json, timing, generation: 1 }), generation: 1, fixed: true, ..TokenState::default() }
+        TokenState {
+            current: Some(Token { value, claims_json, timing, generation: 1 }),
+            generation: 1,
+            fixed: true,
+            ..TokenState::default()
+        }
     }
 
     /// Whether the token can be replaced (a provider or endpoint client), so a `token_expired`
@@ -254,7 +259,11 @@ impl TokenState {
         self.failures = self.failures.saturating_add(1);
         let step = REFRESH_BACKOFF_BASE_MS * f64::from(1u32 << self.failures.min(8).saturating_sub(1));
         self.not_before_ms = now_ms + step.min(REFRESH_BACKOFF_MAX_MS);
-        if !said_no && self.usable(now_ms).is_some() { Failure::TokenLives } else { Failure::Stands }
+        if !said_no && self.usable(now_ms).is_some() {
+            Failure::TokenLives
+        } else {
+            Failure::Stands
+        }
     }
 
     /// `invalidateToken()`: the next call refreshes, forced, and a refresh running now is superseded.

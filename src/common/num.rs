@@ -13,7 +13,11 @@ fn trunc(x: f64) -> Option<f64> {
 
 /// `r` with the sign of `x`: a zero result keeps the input's sign, as std's does.
 fn signed_zero(r: f64, x: f64) -> f64 {
-    if r == 0.0 { f64::from_bits(x.to_bits() & SIGN) } else { r }
+    if r == 0.0 {
+        f64::from_bits(x.to_bits() & SIGN)
+    } else {
+        r
+    }
 }
 
 /// Like `f64::floor`.
@@ -50,7 +54,11 @@ pub fn powi(mut base: f64, n: i32) -> f64 {
         }
         base *= base;
     }
-    if n < 0 { 1.0 / product } else { product }
+    if n < 0 {
+        1.0 / product
+    } else {
+        product
+    }
 }
 
 #[cfg(test)]
@@ -58,9 +66,30 @@ mod tests {
     use super::*;
 
     const SAMPLES: [f64; 24] = [
-        0.0, -0.0, 0.3, -0.3, 0.5, -0.5, 0.7, -0.7, 1.0, -1.0, 1.5, -1.5, 2.5, -2.5, 1e15 + 0.5, -1e15 - 0.5,
-        4_503_599_627_370_495.5, -4_503_599_627_370_495.5, 9.007_199_254_740_993e15, 1e300, f64::INFINITY, f64::NEG_INFINITY,
-        f64::MIN_POSITIVE, 1_700_000_000_123.456,
+        0.0,
+        -0.0,
+        0.3,
+        -0.3,
+        0.5,
+        -0.5,
+        0.7,
+        -0.7,
+        1.0,
+        -1.0,
+        1.5,
+        -1.5,
+        2.5,
+        -2.5,
+        1e15 + 0.5,
+        -1e15 - 0.5,
+        4_503_599_627_370_495.5,
+        -4_503_599_627_370_495.5,
+        9.007_199_254_740_993e15,
+        1e300,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::MIN_POSITIVE,
+        1_700_000_000_123.456,
     ];
 
     #[test]
@@ -77,7 +106,10 @@ mod tests {
         for base in [2.0, 10.0, 0.5, -3.0] {
             for n in [-400, -16, -1, 0, 1, 2, 7, 16, 22, 23, 308, 400, i32::MAX, i32::MIN] {
                 let (ours, std) = (powi(base, n), base.powi(n));
-                assert!(ours == std || (ours.is_nan() && std.is_nan()) || (ours - std).abs() <= std.abs() * 1e-15, "{base}^{n}: {ours} vs {std}");
+                assert!(
+                    ours == std || (ours.is_nan() && std.is_nan()) || (ours - std).abs() <= std.abs() * 1e-15,
+                    "{base}^{n}: {ours} vs {std}"
+                );
             }
         }
         assert_eq!(powi(10.0, 22), 1e22);

@@ -2,10 +2,10 @@
 //! default), and refusing unknown option names with a "did you mean" hint. The client's own
 //! option rules are in `crate::client::options`.
 
-use alloc::borrow::ToOwned;
-use alloc::string::String;
 use crate::common::error::SdkError;
 use crate::common::text::{cat, strip_prefix_ignore_case, trim};
+use alloc::borrow::ToOwned;
+use alloc::string::String;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.spikelabs.com";
 
@@ -29,8 +29,9 @@ pub fn base_url(value: Option<&str>) -> Result<String, SdkError> {
 pub fn base_url_or_env(explicit: Option<&str>, env: Option<&str>) -> Result<String, SdkError> {
     match (explicit, env) {
         (Some(url), _) => base_url(Some(url)),
-        (None, Some(url)) => base_url(Some(url))
-            .map_err(|_| SdkError::invalid_options("SPIKE_API_URL (the default baseUrl in server runtimes) must be an absolute http(s) URL")),
+        (None, Some(url)) => base_url(Some(url)).map_err(|_| {
+            SdkError::invalid_options("SPIKE_API_URL (the default baseUrl in server runtimes) must be an absolute http(s) URL")
+        }),
         (None, None) => base_url(None),
     }
 }
@@ -137,7 +138,10 @@ mod tests {
         assert!(hint("a\nb").contains("'a?b'"));
         // The whole message, the list of options as `join(", ")` would write it.
         let err = unknown_option("tokenEndpoint", ["header"], ENDPOINT_OPTIONS).unwrap_err();
-        assert_eq!(err.message, "tokenEndpoint: unknown option 'header' (did you mean 'headers'?); the options are url, method, headers, credentials, body");
+        assert_eq!(
+            err.message,
+            "tokenEndpoint: unknown option 'header' (did you mean 'headers'?); the options are url, method, headers, credentials, body"
+        );
         assert!(unknown_option("x", ["y"], &["only"]).unwrap_err().message.ends_with("; the options are only"));
         // ASCII case only: upper-case ASCII matches, other scripts' letters are never an option name.
         assert!(hint("TIMEOUTMS").contains("did you mean 'timeoutMs'"));

@@ -152,15 +152,32 @@ mod tests {
     #[test]
     fn decodes_utf8_like_std() {
         let mut cases: Vec<Vec<u8>> = [
-            &b""[..], b"abc", "é€😀".as_bytes(), b"\xC3", b"\xC3\x28", b"\xE2\x82", b"\xE2\x82\x28", b"\xF0\x9F\x98",
-            b"\xF0\x9F\x98\x80\x80", b"\xED\xA0\x80", b"\xE0\x80\xAF", b"\xC0\xAF", b"\xF4\x90\x80\x80", b"\xF5\x80",
-            b"\xFF\xFE", b"\x80", b"a\xF1\x80\x80b\xE1\x80\xC2\x80", b"\xEF\xBF\xBD", b"\xF4\x8F\xBF\xBF",
+            &b""[..],
+            b"abc",
+            "é€😀".as_bytes(),
+            b"\xC3",
+            b"\xC3\x28",
+            b"\xE2\x82",
+            b"\xE2\x82\x28",
+            b"\xF0\x9F\x98",
+            b"\xF0\x9F\x98\x80\x80",
+            b"\xED\xA0\x80",
+            b"\xE0\x80\xAF",
+            b"\xC0\xAF",
+            b"\xF4\x90\x80\x80",
+            b"\xF5\x80",
+            b"\xFF\xFE",
+            b"\x80",
+            b"a\xF1\x80\x80b\xE1\x80\xC2\x80",
+            b"\xEF\xBF\xBD",
+            b"\xF4\x8F\xBF\xBF",
         ]
         .iter()
         .map(|b| b.to_vec())
         .collect();
         // Every sequence of up to three bytes from an alphabet of the interesting ones.
-        let alphabet = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF];
+        let alphabet =
+            [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF];
         for a in alphabet {
             for b in alphabet {
                 cases.push(vec![a, b]);

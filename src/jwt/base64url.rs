@@ -90,7 +90,9 @@ mod tests {
         let encode = |bytes: &[u8]| -> String {
             let bits: Vec<bool> = bytes.iter().flat_map(|b| (0..8).rev().map(move |i| b >> i & 1 == 1)).collect();
             bits.chunks(6)
-                .map(|six| char::from(ALPHABET[six.iter().chain([false; 6].iter()).take(6).fold(0, |acc, &bit| acc << 1 | usize::from(bit))]))
+                .map(|six| {
+                    char::from(ALPHABET[six.iter().chain([false; 6].iter()).take(6).fold(0, |acc, &bit| acc << 1 | usize::from(bit))])
+                })
                 .collect()
         };
         let data: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();

@@ -71,12 +71,10 @@ pub fn object_time_claims(text: &str) -> Result<TimeClaims, JsonError> {
 pub fn is_object(text: &str) -> bool {
     let mut p = Parser { bytes: text.as_bytes(), pos: 0 };
     p.skip_ws();
-    p.peek() == Some(b'{')
-        && p.value(0).is_ok()
-        && {
-            p.skip_ws();
-            p.peek().is_none()
-        }
+    p.peek() == Some(b'{') && p.value(0).is_ok() && {
+        p.skip_ws();
+        p.peek().is_none()
+    }
 }
 
 /// Consumes one member's value; gets the parser (just past the colon) and the decoded key.
@@ -105,7 +103,11 @@ impl Parser<'_> {
 
     #[inline(always)]
     fn eat(&mut self, byte: u8) -> Result<(), JsonError> {
-        if self.bump() == Some(byte) { Ok(()) } else { Err(JsonError::Syntax) }
+        if self.bump() == Some(byte) {
+            Ok(())
+        } else {
+            Err(JsonError::Syntax)
+        }
     }
 
     #[inline(always)]
@@ -134,11 +136,7 @@ impl Parser<'_> {
 
     /// Parses `{ "key": value, ... }`, letting `member` consume each value (the parser is
     /// positioned just after the colon).
-    fn object(
-        &mut self,
-        depth: usize,
-        member: &mut MemberFn<'_>,
-    ) -> Result<(), JsonError> {
+    fn object(&mut self, depth: usize, member: &mut MemberFn<'_>) -> Result<(), JsonError> {
         if depth > MAX_DEPTH {
             return Err(JsonError::Syntax);
         }
@@ -321,7 +319,11 @@ fn number_value(text: &[u8]) -> f64 {
     // Clamped so the sum cannot overflow; anything past +-400 is already 0 or infinity.
     let power = (exponent_sign * exponent.min(1000) + scale).clamp(-1000, 1000);
     let magnitude = if power >= 0 { mantissa * powi(10.0, power) } else { mantissa / powi(10.0, -power) };
-    if negative { -magnitude } else { magnitude }
+    if negative {
+        -magnitude
+    } else {
+        magnitude
+    }
 }
 
 #[cfg(test)]
@@ -349,8 +351,16 @@ mod tests {
     #[test]
     fn number_values() {
         for (text, value) in [
-            ("0", 0.0), ("-0", -0.0), ("1393286893", 1393286893.0), ("9007199254740991", 9007199254740991.0),
-            ("1.5", 1.5), ("-0.25", -0.25), ("1.5e3", 1500.0), ("15E-1", 1.5), ("2e+2", 200.0), ("1e-400", 0.0),
+            ("0", 0.0),
+            ("-0", -0.0),
+            ("1393286893", 1393286893.0),
+            ("9007199254740991", 9007199254740991.0),
+            ("1.5", 1.5),
+            ("-0.25", -0.25),
+            ("1.5e3", 1500.0),
+            ("15E-1", 1.5),
+            ("2e+2", 200.0),
+            ("1e-400", 0.0),
         ] {
             assert_eq!(number_value(text.as_bytes()), value, "{text}");
         }
@@ -377,10 +387,36 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 2), "]".repeat(MAX_DEPTH + 2));
         let deep_obj = format!(r#"{{"a":{}1{}}}"#, r#"{"a":"#.repeat(MAX_DEPTH + 2), "}".repeat(MAX_DEPTH + 2));
         for bad in [
-            "", " ", "{", "}", "{]", r#"{"a"}"#, r#"{"a":}"#, r#"{"a":1,}"#, r#"{,}"#, r#"{"a":1 "b":2}"#,
-            r#"{"a":01}"#, r#"{"a":1.}"#, r#"{"a":.5}"#, r#"{"a":1e}"#, r#"{"a":+1}"#, r#"{"a":-}"#,
-            r#"{"a":tru}"#, r#"{"a":nul}"#, r#"{"a":"x}"#, "{\"a\":\"\u{1}\"}", r#"{"a":"\x"}"#, r#"{"a":"\u12G4"}"#,
-            r#"{"a":[1,]}"#, r#"{"a":[}"#, r#"{} {}"#, r#"{}x"#, "{'a':1}", r#"{a:1}"#, &deep, &deep_obj,
+            "",
+            " ",
+            "{",
+            "}",
+            "{]",
+            r#"{"a"}"#,
+            r#"{"a":}"#,
+            r#"{"a":1,}"#,
+            r#"{,}"#,
+            r#"{"a":1 "b":2}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":.5}"#,
+            r#"{"a":1e}"#,
+            r#"{"a":+1}"#,
+            r#"{"a":-}"#,
+            r#"{"a":tru}"#,
+            r#"{"a":nul}"#,
+            r#"{"a":"x}"#,
+            "{\"a\":\"\u{1}\"}",
+            r#"{"a":"\x"}"#,
+            r#"{"a":"\u12G4"}"#,
+            r#"{"a":[1,]}"#,
+            r#"{"a":[}"#,
+            r#"{} {}"#,
+            r#"{}x"#,
+            "{'a':1}",
+            r#"{a:1}"#,
+            &deep,
+            &deep_obj,
         ] {
             assert!(claims(bad).is_err(), "accepted {bad:?}");
             assert!(!is_object(bad), "is_object accepted {bad:?}");

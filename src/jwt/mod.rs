@@ -14,8 +14,8 @@
 pub mod base64url;
 pub mod json;
 
-use alloc::string::String;
 use crate::common::error::SdkError;
+use alloc::string::String;
 use json::JsonError;
 pub use json::TimeClaims;
 
@@ -37,12 +37,8 @@ pub fn decode(token: &str) -> Result<DecodedToken, SdkError> {
         return Err(SdkError::invalid_token("Invalid token: longer than 65536 bytes"));
     }
     let mut parts = crate::common::text::split(token, b'.');
-    let (Some(header), Some(payload), Some(_signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(SdkError::invalid_token(
-            "Invalid token: expected three dot-separated parts (header.payload.signature)",
-        ));
+    let (Some(header), Some(payload), Some(_signature), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(SdkError::invalid_token("Invalid token: expected three dot-separated parts (header.payload.signature)"));
     };
     if header.is_empty() {
         return Err(SdkError::invalid_token("Invalid token: missing part #1 (header)"));
@@ -97,10 +93,12 @@ mod tests {
 
     // Public test vectors from jwt-decode's suite.
     const BASIC: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJmb28iOiJiYXIiLCJleHAiOjEzOTMyODY4OTMsImlhdCI6MTM5MzI2ODg5M30.4-iaDojEVl0pJQMjrbM1EzUIfAZgsbK_kgnVyVxFSVo";
-    const UTF8: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJuYW1lIjoiSm9zw6kiLCJpYXQiOjE0MjU2NDQ5NjZ9.1CfFtdGUPs6q8kT3OGQSVlhEMdbuX0HfNSqum0023a0";
+    const UTF8: &str =
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJuYW1lIjoiSm9zw6kiLCJpYXQiOjE0MjU2NDQ5NjZ9.1CfFtdGUPs6q8kT3OGQSVlhEMdbuX0HfNSqum0023a0";
     const DOUBLE_PAD: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpvc8OpIiwiaWF0IjoxNTE2MjM5MDIyfQ.7A3F5SUH2gbBSYVon5mas_Y-KCrWojorKQg7UKGVEIA";
     const SINGLE_PAD: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpvc8OpZSIsImlhdCI6MTUxNjIzOTAyMn0.tbjJzDAylkKSV0_YGR5xBJBlFK01C82nZPLIcA3JX1g";
-    const LATIN1: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJuYW1lIjoiSm9z6SIsImlhdCI6MTQyNTY0NDk2Nn0.cpnplCBxiw7Xqz5thkqs4Mo_dymvztnI0CI4BN0d1t8";
+    const LATIN1: &str =
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJuYW1lIjoiSm9z6SIsImlhdCI6MTQyNTY0NDk2Nn0.cpnplCBxiw7Xqz5thkqs4Mo_dymvztnI0CI4BN0d1t8";
 
     fn claims(token: &str) -> serde_json::Value {
         serde_json::from_str(&decode(token).unwrap().payload_json).unwrap()
@@ -120,7 +118,11 @@ mod tests {
 
     #[test]
     fn accepts_explicit_padding() {
-        let padded = DOUBLE_PAD.replacen(".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpvc8OpIiwiaWF0IjoxNTE2MjM5MDIyfQ.", ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpvc8OpIiwiaWF0IjoxNTE2MjM5MDIyfQ==.", 1);
+        let padded = DOUBLE_PAD.replacen(
+            ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpvc8OpIiwiaWF0IjoxNTE2MjM5MDIyfQ.",
+            ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpvc8OpIiwiaWF0IjoxNTE2MjM5MDIyfQ==.",
+            1,
+        );
         assert_eq!(claims(&padded)["name"], "José");
     }
 

@@ -237,7 +237,9 @@ mod tests {
         for scheme in crate::server::scheme::DANGEROUS {
             for entry in [format!("{scheme}://"), format!("{}://", scheme.to_ascii_uppercase()), format!("  {scheme}://x")] {
                 assert!(!is_valid_entry(&entry), "{entry}");
-                for url in [format!("{scheme}://x/%0aalert(1)"), format!("{}://x/", scheme.to_ascii_uppercase()), format!("{scheme}:alert(1)")] {
+                for url in
+                    [format!("{scheme}://x/%0aalert(1)"), format!("{}://x/", scheme.to_ascii_uppercase()), format!("{scheme}:alert(1)")]
+                {
                     assert!(!is_allowed_redirect(&url, std::slice::from_ref(&entry)), "{url} by {entry}");
                 }
             }

@@ -60,7 +60,8 @@ impl CorsPolicy {
         if origins.is_empty() {
             return Err(SdkError::invalid_options("cors.origins must list at least one origin"));
         }
-        let origins = origins.iter().map(|o| origin(o).ok_or_else(|| SdkError::invalid_options(NOT_AN_ORIGIN))).collect::<Result<Vec<_>, _>>()?;
+        let origins =
+            origins.iter().map(|o| origin(o).ok_or_else(|| SdkError::invalid_options(NOT_AN_ORIGIN))).collect::<Result<Vec<_>, _>>()?;
         let mut allow: Vec<String> = DEFAULT_ALLOW_HEADERS.iter().map(|h| (*h).to_owned()).collect();
         for name in extra_headers {
             if !is_header_name(name) {
@@ -141,12 +142,16 @@ mod tests {
             assert_eq!(CorsPolicy::new(&strings(&[bad]), true, &[]).unwrap_err().code, ErrorCode::InvalidOptions, "{bad:?}");
         }
         assert_eq!(CorsPolicy::new(&[], true, &[]).unwrap_err().code, ErrorCode::InvalidOptions);
-        assert_eq!(CorsPolicy::new(&strings(&["https://a.example"]), true, &strings(&["x csrf"])).unwrap_err().code, ErrorCode::InvalidOptions);
+        assert_eq!(
+            CorsPolicy::new(&strings(&["https://a.example"]), true, &strings(&["x csrf"])).unwrap_err().code,
+            ErrorCode::InvalidOptions
+        );
     }
 
     #[test]
     fn an_allowed_origin_gets_itself_back_with_credentials() {
-        let cors = CorsPolicy::new(&strings(&["https://app.example.com", "http://localhost:3000"]), true, &strings(&["X-CSRF-Token"])).unwrap();
+        let cors =
+            CorsPolicy::new(&strings(&["https://app.example.com", "http://localhost:3000"]), true, &strings(&["X-CSRF-Token"])).unwrap();
         let h = cors.response_headers(Some("https://app.example.com"));
         assert_eq!(get(&h, "access-control-allow-origin"), Some("https://app.example.com"));
         assert_eq!(get(&h, "access-control-allow-credentials"), Some("true"));
@@ -161,7 +166,14 @@ mod tests {
     #[test]
     fn other_origins_get_no_cors_headers() {
         let cors = CorsPolicy::new(&strings(&["https://app.example.com"]), true, &[]).unwrap();
-        for other in [None, Some("https://evil.example"), Some("https://app.example.com.evil.example"), Some("null"), Some("https://APP.example.com"), Some("*")] {
+        for other in [
+            None,
+            Some("https://evil.example"),
+            Some("https://app.example.com.evil.example"),
+            Some("null"),
+            Some("https://APP.example.com"),
+            Some("*"),
+        ] {
             for h in [cors.response_headers(other), cors.preflight_headers(other)] {
                 assert_eq!(h, vec![("vary", "Origin".to_owned())], "{other:?}");
             }

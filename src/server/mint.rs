@@ -65,9 +65,7 @@ pub fn parse_response(status: u16, body: &str) -> Result<MintResponse, SdkError>
         return serde_json::from_str::<MintResponse>(body)
             .ok()
             .filter(|r| !r.token.is_empty())
-            .ok_or_else(|| {
-                SdkError::new(ErrorCode::HttpError, "mint answered without { token, expires_at }").with_status(status)
-            });
+            .ok_or_else(|| SdkError::new(ErrorCode::HttpError, "mint answered without { token, expires_at }").with_status(status));
     }
     let api: Option<ApiError> = serde_json::from_str(body).ok();
     let code = api.as_ref().and_then(|a| a.error.as_deref());

@@ -18,8 +18,7 @@ pub const LOOPBACK_HOSTS: [&str; 2] = ["localhost", "127.0.0.1"];
 /// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
 pub fn is_scheme(s: &str) -> bool {
     let mut bytes = s.bytes();
-    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
-        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic()) && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
 }
 
 /// The scheme a browser would act on, lowercased: leading whitespace and control characters
@@ -59,9 +58,7 @@ pub fn is_deep_link_scheme(scheme: &str) -> bool {
 /// redirect URL): an absolute URL of an allowed kind, with nothing a browser would silently strip.
 pub fn check_redirect_target(url: &str) -> Result<(), SdkError> {
     if url.chars().any(char::is_control) || url.starts_with(char::is_whitespace) || url.ends_with(char::is_whitespace) {
-        return Err(SdkError::invalid_options(
-            "redirect URL must not contain control characters or start or end with whitespace",
-        ));
+        return Err(SdkError::invalid_options("redirect URL must not contain control characters or start or end with whitespace"));
     }
     if let Some(scheme) = effective_scheme(url).filter(|s| is_dangerous_scheme(s)) {
         return Err(SdkError::invalid_options(format!(
@@ -73,9 +70,7 @@ pub fn check_redirect_target(url: &str) -> Result<(), SdkError> {
     match parsed.scheme() {
         "https" if parsed.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
         "http" if parsed.host_str().is_some_and(|h| LOOPBACK_HOSTS.contains(&h)) => Ok(()),
-        "http" => Err(SdkError::invalid_options(
-            "redirect URL uses http: for a host other than localhost or 127.0.0.1; use https:",
-        )),
+        "http" => Err(SdkError::invalid_options("redirect URL uses http: for a host other than localhost or 127.0.0.1; use https:")),
         s if is_deep_link_scheme(s) => Ok(()),
         _ => Err(SdkError::invalid_options(
             "redirect URL must be https: (http: only for localhost), or your app's own scheme such as myapp://",
@@ -115,7 +110,13 @@ mod tests {
 
     #[test]
     fn allows_https_local_http_and_deep_links() {
-        for ok in ["https://app.example.com/cb", "http://localhost:3000/cb", "http://127.0.0.1:8080/", "myapp://callback", "com.example.app:/oauth"] {
+        for ok in [
+            "https://app.example.com/cb",
+            "http://localhost:3000/cb",
+            "http://127.0.0.1:8080/",
+            "myapp://callback",
+            "com.example.app:/oauth",
+        ] {
             assert_eq!(check_redirect_target(ok), Ok(()), "{ok}");
         }
         for bad in ["http://app.example.com/", "ftp://x/", "wss://x/", "//x/", "/x", " https://a.com/", "https://a.com/\n"] {

@@ -152,11 +152,18 @@ mod tests {
 
     #[test]
     fn dangerous_redirects_are_problems() {
-        for url in ["javascript:alert(1)//{provider_slug}", "data:text/html,x", "file:///etc/passwd", " JAVASCRIPT:alert(1)", "http://app.example.com/"] {
+        for url in [
+            "javascript:alert(1)//{provider_slug}",
+            "data:text/html,x",
+            "file:///etc/passwd",
+            " JAVASCRIPT:alert(1)",
+            "http://app.example.com/",
+        ] {
             let problems = validate_app_settings(&json!({ "maxBackfillDays": 1, "defaultRedirectUrl": url }));
             assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["defaultRedirectUrl"], "{url}");
         }
-        let problems = validate_app_settings(&json!({ "maxBackfillDays": 1, "allowedRedirectDomains": ["javascript://", "Data://", "myapp://"] }));
+        let problems =
+            validate_app_settings(&json!({ "maxBackfillDays": 1, "allowedRedirectDomains": ["javascript://", "Data://", "myapp://"] }));
         assert_eq!(problems.len(), 2);
         assert!(problems.iter().all(|p| p.problem.contains("script-capable")), "{problems:?}");
         let ok = json!({ "maxBackfillDays": 1, "defaultRedirectUrl": "myapp://callback?u={application_user_id}", "allowedRedirectDomains": ["myapp://"] });

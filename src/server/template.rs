@@ -107,11 +107,9 @@ mod tests {
 
     #[test]
     fn fills_and_encodes() {
-        let url = build_redirect_url(
-            "https://app.example.com/done?u={application_user_id}&p={provider_slug}&pu={provider_user_id}",
-            &values(),
-        )
-        .unwrap();
+        let url =
+            build_redirect_url("https://app.example.com/done?u={application_user_id}&p={provider_slug}&pu={provider_user_id}", &values())
+                .unwrap();
         assert_eq!(url, "https://app.example.com/done?u=user%201%2F%C3%A9%26x%3Dy&p=garmin&pu=p%231");
         assert_eq!(build_redirect_url("myapp://cb/{provider_slug}", &values()).unwrap(), "myapp://cb/garmin");
     }
@@ -133,7 +131,8 @@ mod scheme_tests {
 
     #[test]
     fn never_builds_a_script_or_local_url() {
-        let values = RedirectValues { provider_slug: Some("garmin".into()), application_user_id: Some("javascript".into()), ..Default::default() };
+        let values =
+            RedirectValues { provider_slug: Some("garmin".into()), application_user_id: Some("javascript".into()), ..Default::default() };
         for bad in [
             "javascript:alert(1)//{provider_slug}",
             "JavaScript:alert(1)//{provider_slug}",

@@ -100,7 +100,11 @@ impl TokenCache {
         let Some(entry) = self.get(user, now_ms) else { return Forced::Mint };
         let young = now_ms - entry.stored_at_ms < MIN_FORCED_REMINT_MS;
         if refused.is_some_and(|r| crate::common::fingerprint::names(r, &entry.token)) {
-            return if entry.replaced_refused && young { Forced::MintAt(entry.stored_at_ms + MIN_FORCED_REMINT_MS) } else { Forced::Replace };
+            return if entry.replaced_refused && young {
+                Forced::MintAt(entry.stored_at_ms + MIN_FORCED_REMINT_MS)
+            } else {
+                Forced::Replace
+            };
         }
         if young {
             Forced::Serve(entry)
@@ -117,7 +121,15 @@ impl TokenCache {
     }
 
     /// [`Self::put`] for a token minted because the request named the cached one as refused.
-    pub fn put_replacing(&mut self, user: &str, token: String, expires_at: String, lifetime_secs: f64, now_ms: f64, replaced_refused: bool) {
+    pub fn put_replacing(
+        &mut self,
+        user: &str,
+        token: String,
+        expires_at: String,
+        lifetime_secs: f64,
+        now_ms: f64,
+        replaced_refused: bool,
+    ) {
         let lifetime_ms = (lifetime_secs * 1000.0).max(0.0);
         let margin = MAX_REUSE_MARGIN_MS.min(lifetime_ms / 2.0);
         if self.entries.len() >= self.capacity && !self.entries.contains_key(user) {

@@ -87,9 +87,7 @@ enum Body {
 /// Parses a webhook body: an array of events, `{ "events": [...] }`, or a single event.
 pub fn parse_events(body: &str) -> Result<Vec<WebhookEvent>, SdkError> {
     let parsed: Body = serde_json::from_str(body).map_err(|_| {
-        SdkError::invalid_options(
-            "webhook body is not JSON events (each needs application_user_id, event_type and timestamp strings)",
-        )
+        SdkError::invalid_options("webhook body is not JSON events (each needs application_user_id, event_type and timestamp strings)")
     })?;
     Ok(match parsed {
         Body::Many(events) | Body::Wrapped { events } => events,
@@ -134,7 +132,8 @@ mod tests {
         assert_eq!(parse_events(&format!(r#"{{"events":[{one}]}}"#)).unwrap().len(), 1);
         let future = r#"[{"application_user_id":"u","event_type":"something_new","timestamp":"t"}]"#;
         assert_eq!(parse_events(future).unwrap()[0].event_type, "something_new");
-        for bad in ["", "{", "[1]", r#"{"event_type":"record_change"}"#, r#"[{"application_user_id":1,"event_type":"x","timestamp":"t"}]"#] {
+        for bad in ["", "{", "[1]", r#"{"event_type":"record_change"}"#, r#"[{"application_user_id":1,"event_type":"x","timestamp":"t"}]"#]
+        {
             assert!(parse_events(bad).is_err(), "{bad}");
         }
     }

@@ -5,8 +5,8 @@ use wasm_bindgen::prelude::*;
 
 use super::errors::to_js;
 use super::js;
-use crate::common::error::SdkError;
 use crate::client::integration::parse_integration_redirect;
+use crate::common::error::SdkError;
 
 #[wasm_bindgen(js_name = parseIntegrationRedirect, skip_typescript)]
 pub fn parse_integration_redirect_js(url: &JsValue) -> Result<JsValue, JsValue> {

@@ -10,9 +10,7 @@ use crate::jwt;
 /// Reads the token argument; anything but a string is `invalid_token` (as a JS caller would
 /// expect from `decodeToken(undefined)`), not a wasm-bindgen type error.
 fn token_arg(token: &JsValue) -> Result<String, JsValue> {
-    token
-        .as_string()
-        .ok_or_else(|| to_js(SdkError::invalid_token("Invalid token: must be a string")))
+    token.as_string().ok_or_else(|| to_js(SdkError::invalid_token("Invalid token: must be a string")))
 }
 
 #[wasm_bindgen(js_name = decodeToken, skip_typescript)]

@@ -23,12 +23,17 @@ pub fn get(options: &JsValue, name: &str) -> Option<JsValue> {
 
 /// Requires an options object.
 pub fn object(options: &JsValue, error: &'static str) -> Result<(), JsValue> {
-    if options.is_object() { Ok(()) } else { Err(invalid(error)) }
+    if options.is_object() {
+        Ok(())
+    } else {
+        Err(invalid(error))
+    }
 }
 
 /// Refuses an own key of `options` that `known` does not list (`invalid_options` naming it).
 pub fn only_known(options: &JsValue, what: &str, known: &[&'static str]) -> Result<(), JsValue> {
-    let keys = js::keys(options).map_err(|_| to_js(SdkError::invalid_options(crate::common::text::cat(&[what, " options could not be read"]))))?;
+    let keys =
+        js::keys(options).map_err(|_| to_js(SdkError::invalid_options(crate::common::text::cat(&[what, " options could not be read"]))))?;
     let len = js::get(&keys, "length").as_f64().unwrap_or(0.0) as u32;
     // Only the first unknown key is reported: no need to copy every key into wasm memory.
     match (0..len).filter_map(|i| js::at(&keys, i).as_string()).find(|k| !known.contains(&k.as_str())) {
@@ -47,7 +52,11 @@ pub fn base_url(options: &JsValue, defaults: &JsValue) -> Result<String, JsValue
 
 /// `defaults[name]` as a string (`defaults`: the environment's values, or not an object).
 fn default_string(defaults: &JsValue, name: &str) -> Option<String> {
-    if defaults.is_object() { get(defaults, name).and_then(|v| v.as_string()) } else { None }
+    if defaults.is_object() {
+        get(defaults, name).and_then(|v| v.as_string())
+    } else {
+        None
+    }
 }
 
 /// `options[name]`, else `defaults[name]` (a value from the environment), as a string.

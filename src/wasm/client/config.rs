@@ -5,13 +5,13 @@ use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use crate::client::expiry::{Timing, DEFAULT_LEEWAY_SECS};
-use crate::client::token::TokenState;
-use crate::jwt;
 use crate::client::options::{endpoint_method, token_source, TokenSourceKind, CLIENT_OPTIONS, ENDPOINT_OPTIONS};
+use crate::client::token::TokenState;
 use crate::common::text::{cat, is_http_url, trim};
+use crate::jwt;
 use crate::wasm::errors::{to_js, to_js_with};
-use crate::wasm::options::{self, invalid};
 use crate::wasm::js;
+use crate::wasm::options::{self, invalid};
 
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 /// The longest delay `setTimeout` keeps (2^31 - 1 ms, ~24.8 days): Node, browsers and other
@@ -53,7 +53,6 @@ pub struct Config {
     pub headers: JsValue,
 }
 
-
 /// `tokenEndpoint` as an absolute URL: as given, or resolved against the page in a browser.
 fn endpoint_url(path: &str) -> Result<String, JsValue> {
     if is_http_url(trim(path)) {
@@ -64,10 +63,15 @@ fn endpoint_url(path: &str) -> Result<String, JsValue> {
         .filter(|b| b.is_string())
         .or_else(|| Some(js::get(&js::location(), "href")))
         .filter(|b| b.is_string())
-        .ok_or_else(|| invalid("tokenEndpoint must be an absolute http(s) URL outside a browser (there is no page to resolve a path against)"))?;
+        .ok_or_else(|| {
+            invalid("tokenEndpoint must be an absolute http(s) URL outside a browser (there is no page to resolve a path against)")
+        })?;
     let url = js::url(path, &base).map_err(|_| invalid("tokenEndpoint is not a valid URL"))?;
     // A path, or a URL the page's base lets through as is (`ftp:`, `data:`): only http(s) is fetched.
-    js::get(&url, "href").as_string().filter(|href| is_http_url(href)).ok_or_else(|| invalid("tokenEndpoint must be an http(s) URL or a path"))
+    js::get(&url, "href")
+        .as_string()
+        .filter(|href| is_http_url(href))
+        .ok_or_else(|| invalid("tokenEndpoint must be an http(s) URL or a path"))
 }
 
 const ENDPOINT_SHAPE: &str = "tokenEndpoint must be a URL string or { url, method?, headers?, credentials?, body? }";
@@ -75,13 +79,21 @@ const ENDPOINT_SHAPE: &str = "tokenEndpoint must be a URL string or { url, metho
 impl Endpoint {
     fn from_option(value: &JsValue) -> Result<Endpoint, JsValue> {
         if let Some(url) = value.as_string() {
-            return Ok(Endpoint { url: endpoint_url(&url)?, method: "GET", credentials: "same-origin", headers: None, body: None, json: false });
+            return Ok(Endpoint {
+                url: endpoint_url(&url)?,
+                method: "GET",
+                credentials: "same-origin",
+                headers: None,
+                body: None,
+                json: false,
+            });
         }
         if !value.is_object() || value.is_array() {
             return Err(invalid(ENDPOINT_SHAPE));
         }
         options::only_known(value, "tokenEndpoint", ENDPOINT_OPTIONS)?;
-        let url = options::string(value, "url", "tokenEndpoint.url must be a string")?.ok_or_else(|| invalid("tokenEndpoint.url is required"))?;
+        let url =
+            options::string(value, "url", "tokenEndpoint.url must be a string")?.ok_or_else(|| invalid("tokenEndpoint.url is required"))?;
         let url = endpoint_url(&url)?;
         let method = options::string(value, "method", "tokenEndpoint.method must be 'GET' or 'POST'")?;
         let method = endpoint_method(method.as_deref()).map_err(to_js)?;
@@ -120,7 +132,8 @@ impl Endpoint {
     }
 }
 
-const ENDPOINT_HEADERS: &str = "tokenEndpoint.headers must be headers (an object, [name, value] pairs or Headers) or a function returning them";
+const ENDPOINT_HEADERS: &str =
+    "tokenEndpoint.headers must be headers (an object, [name, value] pairs or Headers) or a function returning them";
 
 /// The body of a `POST` token endpoint, sent again on every token fetch: a string or a body fetch
 /// can replay (URLSearchParams, FormData, Blob, ArrayBuffer, typed array), or a plain
@@ -166,7 +179,11 @@ fn read_headers(opts: &JsValue) -> Result<JsValue, JsValue> {
     } else if js::is_plain_object(&value) {
         // A getter that throws: `invalid_options` with what it threw as the cause.
         js::entries(&value).map_err(|cause| {
-            to_js_with(crate::common::error::SdkError::invalid_options("headers could not be read: reading one of its values threw (see cause)"), Some(&cause), None)
+            to_js_with(
+                crate::common::error::SdkError::invalid_options("headers could not be read: reading one of its values threw (see cause)"),
+                Some(&cause),
+                None,
+            )
         })?
     } else {
         return Err(bad());
@@ -210,8 +227,9 @@ impl Config {
             (TokenSourceKind::Endpoint, _, _, Some(e)) => Source::Endpoint(Endpoint::from_option(&e)?),
             _ => return Err(invalid("SpikeClient needs one token source: token, tokenProvider or tokenEndpoint")),
         };
-        let leeway_secs = options::non_negative_seconds(&js::get(opts, "refreshLeewaySeconds"), "refreshLeewaySeconds must be a finite number >= 0")?
-            .unwrap_or(DEFAULT_LEEWAY_SECS);
+        let leeway_secs =
+            options::non_negative_seconds(&js::get(opts, "refreshLeewaySeconds"), "refreshLeewaySeconds must be a finite number >= 0")?
+                .unwrap_or(DEFAULT_LEEWAY_SECS);
         let timeout_ms = match options::number(opts, "timeoutMs", TIMEOUT_RANGE)? {
             Some(t) if t > 0.0 && t <= MAX_TIMEOUT_MS => t,
             Some(_) => return Err(invalid(TIMEOUT_RANGE)),

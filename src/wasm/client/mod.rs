@@ -27,8 +27,8 @@ use wasm_bindgen::prelude::*;
 use super::errors::to_js;
 use super::js;
 use crate::client::attempts::{Next, Request, Requests};
-use crate::client::source::{self, ENDPOINT_HINT, PROVIDER_HINT};
 use crate::client::retry;
+use crate::client::source::{self, ENDPOINT_HINT, PROVIDER_HINT};
 use crate::client::token::{Decision, Failure, TokenState};
 use crate::common::error::{ErrorCode, SdkError};
 use crate::common::num;
@@ -129,8 +129,11 @@ impl SpikeCore {
     #[wasm_bindgen(js_name = expiredError)]
     pub fn expired_error(&self) -> JsValue {
         to_js(
-            SdkError::new(ErrorCode::TokenExpired, "The static token has expired; nothing was sent (pass a tokenProvider or tokenEndpoint to refresh)")
-                .with_status(401),
+            SdkError::new(
+                ErrorCode::TokenExpired,
+                "The static token has expired; nothing was sent (pass a tokenProvider or tokenEndpoint to refresh)",
+            )
+            .with_status(401),
         )
     }
 
@@ -207,7 +210,9 @@ impl SpikeCore {
     /// to recompute the leeway rule.
     #[wasm_bindgen(js_name = tokenInfo)]
     pub fn token_info(&self, now_ms: f64) -> JsValue {
-        let (Some(t), Some(refresh_at)) = (self.state.current(), self.state.refresh_at_ms(self.config.leeway_secs)) else { return JsValue::NULL };
+        let (Some(t), Some(refresh_at)) = (self.state.current(), self.state.refresh_at_ms(self.config.leeway_secs)) else {
+            return JsValue::NULL;
+        };
         let (claims_json, expires_at, seconds_left) = (t.claims_json.as_str(), t.timing.expires_at_ms, t.timing.seconds_left(now_ms));
         let info = js::object();
         js::set(&info, "claims", &js::parse_json(claims_json).unwrap_or(JsValue::NULL));
@@ -254,7 +259,15 @@ impl SpikeCore {
     /// After an HTTP answer. `error_code`: the `error` field of a 401's JSON body;
     /// `retry_after`: the `Retry-After` header of a 4xx/5xx.
     #[wasm_bindgen(js_name = afterAnswer)]
-    pub fn after_answer(&mut self, request: u32, status: u16, error_code: Option<String>, retry_after: Option<String>, now_ms: f64, random: f64) -> AttemptStep {
+    pub fn after_answer(
+        &mut self,
+        request: u32,
+        status: u16,
+        error_code: Option<String>,
+        retry_after: Option<String>,
+        now_ms: f64,
+        random: f64,
+    ) -> AttemptStep {
         // An unknown request (ended, or never begun: a driver bug) is never retried.
         let Some(r) = self.requests.get_mut(request) else { return AttemptStep::Failed };
         let retry_after_ms = retry_after.and_then(|v| retry::parse_retry_after(&v, now_ms));
@@ -289,7 +302,11 @@ impl SpikeCore {
 }
 
 fn installed(generation: Option<u64>) -> RefreshEnd {
-    if generation.is_some() { RefreshEnd::Installed } else { RefreshEnd::Superseded }
+    if generation.is_some() {
+        RefreshEnd::Installed
+    } else {
+        RefreshEnd::Superseded
+    }
 }
 
 /// The core's decision as the driver's step (the delay of a `RetryLater` is the request's).

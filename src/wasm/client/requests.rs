@@ -8,7 +8,8 @@ use crate::wasm::errors::{to_js, to_js_with};
 use crate::wasm::js;
 
 pub fn resolve_url(base_url: &str, path: &JsValue) -> Result<alloc::string::String, JsValue> {
-    let path = path.as_string().ok_or_else(|| to_js(SdkError::invalid_options("the path must be a string such as '/platform/api/workspaces'")))?;
+    let path =
+        path.as_string().ok_or_else(|| to_js(SdkError::invalid_options("the path must be a string such as '/platform/api/workspaces'")))?;
     requests::resolve_url(base_url, path).map_err(to_js)
 }
 

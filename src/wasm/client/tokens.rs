@@ -15,13 +15,12 @@ pub fn token_from(value: &JsValue, what: &str, status: Option<u16>) -> Result<Fo
         return Ok(Found { token, expires_in: None, expires_at_ms: None });
     }
     let token = if value.is_object() { js::get(value, "token").as_string() } else { None };
-    let token = token.ok_or_else(|| to_js(source::failed(&cat(&[what, " did not give a token string (expected a string or { token, expires_at? })"]), status)))?;
+    let token = token.ok_or_else(|| {
+        to_js(source::failed(&cat(&[what, " did not give a token string (expected a string or { token, expires_at? })"]), status))
+    })?;
     // An object by now: a string token was read from it.
     let expires_in = js::get(value, "expires_in").as_f64();
-    let expires_at_ms = js::get(value, "expires_at")
-        .as_string()
-        .map(|at| js::parse_date(&at))
-        .filter(|ms| ms.is_finite());
+    let expires_at_ms = js::get(value, "expires_at").as_string().map(|at| js::parse_date(&at)).filter(|ms| ms.is_finite());
     Ok(Found { token, expires_in, expires_at_ms })
 }
 

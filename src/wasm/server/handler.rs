@@ -27,10 +27,10 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::mint::{mint_request, response_object, MintConfig};
 use crate::common::error::SdkError;
+use crate::common::fingerprint::refused_in_cache_control;
 use crate::jwt;
 use crate::server::cors::CorsPolicy;
 use crate::server::mint::{self, MintRequest};
-use crate::common::fingerprint::refused_in_cache_control;
 use crate::server::token_cache::{CachedToken, Forced, TokenCache, DEFAULT_CAPACITY};
 use crate::wasm::errors::to_js;
 use crate::wasm::{js, options};
@@ -192,7 +192,11 @@ impl Inner {
         let method = Reflect::get(&request, &"method".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
         let response = if method.eq_ignore_ascii_case("OPTIONS") { no_content()? } else { Rc::clone(&self).handle(request).await? };
         let Some(cors) = &self.cors else { return Ok(response) };
-        let headers = if method.eq_ignore_ascii_case("OPTIONS") { cors.preflight_headers(origin.as_deref()) } else { cors.response_headers(origin.as_deref()) };
+        let headers = if method.eq_ignore_ascii_case("OPTIONS") {
+            cors.preflight_headers(origin.as_deref())
+        } else {
+            cors.response_headers(origin.as_deref())
+        };
         with_headers(response, &headers)
     }
 
@@ -240,12 +244,14 @@ impl Inner {
             let now = js_sys::Date::now();
             let step = match self.cache.try_borrow() {
                 Err(_) => Step::Mint(false),
-                Ok(cache) => match if forced { cache.forced(&key, now, refused) } else { cache.get(&key, now).map_or(Forced::Mint, Forced::Serve) } {
-                    Forced::Serve(hit) => Step::Serve(hit.clone()),
-                    Forced::Mint => Step::Mint(false),
-                    Forced::Replace => Step::Mint(true),
-                    Forced::MintAt(at) => Step::WaitUntil(at),
-                },
+                Ok(cache) => {
+                    match if forced { cache.forced(&key, now, refused) } else { cache.get(&key, now).map_or(Forced::Mint, Forced::Serve) } {
+                        Forced::Serve(hit) => Step::Serve(hit.clone()),
+                        Forced::Mint => Step::Mint(false),
+                        Forced::Replace => Step::Mint(true),
+                        Forced::MintAt(at) => Step::WaitUntil(at),
+                    }
+                }
             };
             match step {
                 Step::Serve(hit) => break (Some((hit, now)), false),

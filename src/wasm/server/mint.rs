@@ -23,7 +23,9 @@ impl MintConfig {
     /// baseUrl? }`, from `SPIKE_API_KEY` / `SPIKE_API_URL` in server runtimes) fill what it leaves out.
     pub fn from_js(opts: &JsValue, defaults: &JsValue) -> Result<MintConfig, JsValue> {
         let api_key = options::string_or_default(opts, defaults, "apiKey", "apiKey must be a string")?.ok_or_else(|| {
-            to_js(SdkError::invalid_options("apiKey is required: pass it, or set SPIKE_API_KEY in a server runtime that has environment variables"))
+            to_js(SdkError::invalid_options(
+                "apiKey is required: pass it, or set SPIKE_API_KEY in a server runtime that has environment variables",
+            ))
         })?;
         secret::check_api_key(&api_key).map_err(to_js)?;
         let base_url = options::base_url(opts, defaults)?;
