@@ -44,3 +44,18 @@ test('npm run bench -- --smoke prints every row and writes its results', () => {
   assert.equal(storm['5a'].met, true, 'and every call succeeded');
   assert.equal(storm['5b'].met, true, 'and every call succeeded');
 });
+
+// The floors that rows 3b and 6a cite (`node bench/decode-floor.mjs`, `node bench/cold-floor.mjs`,
+// not part of `npm run bench`) still run and measure every contender, in one round.
+const tableRows = (out) => Object.fromEntries([...out.matchAll(/^\| ([^|]+?) \| ([\d.]+) \|/gm)].map(([, name, value]) => [name, Number(value)]));
+for (const [script, contenders] of [
+  ['decode-floor.mjs', ['@spike/sdk', '@spike/sdk, opt-level 3', 'hand-off floor', 'jose decodeJwt', 'Buffer + JSON.parse']],
+  ['cold-floor.mjs', ['jwt-decode', 'empty', 'wasm', 'wasm+imports', 'wasm+imports/1', '@spike/sdk', '@spike/sdk, decode wasm only']],
+]) {
+  test(`node bench/${script} 1 measures each of its contenders`, () => {
+    const out = execFileSync(process.execPath, [join(root, 'bench', script), '1'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const rows = tableRows(out);
+    assert.deepEqual(Object.keys(rows), contenders, `${script}: one row per contender`);
+    for (const [name, value] of Object.entries(rows)) assert.ok(value > 0, `${script}: ${name} measured ${value}`);
+  });
+}
