@@ -10,7 +10,7 @@
 // beside jwt-decode and @spike/sdk (build/package/dist/index.mjs), and @spike/sdk with a wasm cut
 // down to `decodeToken` and `isTokenExpired` (the shipped wasm with every other public export
 // removed and re-optimised, as `npm run size` makes its groups: scripts/size.mjs), the same entry
-// otherwise: what the decode path alone would cost. Interleaved rounds, medians
+// otherwise: what the decode path alone would cost; and that cut entry bundled into one file. Interleaved rounds, medians
 // of wall time and of process CPU (all threads: V8 compiles wrappers in the background) from just
 // before `import()` to just after the first call.
 //   node bench/cold-floor.mjs [rounds=21]
@@ -112,6 +112,14 @@ const entryFile = join(cut, 'index.mjs');
 const shipped = wasmHex(entryFile);
 writeFileSync(entryFile, readFileSync(entryFile, 'utf8').replace(shipped, decodeOnly.toString('hex')));
 contenders['@spike/sdk, decode wasm only'] = [pathToFileURL(entryFile).href, 'decodeToken'];
+// That entry with its two modules (driver.mjs, error.mjs) bundled into one minified file by
+// esbuild: the decode-only wasm and the entry's JS at their least together. (Tree shaking down to
+// `decodeToken` keeps the same code: the entry's module-level code uses the driver and the error
+// class.)
+const oneFile = join(cut, 'one-file.mjs');
+const { build: esbuild } = await import('esbuild');
+await esbuild({ entryPoints: [entryFile], bundle: true, minify: true, format: 'esm', platform: 'node', outfile: oneFile, logLevel: 'error' });
+contenders['@spike/sdk, decode wasm only, one file'] = [pathToFileURL(oneFile).href, 'decodeToken'];
 
 function coldStart([url, fn]) {
   const script = `const c0 = process.cpuUsage(); const t0 = performance.now(); const m = await import(${JSON.stringify(url)}); m.${fn}(${JSON.stringify(TOKEN)}); const t = performance.now() - t0; const c = process.cpuUsage(c0); console.log(JSON.stringify([t, (c.user + c.system) / 1000]));`;

@@ -50,7 +50,7 @@ test('npm run bench -- --smoke prints every row and writes its results', () => {
 const tableRows = (out) => Object.fromEntries([...out.matchAll(/^\| ([^|]+?) \| ([\d.]+) \|/gm)].map(([, name, value]) => [name, Number(value)]));
 for (const [script, contenders] of [
   ['decode-floor.mjs', ['@spike/sdk', '@spike/sdk, opt-level 3', 'hand-off floor', 'jose decodeJwt', 'Buffer + JSON.parse']],
-  ['cold-floor.mjs', ['jwt-decode', 'empty', 'wasm', 'wasm+imports', 'wasm+imports/1', '@spike/sdk', '@spike/sdk, decode wasm only']],
+  ['cold-floor.mjs', ['jwt-decode', 'empty', 'wasm', 'wasm+imports', 'wasm+imports/1', '@spike/sdk', '@spike/sdk, decode wasm only', '@spike/sdk, decode wasm only, one file']],
 ]) {
   test(`node bench/${script} 1 measures each of its contenders`, () => {
     const out = execFileSync(process.execPath, [join(root, 'bench', script), '1'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
