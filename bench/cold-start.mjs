@@ -102,7 +102,7 @@ export async function coldStartRows({ smoke }) {
   const split = `1.5x leaves ${ms(budget)} above an empty ES module; the wasm's own part takes ${ms(wasmPart)} (its hex string ${ms(hexMs)}, then hex to bytes, compile, instantiate and the first decode ${ms(firstCall)}) and the entry's JS ${ms(js)}`;
   const left = Math.max(0, budget - wasmPart);
   const verdict = left < ONE_FILE_JS_MS
-    ? `not reachable with the logic in this wasm: it leaves ${ms(left)} for the entry's JS, which needs ~${ONE_FILE_JS_MS} ms even bundled into one file (measured in 21 rounds, not in this run); a wasm for decodeToken alone in its place measured 1.86-1.94x (24,978 B instead of 59,683 B), and with the entry's three files bundled into one too, 1.75x (node bench/cold-floor.mjs measures both, not in this run)`
+    ? `not reachable with the logic in this wasm: it leaves ${ms(left)} for the entry's JS, which needs ~${ONE_FILE_JS_MS} ms even bundled into one file (measured in 21 rounds, not in this run); a wasm for decodeToken alone in its place measured 1.86-1.94x (~25 KB instead of ~60 KB), and with the entry's three files bundled into one too, 1.75x (node bench/cold-floor.mjs measures both, not in this run)`
     : `reachable only with the entry's JS under ${ms(left)}`;
   return [
     {

@@ -115,13 +115,15 @@ export async function requestRows({ smoke }) {
     const tried =
       'tried: sans-IO client (was ~80 us), plain headers, cached URLs, no closures per attempt, one async frame per call, no Promise.race, ' +
       'a plain call through the platform\'s own fetch made like the floor (its signal alone ends it: no cut; within a few dozen bytes of the floor\'s allocations, row 2c), ' +
-      'no string or Result crossing into wasm per request; no cheaper deadline that still cancels the request: one signal shared by many requests, ' +
-      'or reused for up to 16, costs undici as much, and a timer shared by attempts saved nothing measurable (bench/README.md)';
+      'no string or Result crossing into wasm per request; no cheaper deadline for a fetch that still cancels the request: one signal shared by many requests, ' +
+      'or reused for up to 16, costs undici as much, and a timer shared by attempts saved nothing measurable; outside fetch, node:http with a keep-alive agent and a timer ' +
+      'that destroys the request measured ~1.8x raw fetch\'s throughput and ~0.7x its p50 with this core\'s calls (node bench/transport-floor.mjs, not in this run), ' +
+      'not taken: the contract makes the transport globalThis.fetch or the fetch option, whose dispatcher (proxies, mocks, CAs) apps configure (bench/README.md)';
     const why = (gapUs, m, floorMisses) =>
       `+${gapUs.toFixed(0)} us: the deadline alone (raw fetch + timeout signal) is ${times(m.rawTimeout, m.raw)} in this run and the floor ` +
       `(this core's calls and that deadline, nothing else) ${times(m.floor, m.raw)}` +
       (floorMisses
-        ? ', so no client making the core\'s calls under a deadline that cancels the request meets it in this run (the floor\'s own ratio moves by several % between runs: bench/README.md, row 1)'
+        ? ', so no client making the core\'s calls through fetch under a deadline that cancels the request meets it in this run (the floor\'s own ratio moves by several % between runs: bench/README.md, row 1)'
         : ': the floor meets the goal in this run, so what is left is the driver and noise') +
       (m.sdk >= m.floor
         ? `; the SDK measured ${(m.sdk - m.floor).toFixed(0)} us above the floor here (its plain GET makes the floor's calls, and reads the call, from caches), `
@@ -130,7 +132,7 @@ export async function requestRows({ smoke }) {
     const rpsNote = (m, floorMisses) =>
       `${((1 - m.sdk / m.raw) * 100).toFixed(0)}% fewer: the deadline alone (raw fetch + timeout signal) is ${times(m.rawTimeout, m.raw)} under load (undici tracks each signal with a FinalizationRegistry: GC work), ` +
       `the floor ${times(m.floor, m.raw)}` +
-      (floorMisses ? ', so no client over this core meets it in this run (the floor itself moves by several % between runs); ' : `; the floor meets the goal in this run, so what is left is the driver's work and noise; `) +
+      (floorMisses ? ', so no client over this core and fetch meets it in this run (the floor itself moves by several % between runs); ' : `; the floor meets the goal in this run, so what is left is the driver's work and noise; `) +
       `the SDK ${times(m.sdk, m.floor)} the floor's; ${tried}`;
     // A goal met in this run: by how much, beside the floor and the peer, which move as much.
     const metNote = (m, what) =>
