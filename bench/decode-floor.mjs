@@ -31,7 +31,7 @@ if (!existsSync(shipped)) throw new Error('build/package is missing: run `npm ru
 // The opt-level 3 build: the sources the build reads, copied with their times (so the copy's build
 // sees node_modules as current), built there with one profile setting changed.
 const variantRoot = join(buildDir, 'decode-floor');
-const SOURCES = ['src', 'js', 'pkg-template', 'scripts', 'Cargo.toml', 'Cargo.lock', 'README.md', 'package.json', 'package-lock.json', 'rustfmt.toml'];
+const SOURCES = ['src', 'crates', 'js', 'pkg-template', 'scripts', 'Cargo.toml', 'Cargo.lock', 'README.md', 'package.json', 'package-lock.json', 'rustfmt.toml'];
 const variantEntry = join(variantRoot, 'build', 'package', 'dist', 'index.mjs');
 const stale = !existsSync(variantEntry) || SOURCES.some((path) => newest(join(root, path)) > statSync(variantEntry).mtimeMs);
 if (stale) {

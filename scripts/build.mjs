@@ -428,7 +428,7 @@ function newestSource() {
     if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
     else newest = Math.max(newest, st.mtimeMs);
   };
-  for (const path of ['src', 'js', 'pkg-template', 'README.md', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs']) visit(join(root, path));
+  for (const path of ['src', 'crates', 'js', 'pkg-template', 'README.md', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs']) visit(join(root, path));
   return newest;
 }
 

@@ -16,16 +16,16 @@ ensureChromium();
 delete process.env.SPIKE_API_URL;
 delete process.env.SPIKE_API_KEY;
 
-step('Rust: rustfmt (rustfmt.toml) on the crate and the fuzz crate');
+step('Rust: rustfmt (rustfmt.toml) on the workspace (the crate, crates/jwt) and the fuzz crate');
 run('cargo', ['fmt', '--check'], { cwd: root });
 run('cargo', ['fmt', '--check'], { cwd: join(root, 'fuzz') });
 
 step('Rust: clippy (no unwrap/expect/panic/indexing in library code), native and wasm');
-run('cargo', ['clippy', '--all-targets', '--all-features', '--', '-D', 'warnings'], { cwd: root });
-run('cargo', ['clippy', '--lib', '--all-features', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings'], { cwd: root });
+run('cargo', ['clippy', '--workspace', '--all-targets', '--all-features', '--', '-D', 'warnings'], { cwd: root });
+run('cargo', ['clippy', '--workspace', '--lib', '--all-features', '--target', 'wasm32-unknown-unknown', '--', '-D', 'warnings'], { cwd: root });
 
-step('Rust: native unit tests');
-run('cargo', ['test', '--all-features'], { cwd: root });
+step('Rust: native unit tests (the crate and crates/jwt)');
+run('cargo', ['test', '--workspace', '--all-features'], { cwd: root });
 
 const wasmTestEnv = { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner' };
 const wasmTest = ['test', '--all-features', '--target', 'wasm32-unknown-unknown', '--test', 'wasm'];

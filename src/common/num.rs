@@ -1,5 +1,5 @@
 //! The few `f64` functions the browser build needs that only std has (`core` has no `floor`,
-//! `round` or `powi` on stable). Each gives the same bits as std's for every input.
+//! `round` on stable; `powi` is the decoder's, `spike_jwt::num`). Each gives the same bits as std's for every input.
 
 /// 2^52: every `f64` at or beyond it in magnitude is an integer already.
 const INTEGRAL: f64 = 4_503_599_627_370_496.0;
@@ -36,28 +36,6 @@ pub fn round(x: f64) -> f64 {
         Some(t) if t - x >= 0.5 => t - 1.0,
         Some(t) => signed_zero(t, x),
         None => x,
-    }
-}
-
-/// Like `f64::powi`: the same square-and-multiply as the compiler's `__powidf2`, which is what
-/// `powi` calls on wasm32, so results are bit for bit what they were with std.
-pub fn powi(mut base: f64, n: i32) -> f64 {
-    let mut rest = n.unsigned_abs();
-    let mut product = 1.0;
-    loop {
-        if rest & 1 == 1 {
-            product *= base;
-        }
-        rest >>= 1;
-        if rest == 0 {
-            break;
-        }
-        base *= base;
-    }
-    if n < 0 {
-        1.0 / product
-    } else {
-        product
     }
 }
 
@@ -99,20 +77,5 @@ mod tests {
             assert_eq!(round(x).to_bits(), x.round().to_bits(), "round {x}");
         }
         assert!(floor(f64::NAN).is_nan() && round(f64::NAN).is_nan());
-    }
-
-    #[test]
-    fn powi_matches_std() {
-        for base in [2.0, 10.0, 0.5, -3.0] {
-            for n in [-400, -16, -1, 0, 1, 2, 7, 16, 22, 23, 308, 400, i32::MAX, i32::MIN] {
-                let (ours, std) = (powi(base, n), base.powi(n));
-                assert!(
-                    ours == std || (ours.is_nan() && std.is_nan()) || (ours - std).abs() <= std.abs() * 1e-15,
-                    "{base}^{n}: {ours} vs {std}"
-                );
-            }
-        }
-        assert_eq!(powi(10.0, 22), 1e22);
-        assert_eq!(powi(2.0, 10), 1024.0);
     }
 }

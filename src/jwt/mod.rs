@@ -11,8 +11,7 @@
 //! no clock, no token state (`crate::client` keeps that). Used by the client, the server helpers
 //! and `decodeToken`.
 
-pub mod base64url;
-pub mod json;
+pub use spike_jwt::{base64url, json};
 
 use crate::common::error::SdkError;
 use alloc::string::String;

@@ -7,7 +7,7 @@
 //! Strict RFC 8259 grammar, nesting capped at [`MAX_DEPTH`] so hostile input cannot exhaust the
 //! (small, trapping) wasm stack. Never panics: all access goes through `get`.
 
-use crate::common::num::powi;
+use crate::num::powi;
 
 /// Deepest nesting accepted; real JWT payloads use two or three levels.
 pub const MAX_DEPTH: usize = 64;
