@@ -7,33 +7,9 @@ import { SpikeClient } from '../build/package/dist/index.mjs';
 import { mintToken } from '../build/package/dist/server.node.mjs';
 import { startEmulatorProcess } from './lib/emulator-process.mjs';
 import { floorClient } from './lib/floor-client.mjs';
-import { compareAsync, interleave, median, percentile } from './lib/measure.mjs';
+import { compareAsync, interleave, median, percentile, sequentialLatencies, throughput } from './lib/measure.mjs';
 
 const PATH = '/platform/api/workspaces';
-
-async function sequentialLatencies(fn, count) {
-  const out = [];
-  for (let i = 0; i < count; i += 1) {
-    const t0 = performance.now();
-    await fn();
-    out.push((performance.now() - t0) * 1000);
-  }
-  return out;
-}
-
-async function throughput(fn, total, concurrency) {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next += 1;
-        await fn();
-      }
-    }),
-  );
-  return total / ((performance.now() - t0) / 1000);
-}
 
 export async function requestRows({ smoke }) {
   const emu = await startEmulatorProcess();

@@ -21,7 +21,7 @@ import { mintToken } from '../build/package/dist/server.node.mjs';
 import { packageDir, root } from '../scripts/lib/paths.mjs';
 import { startEmulatorProcess } from './lib/emulator-process.mjs';
 import { floorClient } from './lib/floor-client.mjs';
-import { interleave, median, percentile } from './lib/measure.mjs';
+import { interleave, median, percentile, sequentialLatencies, throughput } from './lib/measure.mjs';
 
 const rounds = Number(process.argv[2] ?? 12);
 const PATH = '/platform/api/workspaces';
@@ -101,29 +101,9 @@ try {
   const expected = JSON.stringify(await contenders['raw fetch']());
   for (const [name, fn] of Object.entries(contenders)) if (JSON.stringify(await fn()) !== expected) throw new Error(`${name} got another answer`);
 
-  const sequential = async (fn) => {
-    const out = [];
-    for (let i = 0; i < 300; i += 1) {
-      const t0 = performance.now();
-      await fn();
-      out.push((performance.now() - t0) * 1000);
-    }
-    return out;
-  };
-  const throughput = async (fn) => {
-    let next = 0;
-    const t0 = performance.now();
-    await Promise.all(Array.from({ length: 32 }, async () => {
-      while (next < 2000) {
-        next += 1;
-        await fn();
-      }
-    }));
-    return 2000 / ((performance.now() - t0) / 1000);
-  };
-  for (const fn of Object.values(contenders)) await throughput(fn); // warm-up
-  const latencies = await interleave(contenders, rounds, sequential);
-  const rates = await interleave(contenders, rounds, throughput);
+  for (const fn of Object.values(contenders)) await throughput(fn, 2000, 32); // warm-up
+  const latencies = await interleave(contenders, rounds, (fn) => sequentialLatencies(fn, 300));
+  const rates = await interleave(contenders, rounds, (fn) => throughput(fn, 2000, 32));
   const p50 = (name) => percentile(latencies[name].flat(), 50);
   const rps = (name) => median(rates[name]);
   console.log(`Node ${process.version}, ${rounds} interleaved rounds; the emulator in its own process on 127.0.0.1\n`);

@@ -83,3 +83,29 @@ export async function compareAsync(contenders, { rounds, sliceMs }) {
   const results = await interleave(contenders, rounds, (fn) => nsPerAsyncCall(fn, sliceMs));
   return Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]));
 }
+
+/** Microseconds of each of `count` awaited calls of `fn`, one after another (rows 1a/1b). */
+export async function sequentialLatencies(fn, count) {
+  const out = [];
+  for (let i = 0; i < count; i += 1) {
+    const t0 = performance.now();
+    await fn();
+    out.push((performance.now() - t0) * 1000);
+  }
+  return out;
+}
+
+/** Requests per second: `total` calls of `fn`, `concurrency` of them in flight (row 1c). */
+export async function throughput(fn, total, concurrency) {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next += 1;
+        await fn();
+      }
+    }),
+  );
+  return total / ((performance.now() - t0) / 1000);
+}
