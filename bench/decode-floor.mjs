@@ -15,10 +15,11 @@
 //   Buffer + JSON.parse        the payload alone, no checks: the native limit
 //   node bench/decode-floor.mjs [rounds=15]     (the opt-level 3 build takes a few minutes once)
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodeJwt } from 'jose';
+import { newestFile } from '../scripts/build.mjs';
 import { buildDir, packageDir, root } from '../scripts/lib/paths.mjs';
 import { interleave, median } from './lib/measure.mjs';
 
@@ -33,7 +34,7 @@ if (!existsSync(shipped)) throw new Error('build/package is missing: run `npm ru
 const variantRoot = join(buildDir, 'decode-floor');
 const SOURCES = ['src', 'crates', 'js', 'pkg-template', 'scripts', 'Cargo.toml', 'Cargo.lock', 'README.md', 'package.json', 'package-lock.json', 'rustfmt.toml'];
 const variantEntry = join(variantRoot, 'build', 'package', 'dist', 'index.mjs');
-const stale = !existsSync(variantEntry) || SOURCES.some((path) => newest(join(root, path)) > statSync(variantEntry).mtimeMs);
+const stale = !existsSync(variantEntry) || newestFile(SOURCES) > statSync(variantEntry).mtimeMs;
 if (stale) {
   console.log('Building the client wasm at opt-level 3 in build/decode-floor (a few minutes once)...');
   for (const path of SOURCES) rmSync(join(variantRoot, path), { recursive: true, force: true });
@@ -44,11 +45,6 @@ if (stale) {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, CARGO_PROFILE_RELEASE_WEB_OPT_LEVEL: '3' },
   });
-}
-
-function newest(path) {
-  const st = statSync(path);
-  return st.isDirectory() ? Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name)))) : st.mtimeMs;
 }
 
 const sdk = await import(pathToFileURL(shipped).href);

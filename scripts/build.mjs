@@ -420,17 +420,20 @@ export async function build() {
   console.log(`Built ${packageDir}`);
 }
 
-/** Newest modification time of the files a build reads. */
-function newestSource() {
+/** Newest modification time of the files under `paths` (relative to the repository root). */
+export function newestFile(paths) {
   let newest = 0;
   const visit = (path) => {
     const st = statSync(path);
     if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
     else newest = Math.max(newest, st.mtimeMs);
   };
-  for (const path of ['src', 'crates', 'js', 'pkg-template', 'README.md', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs']) visit(join(root, path));
+  for (const path of paths) visit(join(root, path));
   return newest;
 }
+
+/** Newest modification time of the files a build reads. */
+const newestSource = () => newestFile(['src', 'crates', 'js', 'pkg-template', 'README.md', 'Cargo.toml', 'Cargo.lock', 'scripts/build.mjs']);
 
 /** Builds only when build/package is missing or older than a source (for `npm run demo`). */
 export async function buildIfStale() {
