@@ -23,11 +23,19 @@ fn text(data: &[u8]) -> &str {
     std::str::from_utf8(data).unwrap_or("")
 }
 
-/// Any string: `invalid_token` or a payload that is a JSON object.
+/// Any string: `invalid_token` or a payload that is a JSON object; decoding it in place (the
+/// `decodeToken` fast path, given UTF-8 as JS's encoder gives it) agrees.
 pub fn jwt_decode(data: &[u8]) {
-    match jwt::decode(text(data)) {
+    let decoded = jwt::decode(text(data));
+    match &decoded {
         Ok(decoded) => assert!(json::is_object(&decoded.payload_json)),
         Err(e) => assert_eq!(e.code, ErrorCode::InvalidToken),
+    }
+    if std::str::from_utf8(data).is_ok() {
+        let mut scratch = data.to_vec();
+        scratch.resize(jwt::in_place_room(data.len()), 0);
+        let in_place = jwt::decode_in_place(&mut scratch, data.len()).map(|n| scratch[data.len()..data.len() + n].to_vec());
+        assert_eq!(in_place, decoded.ok().map(|d| d.payload_json.into_bytes()));
     }
     let _ = integration::parse_integration_redirect(text(data));
 }

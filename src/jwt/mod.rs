@@ -17,10 +17,10 @@ use crate::common::error::SdkError;
 use alloc::string::String;
 use json::JsonError;
 pub use json::TimeClaims;
+pub use token::MAX_TOKEN_LEN;
+use token::{Part, TokenError};
 
-/// Longest token we try to decode. Real JWTs travel in an HTTP header (servers cap those at
-/// 8-16 KiB), so anything this big is garbage and decoding it would only burn memory.
-pub const MAX_TOKEN_LEN: usize = 65536;
+mod token;
 
 /// A decoded token: the payload as validated JSON text (handed to `JSON.parse` on the JS side so
 /// every claim, custom ones included, arrives exactly as issued) plus the time claims Rust needs.
@@ -32,51 +32,44 @@ pub struct DecodedToken {
 
 /// Decodes the payload of a compact JWS (`header.payload.signature`).
 pub fn decode(token: &str) -> Result<DecodedToken, SdkError> {
-    if token.len() > MAX_TOKEN_LEN {
-        return Err(SdkError::invalid_token("Invalid token: longer than 65536 bytes"));
-    }
-    let mut parts = crate::common::text::split(token, b'.');
-    let (Some(header), Some(payload), Some(_signature), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(SdkError::invalid_token("Invalid token: expected three dot-separated parts (header.payload.signature)"));
-    };
-    if header.is_empty() {
-        return Err(SdkError::invalid_token("Invalid token: missing part #1 (header)"));
-    }
-    if payload.is_empty() {
-        return Err(SdkError::invalid_token("Invalid token: missing part #2 (payload)"));
-    }
-    let header_json = segment_json(header, Part::Header)?;
-    if !json::is_object(&header_json) {
-        return Err(SdkError::invalid_token("Invalid token: part #1 (header) is not a JSON object"));
-    }
-    let payload_json = segment_json(payload, Part::Payload)?;
-    let times = json::object_time_claims(&payload_json).map_err(|e| {
-        SdkError::invalid_token(match e {
-            JsonError::Syntax => "Invalid token: part #2 (payload) is not valid JSON",
-            JsonError::NotObject => "Invalid token: part #2 (payload) is not a JSON object",
-            JsonError::BadTimeClaim("exp") => "Invalid token: non-numeric or repeated exp claim",
-            JsonError::BadTimeClaim("iat") => "Invalid token: non-numeric or repeated iat claim",
-            JsonError::BadTimeClaim(_) => "Invalid token: non-numeric or repeated nbf claim",
-        })
-    })?;
-    Ok(DecodedToken { payload_json, times })
+    let mut out = alloc::vec![0; token::room(token.len().min(MAX_TOKEN_LEN))];
+    let (payload, times) = token::decode_payload(token.as_bytes(), &mut out).map_err(|e| SdkError::invalid_token(message(e)))?;
+    Ok(DecodedToken { payload_json: String::from(payload), times })
 }
 
-#[derive(Clone, Copy)]
-enum Part {
-    Header,
-    Payload,
+/// [`decode`] for a token written as UTF-8 at the start of `scratch` (the wasm layer's fast path,
+/// which has no JS string to read): writes the payload's JSON text right after the token's `len`
+/// bytes and returns its length. `None` when the token does not decode (the caller then decodes
+/// it through [`decode`], for the error) or `scratch` is shorter than [`in_place_room`].
+pub fn decode_in_place(scratch: &mut [u8], len: usize) -> Option<usize> {
+    let (token, rest) = scratch.split_at_mut_checked(len)?;
+    token::decode_payload(token, rest).ok().map(|(payload, _)| payload.len())
 }
 
-/// Base64url-decodes one segment into UTF-8 text. Messages are literals, not `format!`, which
-/// keeps `core::fmt` out of the browser wasm.
-fn segment_json(segment: &str, part: Part) -> Result<String, SdkError> {
-    let (not_base64, not_utf8) = match part {
-        Part::Header => ("Invalid token: part #1 (header) is not valid base64url", "Invalid token: part #1 (header) is not UTF-8"),
-        Part::Payload => ("Invalid token: part #2 (payload) is not valid base64url", "Invalid token: part #2 (payload) is not UTF-8"),
-    };
-    let bytes = base64url::decode(segment).ok_or_else(|| SdkError::invalid_token(not_base64))?;
-    crate::common::text::utf8(bytes).ok_or_else(|| SdkError::invalid_token(not_utf8))
+/// Room [`decode_in_place`] needs for a token of `len` bytes and its payload.
+pub const fn in_place_room(len: usize) -> usize {
+    len + token::room(len)
+}
+
+/// What went wrong, naming the part that failed, never the token's content. Literals, not
+/// `format!`, which keeps `core::fmt` out of the browser wasm.
+fn message(err: TokenError) -> &'static str {
+    match err {
+        TokenError::TooLong => "Invalid token: longer than 65536 bytes",
+        TokenError::NotThreeParts => "Invalid token: expected three dot-separated parts (header.payload.signature)",
+        TokenError::Missing(Part::Header) => "Invalid token: missing part #1 (header)",
+        TokenError::Missing(Part::Payload) => "Invalid token: missing part #2 (payload)",
+        TokenError::NotBase64(Part::Header) => "Invalid token: part #1 (header) is not valid base64url",
+        TokenError::NotBase64(Part::Payload) => "Invalid token: part #2 (payload) is not valid base64url",
+        TokenError::NotUtf8(Part::Header) => "Invalid token: part #1 (header) is not UTF-8",
+        TokenError::NotUtf8(Part::Payload) => "Invalid token: part #2 (payload) is not UTF-8",
+        TokenError::HeaderNotObject => "Invalid token: part #1 (header) is not a JSON object",
+        TokenError::Payload(JsonError::Syntax) => "Invalid token: part #2 (payload) is not valid JSON",
+        TokenError::Payload(JsonError::NotObject) => "Invalid token: part #2 (payload) is not a JSON object",
+        TokenError::Payload(JsonError::BadTimeClaim("exp")) => "Invalid token: non-numeric or repeated exp claim",
+        TokenError::Payload(JsonError::BadTimeClaim("iat")) => "Invalid token: non-numeric or repeated iat claim",
+        TokenError::Payload(JsonError::BadTimeClaim(_)) => "Invalid token: non-numeric or repeated nbf claim",
+    }
 }
 
 /// Whether a token with these claims is expired at `now_secs`, treating it as expired
@@ -149,6 +142,27 @@ mod tests {
             assert_eq!(err.code, ErrorCode::InvalidToken, "{token:?}");
             assert!(err.message.contains(why), "{token:?}: {}", err.message);
         }
+    }
+
+    #[test]
+    fn decodes_in_place_what_decode_decodes() {
+        let huge = format!("{}.{}.sig", "eyJhbGciOiJub25lIn0", "A".repeat(MAX_TOKEN_LEN));
+        for token in [BASIC, UTF8, DOUBLE_PAD, SINGLE_PAD, LATIN1, "", "a.b.c", "eyJhbGciOiJub25lIn0.e30x.sig", &huge] {
+            let mut scratch = vec![0xAA; in_place_room(token.len())];
+            scratch[..token.len()].copy_from_slice(token.as_bytes());
+            let expected = decode(token).ok().map(|d| d.payload_json);
+            let got = decode_in_place(&mut scratch, token.len()).map(|n| String::from_utf8(scratch[token.len()..][..n].to_vec()).unwrap());
+            assert_eq!(got, expected, "{token:.40}");
+            assert_eq!(&scratch[..token.len()], token.as_bytes(), "the token is left as written");
+        }
+        // Without room for the payload, or with `len` past the scratch: no answer, no panic.
+        let mut short = BASIC.as_bytes().to_vec();
+        assert_eq!(decode_in_place(&mut short, BASIC.len()), None);
+        assert_eq!(decode_in_place(&mut short, BASIC.len() + 1), None);
+        let mut not_utf8 = b"\xff.e30.sig".to_vec();
+        let len = not_utf8.len();
+        not_utf8.resize(in_place_room(len), 0);
+        assert_eq!(decode_in_place(&mut not_utf8, len), None);
     }
 
     #[test]

@@ -11,5 +11,6 @@
 extern crate alloc;
 
 pub mod base64url;
+pub mod dot;
 pub mod json;
 pub mod num;
