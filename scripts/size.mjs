@@ -76,7 +76,13 @@ export function measure(file) {
 // can stand in a stub for the runtime's fetch (tests/js/runtime-fetch.test.mjs, bench rows 2b/2c).
 // Then 43,781 B: Node's fetch matched whole (+47 B); 43,783 B after a clean-up; 43,680 B with the
 // decoder's hot loops in crates/jwt at opt-level 3 (-103 B, and decodeToken 4% faster).
-export const BROWSER_BUDGET_GZIP = 44_200;
+// Raised on purpose on 2026-11-30 to 45,400 B (measured 44,917 B, +1,237 B) for row 3b, decodeToken
+// ahead of jose's decodeJwt: its in-memory path (js/client/decode.js and three raw-number exports,
+// ~0.7 KB of wasm code and ~0.25 KB gzip of JS) and a decoder that does not allocate
+// (src/jwt/token.rs) with faster loops (base64url four characters at a time, a fast path for JSON
+// strings, a dot search eight bytes at a time). CPU per call on the bench token 3.6-4.1 -> 2.2 us,
+// jose 2.4-2.6 us (this machine; the 7.85 us above was measured on a slower one).
+export const BROWSER_BUDGET_GZIP = 45_400;
 
 /** The wasm an entry carries, as the hex text inlined in it. */
 export function wasmHex(file = join(packageDir, 'dist', 'index.mjs')) {

@@ -1,12 +1,16 @@
 // The client API every client entry exports, built around one wasm-bindgen glue instance. The
 // entries differ only in how they get the compiled module (see ../shared/load.js).
+import { tokenDecoder } from './decode.js';
 import { defineSpikeClient } from './driver.js';
 import { envDefaults } from '../shared/env.js';
 import { SpikeError } from '../shared/error.js';
 import { lazyInstance } from '../shared/load.js';
 
 export function clientApi(glue, getModule) {
-  const ensure = lazyInstance(glue, getModule);
+  let decode;
+  const ensure = lazyInstance(glue, getModule, () => {
+    decode = tokenDecoder(glue);
+  });
   // `new SpikeClient()` constructs the core through this: the first client starts the wasm. In a
   // server runtime, SPIKE_API_URL is the default baseUrl (see ../shared/env.js).
   function SpikeCore(options) {
@@ -27,7 +31,7 @@ export function clientApi(glue, getModule) {
     SpikeError,
     decodeToken(token) {
       ensure();
-      return glue.decodeToken(token);
+      return decode(token);
     },
     isTokenExpired(token, leewaySeconds) {
       ensure();

@@ -10,21 +10,11 @@ use core::cell::OnceCell;
 use wasm_bindgen::prelude::*;
 
 use super::js;
+use super::one_thread::OneThread;
 use crate::common::error::SdkError;
 
-/// The registered class. A plain static rather than `thread_local!` (std only, and its lazy-init
-/// machinery costs bytes): wasm32 without the `atomics` feature runs one thread, so a
-/// `static` holding a JS value is only ever touched by that thread.
+/// The registered class (see [`OneThread`]).
 static ERROR_CLASS: OneThread<OnceCell<JsValue>> = OneThread(OnceCell::new());
-
-#[cfg(target_feature = "atomics")]
-compile_error!("ERROR_CLASS assumes a single thread: a threaded wasm build needs a thread-local here");
-
-struct OneThread<T>(T);
-
-// SAFETY: without `atomics`, wasm32 has no threads, so no value here is ever shared between
-// threads (the compile_error above refuses a build where that could change).
-unsafe impl<T> Sync for OneThread<T> {}
 
 /// What `__setErrorClass` takes: js-sys's `Function` where js-sys is linked (the Node build,
 /// whose tests pass one), any value in the browser build (the entry passes the class).

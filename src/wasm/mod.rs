@@ -12,6 +12,7 @@ pub(crate) mod http;
 pub mod integration;
 pub(crate) mod js;
 pub mod jwt;
+mod one_thread;
 mod options;
 #[cfg(feature = "server")]
 pub mod server;

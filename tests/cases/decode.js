@@ -1,7 +1,7 @@
 // decodeToken / isTokenExpired / SpikeError cases, written once and run against every build:
 // Node (ESM and CJS), headless Chromium, and the installed tarball.
 import { deepEqual, equal, throwsSpikeError } from './check.js';
-import { VECTORS, makeToken, malformedInputs, spikeToken } from './tokens.js';
+import { VECTORS, b64url, makeToken, malformedInputs, spikeToken } from './tokens.js';
 
 /** Returns [name, fn] pairs exercising `api` (the module's exports). */
 export function decodeCases(api) {
@@ -35,6 +35,25 @@ export function decodeCases(api) {
       }
       deepEqual(decodeToken(VECTORS.basic.token), VECTORS.basic.claims, `decode after ${what}`);
     }
+  }]);
+
+  cases.push(['decodes tokens of any length in any order, while the wasm memory grows', () => {
+    // decodeToken reads tokens through scratch room in the wasm memory, sized for the longest token
+    // so far: a longer one moves it, and memory growth (there or elsewhere) detaches old views.
+    const small = spikeToken({ exp: 2000000000 });
+    const big = makeToken({ sub: 'big', blob: 'x'.repeat(40000), exp: 2000000000 });
+    const atLimit = `${b64url('{}')}.${b64url('{"a":1}')}.`.padEnd(65536, 's');
+    equal(atLimit.length, 65536, 'a token of exactly 65536 bytes');
+    equal(decodeToken(small).exp, 2000000000, 'small');
+    equal(decodeToken(big).blob.length, 40000, 'big after small');
+    deepEqual(decodeToken(atLimit), { a: 1 }, 'at the limit');
+    equal(decodeToken(small).sub, 'tenant-1:user-42', 'small after big');
+    // Grow the memory outside decodeToken (a client keeping a big token), then decode again.
+    const { SpikeClient } = api;
+    const clients = Array.from({ length: 8 }, () => new SpikeClient({ token: makeToken({ blob: 'y'.repeat(45000), exp: 2000000000 }), baseUrl: 'http://127.0.0.1:9' }));
+    equal(clients.length, 8, 'clients');
+    deepEqual(decodeToken(VECTORS.basic.token), VECTORS.basic.claims, 'after the memory grew elsewhere');
+    equal(decodeToken(big).blob.length, 40000, 'big again');
   }]);
 
   cases.push(['isTokenExpired honours exp and the leeway', () => {

@@ -24,7 +24,7 @@ export const VECTORS = {
   },
 };
 
-function b64url(text) {
+export function b64url(text) {
   let binary = '';
   for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
   return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
@@ -77,5 +77,9 @@ export function malformedInputs() {
     ['exp not a number', makeToken({ exp: 'tomorrow' })],
     ['invalid UTF-8 (Latin-1 payload)', `${b64url('{}')}.eyJuYW1lIjoiSm9z6SIsImlhdCI6MTQyNTY0NDk2Nn0.sig`],
     ['huge input (1 MiB)', makeToken({ pad: 'x'.repeat(1 << 20) })],
+    ['one byte over the 65536-byte limit', `${b64url('{}')}.${b64url('{}')}.`.padEnd(65537, 's')],
+    ['non-ASCII characters', `${b64url('{}')}.é${b64url('{}')}.sig`],
+    ['a lone surrogate', `${b64url('{}')}.${b64url('{}')}\ud800.sig`],
+    ['a long token of multi-byte characters', `${b64url('{}')}.${'€'.repeat(30000)}.sig`],
   ];
 }

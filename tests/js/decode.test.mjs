@@ -1,8 +1,11 @@
 // The shared decode cases against the Node builds, through both module systems.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { decodeCases } from '../cases/decode.js';
+import { VECTORS, makeToken, malformedInputs } from '../cases/tokens.js';
 import { testEachCase } from '../lib/node-cases.mjs';
 
 const require = createRequire(import.meta.url);
@@ -45,4 +48,41 @@ test('without TextEncoder/TextDecoder (jsdom): long ASCII and non-ASCII strings 
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   const error = run.stderr.split('\n').find((line) => /^\w*Error\b/.test(line));
   if (run.stdout.trim() !== 'ok') throw new Error(`the run failed: ${error ?? run.stderr.slice(-300)}`);
+});
+
+test('valid tokens decode in the wasm memory, not through the glue (also after the memory grew); invalid ones get the glue\'s error', async () => {
+  // js/client/decode.js over the built glue and wasm, with the glue's decodeToken counted: a broken
+  // in-memory path would still decode (through the glue), so only the count can tell.
+  const { tokenDecoder } = await import('../../js/client/decode.js');
+  const { SpikeError } = await import('../../js/shared/error.js');
+  const glue = await import('../../build/gen/client-glue.js');
+  glue.initSync({ module: new WebAssembly.Module(readFileSync(new URL('../../build/client/spike_sdk_bg.wasm', import.meta.url))) });
+  glue.__setErrorClass(SpikeError);
+  let throughGlue = 0;
+  const decodeToken = tokenDecoder({
+    ...glue,
+    decodeToken(token) {
+      throughGlue += 1;
+      return glue.decodeToken(token);
+    },
+  });
+  const glueCalls = (input) => {
+    const before = throughGlue;
+    try {
+      decodeToken(input);
+    } catch (err) {
+      if (!(err instanceof SpikeError) || err.code !== 'invalid_token') throw err;
+    }
+    return throughGlue - before;
+  };
+  const pages = glue.__memoryPages();
+  assert.equal(glueCalls(VECTORS.basic.token), 0, 'a valid token');
+  assert.deepEqual(decodeToken(VECTORS.basic.token), VECTORS.basic.claims);
+  assert.equal(glueCalls(makeToken({ blob: 'x'.repeat(40000) })), 0, 'a longer one (the scratch moves)');
+  // The memory grows outside decodeToken: the glue copies a 1 MiB string in before refusing it.
+  assert.throws(() => glue.decodeToken('x'.repeat(1 << 20)), SpikeError);
+  assert.ok(glue.__memoryPages() > pages + 16, 'the memory grew');
+  assert.equal(glueCalls(VECTORS.basic.token), 0, 'a valid token after the memory grew');
+  assert.deepEqual(decodeToken(VECTORS.basic.token), VECTORS.basic.claims);
+  for (const [what, input] of malformedInputs()) assert.equal(glueCalls(input), 1, what);
 });
