@@ -1,5 +1,5 @@
-// Row 3b's floor (not part of `npm run bench`): why `decodeToken` is not ahead of jose's
-// `decodeJwt` with today's checks. CPU time per call (`process.cpuUsage`, steadier than wall time
+// Row 3b's floor (not part of `npm run bench`): what `decodeToken`'s time is made of, beside jose's
+// `decodeJwt` with today's checks, and what more a wasm built for speed would give. CPU time per call (`process.cpuUsage`, steadier than wall time
 // on a shared 2-core machine; it also counts the GC's threads), every contender in one process,
 // interleaved rounds of 20,000 calls, medians:
 //   @spike/sdk                 the shipped Node entry (build/package), its client wasm built at
@@ -10,7 +10,8 @@
 //   hand-off floor             what any wasm decoder that hands `JSON.parse` the payload pays before
 //                              it checks anything: the token copied into wasm memory (`encodeInto`),
 //                              the payload's bytes (already decoded) made text (`TextDecoder`) and
-//                              `JSON.parse`d
+//                              `JSON.parse`d (`decodeToken`'s in-memory path, js/client/decode.js,
+//                              is this plus the Rust checks)
 //   jose decodeJwt             the fastest peer (row 3b's goal)
 //   Buffer + JSON.parse        the payload alone, no checks: the native limit
 //   node bench/decode-floor.mjs [rounds=15]     (the opt-level 3 build takes a few minutes once)
