@@ -9,9 +9,11 @@
 const MAX_TOKEN_LEN = 65536;
 
 export function tokenDecoder(glue) {
-  // jsdom (Jest) has no TextEncoder/TextDecoder: the glue's path has its own fallback codec.
+  // jsdom (Jest) has no TextEncoder/TextDecoder, and a polyfilled encoder may lack encodeInto: the
+  // glue's path has its own fallbacks.
   if (typeof TextEncoder !== 'function' || typeof TextDecoder !== 'function') return glue.decodeToken;
   const encoder = new TextEncoder();
+  if (typeof encoder.encodeInto !== 'function') return glue.decodeToken;
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const memory = glue.__decodeMemory();
   let bytes = new Uint8Array(0);
@@ -19,8 +21,9 @@ export function tokenDecoder(glue) {
   let room = 0;
   return function decodeToken(token) {
     if (typeof token === 'string' && token.length <= MAX_TOKEN_LEN) {
-      // Room for this many UTF-16 units as ASCII (a JWT's characters); a token that needs more
-      // bytes is not base64url anyway, and the glue's path says so.
+      // Room for this many UTF-16 units as ASCII (a JWT's characters). A token that needs more
+      // bytes is not base64url anyway: encodeInto stops at the end of the room (`read` falls
+      // short, and only the whole token may be decoded), and the glue's path says what is wrong.
       if (token.length > room) {
         at = glue.__decodeScratch(token.length);
         room = at === 0 ? 0 : token.length;
@@ -30,7 +33,14 @@ export function tokenDecoder(glue) {
       const { read, written } = encoder.encodeInto(token, bytes.subarray(at, at + room));
       // Decoding in place allocates nothing, so `bytes` still views the memory afterwards.
       const length = read === token.length && room > 0 ? glue.__decodeInPlace(written) : -1;
-      if (length >= 0) return JSON.parse(decoder.decode(bytes.subarray(at + written, at + written + length)));
+      if (length >= 0) {
+        try {
+          return JSON.parse(decoder.decode(bytes.subarray(at + written, at + written + length)));
+        } catch {
+          // Rust has checked the JSON grammar; were JSON.parse ever to disagree, its SyntaxError
+          // (which quotes the payload) must not reach the caller: the glue's path words the error.
+        }
+      }
     }
     return glue.decodeToken(token);
   };

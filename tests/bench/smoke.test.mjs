@@ -37,7 +37,7 @@ test('npm run bench -- --smoke prints every row and writes its results', () => {
     if (['1a', '1c', '6a'].includes(row.id)) assert.match(row.note, /tried/, `${row.id}: what was tried`);
     // 6a's verdict is computed from the run's split, which a one-round smoke run cannot settle.
     if (row.id === '7a') assert.match(row.note, /not reachable/, '7a: why the rest is out of reach');
-    if (row.id === '3b') assert.match(row.note, /^[\d.]+x jose's time in this run \(met [\d.]+x in the full bench .*\): the token through wasm memory/, '3b: by how much, and what it does');
+    if (row.id === '3b') assert.match(row.note, /^[\d.]+x jose's time in this run \(met in the full bench .*\): the token through wasm memory/, '3b: by how much, and what it does');
     if (row.id === '6a') assert.match(row.note, /leaves .* above an empty ES module; the wasm's own part takes .*reachable/, '6a: the split and what it leaves');
   }
   const storm = Object.fromEntries(results.rows.filter((r) => r.id.startsWith('5')).map((r) => [r.id, r]));

@@ -81,5 +81,7 @@ export function malformedInputs() {
     ['non-ASCII characters', `${b64url('{}')}.é${b64url('{}')}.sig`],
     ['a lone surrogate', `${b64url('{}')}.${b64url('{}')}\ud800.sig`],
     ['a long token of multi-byte characters', `${b64url('{}')}.${'€'.repeat(30000)}.sig`],
+    ['a fourth part after multi-byte characters', `${b64url('{}')}.${b64url('{}')}.${'é'.repeat(2000)}.x`],
+    ['65,536 characters, more bytes', `${b64url('{}')}.${b64url('{}')}.`.padEnd(65535, 's') + 'é'],
   ];
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { decodeCases } from '../cases/decode.js';
-import { VECTORS, makeToken, malformedInputs } from '../cases/tokens.js';
+import { VECTORS, b64url, makeToken, malformedInputs } from '../cases/tokens.js';
 import { testEachCase } from '../lib/node-cases.mjs';
 
 const require = createRequire(import.meta.url);
@@ -85,4 +85,44 @@ test('valid tokens decode in the wasm memory, not through the glue (also after t
   assert.equal(glueCalls(VECTORS.basic.token), 0, 'a valid token after the memory grew');
   assert.deepEqual(decodeToken(VECTORS.basic.token), VECTORS.basic.claims);
   for (const [what, input] of malformedInputs()) assert.equal(glueCalls(input), 1, what);
+
+  // A token whose UTF-8 outgrows the room it asked for (room counts UTF-16 units) is cut short by
+  // encodeInto; only the whole token may be decoded. Each with a decoder of its own (room 0).
+  for (const [token, why] of [
+    [`${b64url('{}')}.${b64url('{}')}.${'é'.repeat(20)}.x`, 'expected three dot-separated parts'],
+    [`${b64url('{}')}.${b64url('{}')}.`.padEnd(65535, 's') + 'é', 'longer than 65536 bytes'],
+  ]) {
+    assert.throws(() => tokenDecoder(glue)(token), (err) => err instanceof SpikeError && err.message.includes(why), why);
+  }
+
+  // Were JSON.parse ever to refuse what Rust accepted, its SyntaxError (which quotes the payload)
+  // must not escape: a glue whose in-place decode "accepts" bytes that are not JSON.
+  const memory = glue.__decodeMemory();
+  let scratch = 0;
+  const liar = tokenDecoder({
+    ...glue,
+    __decodeScratch(len) {
+      scratch = glue.__decodeScratch(len);
+      return scratch;
+    },
+    __decodeInPlace(len) {
+      new Uint8Array(memory.buffer).set(new TextEncoder().encode('{"secret":'), scratch + len);
+      return 10;
+    },
+    decodeToken: () => 'the glue decided',
+  });
+  assert.equal(liar(VECTORS.basic.token), 'the glue decided');
+
+  // A TextEncoder without encodeInto (some polyfills): the glue's path, which has its own.
+  const Native = globalThis.TextEncoder;
+  globalThis.TextEncoder = class extends Native {
+    get encodeInto() {
+      return undefined;
+    }
+  };
+  try {
+    assert.equal(tokenDecoder(glue), glue.decodeToken);
+  } finally {
+    globalThis.TextEncoder = Native;
+  }
 });
