@@ -186,12 +186,13 @@ export function patchGlue(source) {
   if (/function\(\) \{ return handleError\(function \(arg/.test(out)) throw new Error('wasm-bindgen glue: a catch import kept arity 0; check patchGlue');
   // Strings into wasm: the glue copies the ASCII prefix with a JS loop, ~2.5 us for a 700-character
   // token (most of decodeToken's time in JS); the native encoder does it in ~0.2 us. Short strings
-  // (header names, methods) keep the loop, which beats the native call's fixed cost; so does the
-  // fallback encoder (jsdom), whose encodeInto cannot stop at the end of a short buffer.
+  // (header names, methods) keep the loop, which beats the native call's fixed cost; so does an
+  // encoder without a native encodeInto (jsdom's fallback, polyfills such as fast-text-encoding),
+  // where the glue's stand-in for it cannot stop at the end of a short buffer (a RangeError).
   const asciiLoop = /let offset = 0;\s*for \(; offset < len; offset\+\+\) \{/g;
   if ((out.match(asciiLoop) ?? []).length !== 1) throw new Error('wasm-bindgen glue: passStringToWasm0 has no single ASCII loop; check patchGlue');
   const patched = out.replace(asciiLoop, `let offset = 0;
-    if (len > 64 && cachedTextEncoder !== utf8Fallback) {
+    if (len > 64 && nativeEncodeInto) {
         const copied = cachedTextEncoder.encodeInto(arg, mem.subarray(ptr, ptr + len));
         if (copied.read === copied.written) offset = copied.read;
     }
@@ -228,8 +229,17 @@ const utf8Fallback = {
     return Uint8Array.from(out);
   },
 };
-const makeTextDecoder = (...args) => (typeof TextDecoder === 'undefined' ? utf8Fallback : new TextDecoder(...args));
-const makeTextEncoder = () => (typeof TextEncoder === 'undefined' ? utf8Fallback : new TextEncoder());`;
+const makeTextDecoder = (...args) => {
+  try {
+    return new TextDecoder(...args);
+  } catch {
+    return utf8Fallback; // none, or a polyfill that refuses the options
+  }
+};
+const makeTextEncoder = () => (typeof TextEncoder === 'undefined' ? utf8Fallback : new TextEncoder());
+// Whether the encoder the glue makes below (at import) has an encodeInto of its own, which stops
+// at the end of a short view; wasm-bindgen's stand-in for a missing one cannot.
+const nativeEncodeInto = typeof TextEncoder === 'function' && typeof TextEncoder.prototype?.encodeInto === 'function';`;
 
 /** The glue (patched) and the wasm as hex, as modules the entries import by `spike:` names. */
 function stageGenerated(dirs) {

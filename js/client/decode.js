@@ -9,12 +9,17 @@
 const MAX_TOKEN_LEN = 65536;
 
 export function tokenDecoder(glue) {
-  // jsdom (Jest) has no TextEncoder/TextDecoder, and a polyfilled encoder may lack encodeInto: the
-  // glue's path has its own fallbacks.
-  if (typeof TextEncoder !== 'function' || typeof TextDecoder !== 'function') return glue.decodeToken;
-  const encoder = new TextEncoder();
+  // jsdom (Jest) has no TextEncoder/TextDecoder, and a polyfilled encoder may lack encodeInto or
+  // refuse the options: the glue's path has its own fallbacks.
+  let encoder;
+  let decoder;
+  try {
+    encoder = new TextEncoder();
+    decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  } catch {
+    return glue.decodeToken; // none, or a polyfill that refuses the options
+  }
   if (typeof encoder.encodeInto !== 'function') return glue.decodeToken;
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const memory = glue.__decodeMemory();
   let bytes = new Uint8Array(0);
   let at = 0;

@@ -126,3 +126,30 @@ test('valid tokens decode in the wasm memory, not through the glue (also after t
     globalThis.TextEncoder = Native;
   }
 });
+
+test('with polyfilled encoders (no encodeInto; a TextDecoder that refuses options): long non-ASCII strings reach the wasm intact, errors stay SpikeErrors', () => {
+  // wasm-bindgen's stand-in for a missing encodeInto cannot stop at the end of a short buffer: the
+  // glue must not hand it strings it sized for ASCII (it threw a RangeError past 64 characters).
+  const entry = new URL('../../build/package/dist/index.mjs', import.meta.url).href;
+  const script = `
+    globalThis.TextEncoder = class { encode(s = '') { return new Uint8Array(Buffer.from(s)); } };
+    const Native = globalThis.TextDecoder;
+    globalThis.TextDecoder = class extends Native { constructor(label, options) { if (options) throw new TypeError('no options'); super(label); } };
+    const { decodeToken, SpikeClient, SpikeError } = await import(${JSON.stringify(entry)});
+    const claims = { sub: 't:u', name: 'Zoë 日本 🚀'.repeat(20), exp: 2000000000 };
+    const token = [{ alg: 'RS256' }, claims].map((p) => Buffer.from(JSON.stringify(p)).toString('base64url')).join('.') + '.' + 'sïg'.repeat(30);
+    if (decodeToken(token).name !== claims.name) throw new Error('decoded name differs');
+    try {
+      decodeToken('é'.repeat(65));
+      throw new Error('accepted');
+    } catch (err) {
+      if (!(err instanceof SpikeError) || err.code !== 'invalid_token') throw err;
+    }
+    const baseUrl = 'https://example.com/' + 'é'.repeat(100);
+    if (new SpikeClient({ token, baseUrl }).baseUrl !== baseUrl) throw new Error('baseUrl differs');
+    console.log('ok');
+  `;
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  const error = run.stderr.split('\n').find((line) => /^\w*Error\b/.test(line));
+  if (run.stdout.trim() !== 'ok') throw new Error(`the run failed: ${error ?? run.stderr.slice(-300)}`);
+});
