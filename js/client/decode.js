@@ -5,9 +5,6 @@
 // back and `JSON.parse`d here. Any token that does not decode there, and any value that is not a
 // string, goes to `glue.decodeToken`, whose SpikeError says why.
 
-// Rust's limit (MAX_TOKEN_LEN in src/jwt/token.rs): longer tokens are refused by the glue's path.
-const MAX_TOKEN_LEN = 65536;
-
 export function tokenDecoder(glue) {
   // jsdom (Jest) has no TextEncoder/TextDecoder, and a polyfilled encoder may lack encodeInto or
   // refuse the options: the glue's path has its own fallbacks.
@@ -25,10 +22,11 @@ export function tokenDecoder(glue) {
   let at = 0;
   let room = 0;
   return function decodeToken(token) {
-    if (typeof token === 'string' && token.length <= MAX_TOKEN_LEN) {
+    if (typeof token === 'string') {
       // Room for this many UTF-16 units as ASCII (a JWT's characters). A token that needs more
       // bytes is not base64url anyway: encodeInto stops at the end of the room (`read` falls
       // short, and only the whole token may be decoded), and the glue's path says what is wrong.
+      // Rust gives no room (0) for a token over its length limit.
       if (token.length > room) {
         at = glue.__decodeScratch(token.length);
         room = at === 0 ? 0 : token.length;
