@@ -4,16 +4,6 @@
 //! alphabet (`+/`), so both alphabets are accepted, like `atob`-based decoders do. Written by
 //! hand (no crate) because it is twenty lines and keeps the browser wasm small.
 
-use alloc::vec::Vec;
-
-/// Decodes `input`; `None` when it is not base64 (bad character, bad length, misplaced `=`).
-pub fn decode(input: &str) -> Option<Vec<u8>> {
-    let mut out = alloc::vec![0u8; input.len() / 4 * 3 + 2];
-    let len = decode_to(input.as_bytes(), &mut out)?;
-    out.truncate(len);
-    Some(out)
-}
-
 /// Decodes `input` into the start of `out` and returns how many bytes it wrote; `None` when it is
 /// not base64, or `out` is shorter than `input.len() / 4 * 3 + 2` (all a decoding may need).
 pub fn decode_to(input: &[u8], out: &mut [u8]) -> Option<usize> {
@@ -94,7 +84,13 @@ fn sextet(c: u8) -> u8 {
 
 #[cfg(test)]
 mod tests {
-    use super::decode;
+    /// `decode_to` into a buffer of its own.
+    fn decode(input: &str) -> Option<Vec<u8>> {
+        let mut out = vec![0u8; input.len() / 4 * 3 + 2];
+        let len = super::decode_to(input.as_bytes(), &mut out)?;
+        out.truncate(len);
+        Some(out)
+    }
 
     #[test]
     fn decodes_with_and_without_padding() {
